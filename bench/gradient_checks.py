@@ -1,0 +1,54 @@
+"""Print the worst relative error of every gradient check: both losses × skip-gram and CBOW.
+
+    .venv/bin/python -m bench.gradient_checks
+
+Each row checks the handout's 50-window wrapper on random shapes (seeded), plus the
+course's own 5-word dummy dataset, and the skip-gram sanity losses the course publishes.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from core import cs224n
+from core.gradcheck import check_gradient
+
+
+def random_dataset(vocab: int, rng: np.random.Generator):
+    words = [f"w{i}" for i in range(vocab)]
+    dataset = type("random_dataset", (), {})()
+    dataset.sampleTokenIdx = lambda: random.randint(0, vocab - 1)
+    dataset.getRandomContext = lambda C: (
+        words[random.randint(0, vocab - 1)],
+        [words[random.randint(0, vocab - 1)] for _ in range(2 * C)],
+    )
+    return dataset, {w: i for i, w in enumerate(words)}
+
+
+def main() -> None:
+    losses = {"naive softmax": cs224n.naiveSoftmaxLossAndGradient,
+              "negative sampling": cs224n.negSamplingLossAndGradient}
+    models = {"skip-gram": cs224n.skipgram, "CBOW": cs224n.cbow}
+    print(f"{'model':10} {'loss':18} {'shape':>8} {'worst rel. error':>17}")
+    overall = 0.0
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        vocab, dim = int(rng.integers(5, 15)), int(rng.integers(3, 9))
+        for model_name, model in models.items():
+            for loss_name, loss in losses.items():
+                random.seed(seed)
+                dataset, tokens = random_dataset(vocab, rng)
+                x = cs224n.normalizeRows(rng.normal(size=(2 * vocab, dim)))
+                result = check_gradient(
+                    lambda v, m=model, lo=loss, d=dataset, t=tokens: cs224n.word2vec_sgd_wrapper(
+                        m, t, v, d, 5, lo), x)
+                overall = max(overall, result.worst_error)
+                print(f"{model_name:10} {loss_name:18} {f'{vocab}x{dim}':>8} "
+                      f"{result.worst_error:17.2e}")
+    print(f"worst over all checks: {overall:.2e} (target <= 1e-7)")
+
+
+if __name__ == "__main__":
+    main()
