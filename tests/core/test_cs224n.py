@@ -1,0 +1,156 @@
+"""The handout's names, signatures and published sanity values, driven the course's way."""
+
+import inspect
+import random
+
+import numpy as np
+import pytest
+
+from core import cs224n
+
+EXPECTED_SIGNATURES = {
+    "sigmoid": ["x"],
+    "softmax": ["x"],
+    "normalizeRows": ["x"],
+    "naiveSoftmaxLossAndGradient": ["centerWordVec", "outsideWordIdx", "outsideVectors", "dataset"],
+    "getNegativeSamples": ["outsideWordIdx", "dataset", "K"],
+    "negSamplingLossAndGradient": [
+        "centerWordVec", "outsideWordIdx", "outsideVectors", "dataset", "K"],
+    "skipgram": ["currentCenterWord", "windowSize", "outsideWords", "word2Ind",
+                 "centerWordVectors", "outsideVectors", "dataset", "word2vecLossAndGradient"],
+    "cbow": ["currentCenterWord", "windowSize", "outsideWords", "word2Ind",
+             "centerWordVectors", "outsideVectors", "dataset", "word2vecLossAndGradient"],
+    "word2vec_sgd_wrapper": ["word2vecModel", "word2Ind", "wordVectors", "dataset",
+                             "windowSize", "word2vecLossAndGradient"],
+    "sgd": ["f", "x0", "step", "iterations", "postprocessing", "useSaved", "PRINT_EVERY"],
+    "gradcheck_naive": ["f", "x", "gradientText"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_SIGNATURES))
+def test_handout_names_and_parameters(name):
+    parameters = list(inspect.signature(getattr(cs224n, name)).parameters)
+    assert parameters == EXPECTED_SIGNATURES[name]
+
+
+def test_handout_defaults():
+    assert inspect.signature(cs224n.negSamplingLossAndGradient).parameters["K"].default == 10
+    assert inspect.signature(cs224n.skipgram).parameters[
+        "word2vecLossAndGradient"].default is cs224n.naiveSoftmaxLossAndGradient
+    sgd_parameters = inspect.signature(cs224n.sgd).parameters
+    assert sgd_parameters["useSaved"].default is False
+    assert sgd_parameters["PRINT_EVERY"].default == 10
+
+
+def course_dummy_setup():
+    dataset = type("dummy", (), {})()
+    dataset.sampleTokenIdx = lambda: random.randint(0, 4)
+
+    def get_random_context(C):
+        tokens = ["a", "b", "c", "d", "e"]
+        return tokens[random.randint(0, 4)], [tokens[random.randint(0, 4)] for _ in range(2 * C)]
+
+    dataset.getRandomContext = get_random_context
+    random.seed(31415)
+    np.random.seed(9265)
+    vectors = cs224n.normalizeRows(np.random.randn(10, 3))
+    tokens = {"a": 0, "b": 1, "c": 2, "d": 3, "e": 4}
+    return dataset, vectors, tokens
+
+
+def test_course_sanity_values_reproduced(capsys):
+    dataset, vectors, tokens = course_dummy_setup()
+    c, o = vectors[:5, :], vectors[5:, :]
+
+    check = cs224n.gradcheck_naive(lambda v: cs224n.word2vec_sgd_wrapper(
+        cs224n.skipgram, tokens, v, dataset, 5, cs224n.naiveSoftmaxLossAndGradient),
+        vectors, "naiveSoftmaxLossAndGradient Gradient")
+    assert check.worst_error <= 1e-7
+    window = ["a", "b", "e", "d", "b", "c"]
+    loss, grad_center, grad_outside = cs224n.skipgram("c", 3, window, tokens, c, o, dataset)
+    assert loss == pytest.approx(11.16610900153398, abs=1e-10)
+    np.testing.assert_allclose(grad_center[2], [-1.26947339, -1.36873189, 2.45158957], atol=1e-8)
+    np.testing.assert_allclose(grad_outside[0], [-0.41045956, 0.18834851, 1.43272264], atol=1e-8)
+    assert cs224n.skipgram("b", 3, window, tokens, c, o, dataset)[0] == pytest.approx(
+        9.87714910003414, abs=1e-10)
+    assert cs224n.skipgram("a", 3, window, tokens, c, o, dataset)[0] == pytest.approx(
+        10.810758628593335, abs=1e-10)
+
+    check = cs224n.gradcheck_naive(lambda v: cs224n.word2vec_sgd_wrapper(
+        cs224n.skipgram, tokens, v, dataset, 5, cs224n.negSamplingLossAndGradient),
+        vectors, "negSamplingLossAndGradient Gradient")
+    assert check.worst_error <= 1e-7
+    neg = cs224n.negSamplingLossAndGradient
+    loss, grad_center, grad_outside = cs224n.skipgram(
+        "c", 1, ["a", "b"], tokens, c, o, dataset, neg)
+    assert loss == pytest.approx(16.15119285363322, abs=1e-10)
+    np.testing.assert_allclose(grad_center[2], [-4.54650789, -1.85942252, 0.76397441], atol=1e-8)
+    np.testing.assert_allclose(grad_outside[4], [-0.80620296, 0.36994417, 2.81407799], atol=1e-8)
+    loss, _, _ = cs224n.skipgram("c", 2, ["a", "b", "c", "a"], tokens, c, o, dataset, neg)
+    assert loss == pytest.approx(28.653567707668795, abs=1e-10)
+    loss, grad_center, _ = cs224n.skipgram("a", 3, window, tokens, c, o, dataset, neg)
+    assert loss == pytest.approx(60.648705494891914, abs=1e-10)
+    np.testing.assert_allclose(grad_center[0], [-17.89425315, -7.36940626, -1.23364121], atol=1e-7)
+    assert "Gradient check passed" in capsys.readouterr().out
+
+
+def test_cbow_gradient_checks_through_the_wrapper():
+    dataset, vectors, tokens = course_dummy_setup()
+    for loss in (cs224n.naiveSoftmaxLossAndGradient, cs224n.negSamplingLossAndGradient):
+        check = cs224n.gradcheck_naive(lambda v, loss=loss: cs224n.word2vec_sgd_wrapper(
+            cs224n.cbow, tokens, v, dataset, 5, loss), vectors, "cbow")
+        assert check.worst_error <= 1e-7
+
+
+def write_sst(path, sentences):
+    lines = ["sentence_index\tsentence"] + [f"{i + 1}\t{s}" for i, s in enumerate(sentences)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_stanford_sentiment_reader_on_a_small_file(tmp_path):
+    folder = tmp_path / "stanfordSentimentTreebank"
+    folder.mkdir()
+    # Repeated so that the handout's sub-sampling (tuned for 200k tokens) keeps windows.
+    write_sst(folder / "datasetSentences.txt", [
+        "The Rock is destined to be the 21st Century 's new `` Conan '' .",
+        "the film is a good film , and the rock is good .",
+        "a film .",
+    ] * 2000)
+    dataset = cs224n.StanfordSentiment(folder)
+    tokens = dataset.tokens()
+    assert tokens["UNK"] == len(tokens) - 1
+    assert {"the", "rock", "'s", "``", ",", "."} <= set(tokens)
+    assert "The" not in tokens and "1" not in tokens  # lower-cased, index column dropped
+    assert dataset.tokenFrequencies()["the"] == 4 * 2000
+    assert dataset.numSentences() == 3 * 2000
+    assert dataset.sentences()[2] == ["a", "film", "."]
+
+    random.seed(0)
+    draws = [dataset.sampleTokenIdx() for _ in range(2000)]
+    assert set(draws) <= set(tokens.values())
+    assert draws.count(tokens["the"]) > draws.count(tokens["conan"])  # unigram^0.75
+
+    for window in (1, 3, 5):
+        center, context = dataset.getRandomContext(window)
+        assert center in tokens and 0 < len(context) <= 2 * window
+        assert center not in context
+
+
+def test_random_context_is_repeatable_under_random_seed(tmp_path):
+    path = tmp_path / "s.txt"
+    write_sst(path, ["a b c d e f g", "h i j k", "a c e g i"] * 3000)
+    first = cs224n.StanfordSentiment(path)
+    random.seed(5)
+    run_one = [first.getRandomContext(2) for _ in range(20)]
+    second = cs224n.StanfordSentiment(path)
+    random.seed(5)
+    assert [second.getRandomContext(2) for _ in range(20)] == run_one
+
+
+def test_sgd_alias_checkpoints_in_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    random.seed(1)
+    x = cs224n.sgd(lambda v: (float(v @ v), 2 * v), np.ones(2), 0.1, 5000, useSaved=True,
+                   PRINT_EVERY=1000)
+    assert (tmp_path / "sgd_checkpoint_5000.npz").exists()
+    assert np.all(np.abs(x) < 1e-6)
