@@ -131,8 +131,9 @@ def check_qt(python: Path, need_window: bool) -> None:
         packages.append("libxcb-cursor0")
     lines = ["Qt could not start."]
     if packages:
+        missing = f" ({', '.join(libraries)})" if libraries else ""
         lines.append(
-            "Missing system libraries: " + ", ".join(libraries or ["(see below)"]) + ".\n"
+            f"System libraries that Qt needs are missing{missing}.\n"
             "On Debian or Ubuntu install them with:\n"
             f"    sudo apt-get install {' '.join(packages)}"
         )
