@@ -127,8 +127,9 @@ def check_qt(python: Path, need_window: bool) -> None:
     output = result.stderr
     libraries = sorted(set(re.findall(r"(lib[\w.+-]+\.so(?:\.\d+)*)", output)))
     packages = sorted({DEBIAN_PACKAGES[lib] for lib in libraries if lib in DEBIAN_PACKAGES})
-    if "xcb-cursor" in output and "libxcb-cursor0" not in packages:
-        packages.append("libxcb-cursor0")
+    if 'platform plugin "xcb"' in output and "could not connect" not in output:
+        # Qt names only the first library its X11 plugin lacks; ask for the whole set.
+        packages = sorted(set(packages) | set(QT_WINDOW_PACKAGES.split()))
     lines = ["Qt could not start."]
     if packages:
         missing = f" ({', '.join(libraries)})" if libraries else ""
