@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.functions import log_sigmoid, sigmoid, softmax
+from core.scatter import grouped_row_sums
 
 # ---------------------------------------------------------------------------------------
 # Per example: one center vector, one outside word. Float64 in the handout's tests.
@@ -103,14 +104,101 @@ class BatchGradients:
 
     loss:         (B,) the loss of each pair
     center:       (B, d) dJ/d(input vector) for each pair's input row
-    outside_rows: (M,) rows of U that receive gradient (may repeat)
-    outside:      (M, d) the gradient to add at each of those rows
+    outside_rows: (M,) distinct rows of U that receive gradient
+    outside:      (M, d) the gradient of each of those rows
+    score_curvature: (B, J) d²J/ds² = weight · σ'(s) of each score, when computed; with
+                  it the Gauss-Newton Hessian of a row is Σ σ'(s) x xᵀ over the vectors x
+                  that row was scored against (used to keep summed steps stable)
+    target_vectors: (B, J, d) the U rows each input was scored against, when computed
     """
 
     loss: np.ndarray
     center: np.ndarray
     outside_rows: np.ndarray
     outside: np.ndarray
+    score_curvature: np.ndarray | None = None
+    target_vectors: np.ndarray | None = None
+
+
+def weighted_neg_sampling(
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    outside_vectors: np.ndarray,
+    with_loss: bool = True,
+) -> BatchGradients:
+    """Negative sampling in its general batched form: each input row scores J target rows.
+
+    inputs (n, d); targets (n, J) rows of U; labels (n, J) or (J,): 1 for a true outside
+    word, 0 for a noise word; weights (n, J): how many pair terms each score stands for
+    (0 for padding; a noise word shared by c pairs of one center counts c times).
+    Per score s = u_j·v: J_j = -log σ(s) if label 1 else -log σ(-s), and dJ_j/ds = σ(s) - label.
+    Returns per-row losses (n,) (NaN without `with_loss`), dJ/d inputs (n, d) and the U
+    rows with their gradients.
+    """
+    labels = np.broadcast_to(labels, targets.shape)
+    target_vectors = np.take(outside_vectors, targets, axis=0)  # (n, J, d)
+    scores = np.einsum("njd,nd->nj", target_vectors, inputs)  # u_j·v
+    if with_loss:
+        signed = np.where(labels > 0, scores, -scores)
+        # J = -log σ(u_o·v_c) - Σ_k log σ(-u_k·v_c), each term counted `weight` times
+        loss = -np.sum(weights * log_sigmoid(signed), axis=1)
+    else:
+        loss = np.full(scores.shape[0], np.nan, dtype=scores.dtype)
+    probabilities = sigmoid(scores)
+    coeff = weights * (probabilities - labels)  # dJ/ds
+    # dJ/dv_c = Σ_j coeff_j u_j
+    grad_inputs = np.einsum("nj,njd->nd", coeff, target_vectors)
+    # dJ/du_j = Σ over the scores that use row j of coeff · v (repeats accumulate)
+    used = coeff != 0
+    owner = np.nonzero(used)[0]  # the input row behind each used score
+    rows, grad_rows = grouped_row_sums(targets[used], owner, coeff[used], inputs,
+                                       outside_vectors.shape[0])
+    return BatchGradients(
+        loss=loss, center=grad_inputs, outside_rows=rows, outside=grad_rows,
+        # d²J/ds² = σ'(s) = σ(s)(1 - σ(s)), counted `weight` times
+        score_curvature=weights * probabilities * (1.0 - probabilities),
+        target_vectors=target_vectors,
+    )
+
+
+@dataclass
+class PooledNoise:
+    """The noise half of negative sampling when groups of inputs share a pool of noise words.
+
+    loss:      (G, g) the noise terms of each input
+    inputs:    (G, g, d) dJ/dv for each input
+    pool:      (G, M, d) dJ/du for each pool entry (a word drawn twice has two entries)
+    curvature: (G, g, M) weight · σ'(s) of each score
+    """
+
+    loss: np.ndarray
+    inputs: np.ndarray
+    pool: np.ndarray
+    curvature: np.ndarray
+
+
+def pooled_noise(inputs: np.ndarray, pool_vectors: np.ndarray, weights: np.ndarray,
+                 with_loss: bool = True) -> PooledNoise:
+    """J_noise = -Σ_m w · log σ(-u_m·v) for every input v of a group and every word m of
+    its pool, computed as dense products (no per-pair gathers).
+
+    inputs (G, g, d); pool_vectors (G, M, d); weights (G, g, 1) or (G, g, M): how many
+    noise terms each score stands for. With M = K pool words of weight 1 and g = 1, this
+    is exactly the noise part of `neg_sampling_loss_and_gradient`.
+    """
+    scores = inputs @ pool_vectors.transpose(0, 2, 1)  # u_m·v, (G, g, M)
+    probabilities = sigmoid(scores)
+    weights = np.broadcast_to(weights, scores.shape)
+    coeff = weights * probabilities  # d/ds [-log σ(-s)] = σ(s)
+    return PooledNoise(
+        loss=(-np.sum(weights * log_sigmoid(-scores), axis=2) if with_loss
+              else np.full(scores.shape[:2], np.nan, dtype=scores.dtype)),
+        inputs=coeff @ pool_vectors,  # dJ/dv = Σ_m w σ(u_m·v) u_m
+        pool=coeff.transpose(0, 2, 1) @ inputs,  # dJ/du_m = Σ_v w σ(u_m·v) v
+        curvature=weights * probabilities * (1.0 - probabilities),
+    )
 
 
 def batched_neg_sampling(
@@ -121,29 +209,14 @@ def batched_neg_sampling(
 ) -> BatchGradients:
     """Negative sampling for B pairs: inputs (B, d), outside_indices (B,), negatives (B, K).
 
-    The same formulas as `neg_sampling_loss_and_gradient`, row by row: target and noise
-    words are stacked as K+1 columns, with label 1 for the target and 0 for the noise,
-    so that dJ/ds = σ(s) - label for every score s.
+    The same formulas as `neg_sampling_loss_and_gradient`, row by row: the target word is
+    column 0 with label 1, the K noise words follow with label 0.
     """
-    batch = inputs.shape[0]
     targets = np.concatenate([outside_indices[:, None], negative_indices], axis=1)  # (B, K+1)
-    target_vectors = outside_vectors[targets]  # (B, K+1, d)
-    scores = np.einsum("bkd,bd->bk", target_vectors, inputs)  # u_j·v_c
-    signs = np.ones_like(scores)
-    signs[:, 1:] = -1.0
-    # J = -log σ(u_o·v_c) - Σ_k log σ(-u_k·v_c)
-    loss = -np.sum(log_sigmoid(signs * scores), axis=1)
-    coeff = sigmoid(scores)
-    coeff[:, 0] -= 1.0  # σ(s) - label
-    grad_inputs = np.einsum("bk,bkd->bd", coeff, target_vectors)  # Σ_j coeff_j u_j
-    grad_rows = coeff[:, :, None] * inputs[:, None, :]  # coeff_j v_c, one row per draw
-    width = targets.shape[1]
-    return BatchGradients(
-        loss=loss,
-        center=grad_inputs,
-        outside_rows=targets.reshape(batch * width),
-        outside=grad_rows.reshape(batch * width, -1),
-    )
+    labels = np.zeros(targets.shape[1], dtype=inputs.dtype)
+    labels[0] = 1
+    weights = np.ones(targets.shape, dtype=inputs.dtype)
+    return weighted_neg_sampling(inputs, targets, labels, weights, outside_vectors)
 
 
 def batched_naive_softmax(
