@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+
+from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+
+
+@pytest.fixture
+def toy() -> Embeddings:
+    words = ["king", "queen", "man", "woman", "apple", "café"]
+    vectors = np.array([
+        [1.0, 1.0, 0.0], [1.0, -1.0, 0.0], [0.1, 1.0, 0.0],
+        [0.1, -1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.2, 0.9],
+    ], dtype=np.float32)
+    return Embeddings(words, vectors, np.array([6, 5, 4, 3, 2, 1]))
+
+
+def test_most_similar_excludes_the_query_and_ranks_by_cosine(toy):
+    ranked = toy.most_similar("apple", 3)
+    assert [w for w, _ in ranked][0] == "café"
+    assert "apple" not in [w for w, _ in ranked]
+    scores = [s for _, s in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert toy.similarity("king", "king") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_analogy_king_minus_man_plus_woman(toy, method):
+    answer = toy.analogy("king", "man", "woman", 2, method=method)
+    assert answer[0][0] == "queen"
+    assert {"king", "man", "woman"}.isdisjoint(w for w, _ in answer)
+
+
+def test_unknown_word_suggests_close_words(toy):
+    with pytest.raises(UnknownWordError) as caught:
+        toy.most_similar("quen")
+    assert "queen" in caught.value.suggestions
+    assert "Did you mean: queen" in str(caught.value)
+    with pytest.raises(UnknownWordError) as caught:
+        toy.vector("KING")
+    assert caught.value.suggestions == ["king"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_word2vec_round_trip(tmp_path, toy, binary):
+    path = tmp_path / ("v.bin" if binary else "v.txt")
+    toy.save_word2vec(path, binary=binary)
+    loaded = Embeddings.load_word2vec(path)
+    assert loaded.words == toy.words
+    np.testing.assert_allclose(loaded.vectors, toy.vectors, rtol=1e-5)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_reads_what_we_write(tmp_path, toy, binary):
+    keyed_vectors = pytest.importorskip("gensim.models").KeyedVectors
+    path = tmp_path / "v.out"
+    toy.save_word2vec(path, binary=binary)
+    loaded = keyed_vectors.load_word2vec_format(str(path), binary=binary)
+    assert list(loaded.index_to_key) == toy.words
+    np.testing.assert_allclose(loaded["café"], toy.vector("café"), rtol=1e-5)
+
+
+def test_we_read_what_gensim_writes(tmp_path, toy):
+    keyed_vectors = pytest.importorskip("gensim.models").KeyedVectors
+    vectors = keyed_vectors(3)
+    vectors.add_vectors(toy.words, toy.vectors)
+    for binary in (False, True):
+        path = tmp_path / f"g{binary}"
+        vectors.save_word2vec_format(str(path), binary=binary)
+        loaded = Embeddings.load_word2vec(path)
+        np.testing.assert_allclose(loaded.vectors, toy.vectors, rtol=1e-5)
+
+
+def test_projector_tsv(tmp_path, toy):
+    toy.save_projector_tsv(tmp_path / "vectors.tsv", tmp_path / "metadata.tsv")
+    rows = (tmp_path / "vectors.tsv").read_text().splitlines()
+    assert len(rows) == 6 and len(rows[0].split("\t")) == 3
+    metadata = (tmp_path / "metadata.tsv").read_text(encoding="utf-8").splitlines()
+    assert metadata[0] == "word\tcount" and metadata[6] == "café\t1"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "first line should be"),
+    (b"hello world\n", "first line should be"),
+    (b"3 2\na 1 2\nb 1 2\n", "promises 3 words"),
+    (b"2 2\na 1 2\nb 1\n", "row 3 has 1 numbers"),
+    (b"1 2\na 1 x\n", "not a number"),
+])
+def test_corrupt_text_files_are_reported(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(EmbeddingsError, match=message):
+        Embeddings.load_word2vec(path)
+
+
+def test_truncated_binary_file_is_reported(tmp_path, toy):
+    path = tmp_path / "v.bin"
+    toy.save_word2vec(path, binary=True)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(EmbeddingsError, match="truncated"):
+        Embeddings.load_word2vec(path, binary=True)
