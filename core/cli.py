@@ -1,0 +1,221 @@
+"""The command line: `train`, `neighbors`, `analogy`. Runs with no display and never imports Qt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from core.config import LOSSES, MODELS, PRESETS, ConfigError, TrainConfig
+from core.corpus import CorpusError, load_corpus
+from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.trainer import StepStats, Trainer, TrainerError
+
+COMMANDS = ("train", "neighbors", "analogy")
+
+# command-line option -> TrainConfig field
+TRAIN_OPTIONS = {
+    "model": "model", "loss": "loss", "dim": "dim", "window": "window",
+    "negative": "negative", "epochs": "epochs", "min_count": "min_count",
+    "max_vocab_size": "max_vocab_size", "sample": "sample", "alpha": "alpha",
+    "min_alpha": "min_alpha", "seed": "seed", "batch_words": "batch_words",
+    "iterations": "iterations",
+}
+
+
+class CommandError(Exception):
+    """A one-line reason the command cannot run."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Word2Vec Studio. With no command, the desktop app starts.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train vectors on a corpus and save them")
+    train.add_argument("corpus", help="a text file, an SST file, a folder, or .gz/.bz2/.xz")
+    train.add_argument("--out", required=True,
+                       help="output: word2vec text (default), binary with --binary, "
+                            "Embedding Projector TSV if it ends in .tsv, a resumable model "
+                            "if it ends in .npz")
+    train.add_argument("--model", choices=MODELS)
+    train.add_argument("--loss", choices=LOSSES, help="neg: negative sampling; softmax: naive")
+    train.add_argument("--dim", type=int, help="vector size (default 100)")
+    train.add_argument("--window", type=int, help="maximum window (default 5)")
+    train.add_argument("--negative", type=int, help="noise words per pair (default 5)")
+    train.add_argument("--epochs", type=int, help="passes over the corpus (default 5)")
+    train.add_argument("--min-count", type=int, help="drop rarer words (default 5)")
+    train.add_argument("--max-vocab-size", type=int, help="keep at most this many words")
+    train.add_argument("--sample", type=float, help="sub-sampling threshold (default 1e-3)")
+    train.add_argument("--alpha", type=float, help="initial learning rate (default 0.025)")
+    train.add_argument("--min-alpha", type=float, help="final learning rate (default 1e-4)")
+    train.add_argument("--seed", type=int, help="random seed (default 1)")
+    train.add_argument("--batch-words", type=int, help="center words per step (default 1024)")
+    train.add_argument("--iterations", type=int, help="steps of a windows-batched run")
+    train.add_argument("--binary", action="store_true", help="word2vec binary output")
+    train.add_argument("--preset", choices=sorted(PRESETS),
+                       help="start from a preset (cs224n: the handout's run.py recipe)")
+    train.add_argument("--report", help="write a JSON report of the run to this file")
+    train.add_argument("--lenient", action="store_true",
+                       help="replace undecodable bytes instead of stopping at them")
+
+    neighbors = commands.add_parser("neighbors", help="nearest words by cosine similarity")
+    neighbors.add_argument("vectors", help="a word2vec text or binary file")
+    neighbors.add_argument("word")
+    neighbors.add_argument("-n", type=int, default=10, help="how many (default 10)")
+
+    analogy = commands.add_parser("analogy", help="A - B + C: king man woman -> queen")
+    analogy.add_argument("vectors", help="a word2vec text or binary file")
+    analogy.add_argument("a")
+    analogy.add_argument("b")
+    analogy.add_argument("c")
+    analogy.add_argument("-n", type=int, default=10, help="how many (default 10)")
+    analogy.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    return parser
+
+
+def config_from_arguments(arguments: argparse.Namespace) -> TrainConfig:
+    base = PRESETS[arguments.preset] if arguments.preset else TrainConfig()
+    changes = {field: getattr(arguments, option) for option, field in TRAIN_OPTIONS.items()
+               if getattr(arguments, option) is not None}
+    try:
+        return base.replace(**changes)
+    except ConfigError as error:
+        raise CommandError(str(error)) from error
+
+
+class ProgressLine:
+    """A one-line progress display on a terminal; silent when output is not a terminal."""
+
+    def __init__(self, stream: TextIO, interval: float = 0.2) -> None:
+        self.stream = stream
+        self.active = stream.isatty()
+        self.interval = interval
+        self.last = 0.0
+
+    def update(self, stats: StepStats, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.active or (not force and now - self.last < self.interval):
+            return
+        self.last = now
+        width = 24
+        filled = int(stats.progress * width)
+        remaining = stats.total_words - stats.words_done
+        eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
+        loss = stats.cost if stats.cost is not None else stats.smoothed_loss
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {stats.progress:6.1%}  "
+            f"epoch {stats.epoch + 1}  {stats.words_per_second:,.0f} words/s  "
+            f"loss {loss:.4f}  ETA {int(eta // 60)}:{int(eta % 60):02d} "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def save_output(trainer: Trainer, out: Path, binary: bool) -> list[Path]:
+    if out.suffix == ".npz":
+        trainer.save(out)
+        return [out]
+    embeddings = trainer.embeddings()
+    if out.suffix == ".tsv":
+        metadata = out.with_name(out.stem + "_metadata.tsv")
+        embeddings.save_projector_tsv(out, metadata)
+        return [out, metadata]
+    embeddings.save_word2vec(out, binary=binary)
+    return [out]
+
+
+def run_train(arguments: argparse.Namespace) -> int:
+    config = config_from_arguments(arguments)
+    out = Path(arguments.out)
+    if not out.parent.exists():
+        raise CommandError(f"the folder of --out ({out.parent}) does not exist.")
+    started = time.perf_counter()
+    try:
+        corpus = load_corpus(arguments.corpus, min_count=config.min_count,
+                             max_vocab_size=config.max_vocab_size, lenient=arguments.lenient)
+        trainer = Trainer(corpus, config)
+    except (CorpusError, TrainerError) as error:
+        raise CommandError(str(error)) from error
+    progress = ProgressLine(sys.stderr)
+    interrupted = False
+    try:
+        stats = trainer.train(callback=progress.update)
+    except KeyboardInterrupt:
+        interrupted = True
+        stats = trainer.stats()
+    except TrainerError as error:
+        progress.close()
+        raise CommandError(str(error)) from error
+    progress.update(stats, force=True)
+    progress.close()
+    written = save_output(trainer, out, arguments.binary)
+    seconds = time.perf_counter() - started
+    if interrupted:
+        print(f"Interrupted at {stats.progress:.1%}; the vectors trained so far are in "
+              f"{', '.join(map(str, written))}.", file=sys.stderr)
+    if arguments.report:
+        report = {
+            "final_loss": stats.cost if stats.cost is not None else stats.smoothed_loss,
+            "final_loss_per_pair": stats.smoothed_loss,
+            "tokens_processed": stats.words_done if config.batching == "corpus" else None,
+            "windows_processed": stats.words_done if config.batching == "windows" else None,
+            "seconds": seconds,
+            "training_seconds": trainer.seconds,
+            "words_per_second": (stats.words_done / seconds
+                                 if config.batching == "corpus" else None),
+            "vocab_size": corpus.vocab_size,
+            "corpus_tokens": corpus.token_count,
+            "interrupted": interrupted,
+            "config": json.loads(config.to_json()),
+            "outputs": [str(path) for path in written],
+        }
+        Path(arguments.report).write_text(json.dumps(report, indent=2) + "\n")
+    return 130 if interrupted else 0
+
+
+def load_vectors(path: str) -> Embeddings:
+    try:
+        return Embeddings.load_word2vec(path)
+    except EmbeddingsError as error:
+        raise CommandError(str(error)) from error
+
+
+def print_ranked(results: list[tuple[str, float]]) -> None:
+    for word, score in results:
+        print(f"{word}\t{score:.4f}")
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.command == "train":
+            return run_train(arguments)
+        if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
+            raise CommandError("-n must be at least 1.")
+        if arguments.command == "neighbors":
+            print_ranked(load_vectors(arguments.vectors).most_similar(arguments.word, arguments.n))
+            return 0
+        if arguments.command == "analogy":
+            embeddings = load_vectors(arguments.vectors)
+            print_ranked(embeddings.analogy(arguments.a, arguments.b, arguments.c, arguments.n,
+                                            method=arguments.method))
+            return 0
+    except (CommandError, UnknownWordError) as error:
+        print(f"main.py {arguments.command}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"main.py {arguments.command}: {error}", file=sys.stderr)
+        return 1
+    parser.print_help()
+    return 2
