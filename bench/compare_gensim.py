@@ -1,0 +1,110 @@
+"""Throughput and quality against gensim's Word2Vec, measured in one run.
+
+    .venv/bin/python -m bench.compare_gensim [--seeds 1 2 3] [--model skipgram|cbow]
+
+Both trainers run as whole processes on the same tokenized corpus with the same
+hyperparameters (skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5,
+5 epochs) and are timed from outside the same way: start of the process to vectors on
+disk. words/s = corpus tokens × epochs / wall seconds. Both vector files are then read by
+gensim's own `KeyedVectors.load_word2vec_format` and scored by its own evaluators:
+Google analogies (questions-words.txt, 3CosAdd) and WordSim353 (Spearman).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.data import OUT, ROOT, benchmark_corpus, evaluation_files
+
+HYPERPARAMETERS = {"dim": 100, "window": 5, "negative": 5, "epochs": 5, "min-count": 5,
+                   "sample": 1e-3, "alpha": 0.025}
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def ours(corpus, out, seed: int, model: str) -> float:
+    options = [f"--{key}={value}" for key, value in HYPERPARAMETERS.items()]
+    return timed([sys.executable, "main.py", "train", str(corpus), "--out", str(out),
+                  f"--seed={seed}", f"--model={model}", *options])
+
+
+def gensim(corpus, out, seed: int, workers: int, model: str) -> float:
+    options = [f"--{key}={value}" for key, value in HYPERPARAMETERS.items()]
+    return timed([sys.executable, "bench/gensim_train.py", str(corpus), str(out),
+                  f"--workers={workers}", f"--seed={seed}",
+                  f"--sg={1 if model == 'skipgram' else 0}", *options])
+
+
+def evaluate(path) -> tuple[float, float]:
+    from gensim.models import KeyedVectors
+
+    analogies, wordsim = evaluation_files()
+    vectors = KeyedVectors.load_word2vec_format(str(path))
+    accuracy, _ = vectors.evaluate_word_analogies(str(analogies))
+    _, spearman, _ = vectors.evaluate_word_pairs(str(wordsim))
+    return float(accuracy), float(spearman.statistic if hasattr(spearman, "statistic")
+                                  else spearman[0])
+
+
+def summary(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.4f}"
+    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
+    arguments = parser.parse_args(argv)
+    corpus = benchmark_corpus()
+    tokens = len(corpus.read_text(encoding="utf-8").split())
+    cores = os.cpu_count() or 1
+    runs = {"word2vec-studio": [], "gensim workers=1": [], f"gensim workers={cores}": []}
+    quality = {name: [] for name in runs}
+    print(f"corpus: {corpus.name}, {tokens:,} tokens; {arguments.model}, "
+          + ", ".join(f"{k} {v}" for k, v in HYPERPARAMETERS.items()))
+    for seed in arguments.seeds:
+        outputs = {name: OUT / f"{arguments.model}-{name.replace(' ', '-')}-{seed}.txt"
+                   for name in runs}
+        names = list(runs)
+        runs[names[0]].append(ours(corpus, outputs[names[0]], seed, arguments.model))
+        runs[names[1]].append(gensim(corpus, outputs[names[1]], seed, 1, arguments.model))
+        runs[names[2]].append(gensim(corpus, outputs[names[2]], seed, cores, arguments.model))
+        for name in runs:
+            quality[name].append(evaluate(outputs[name]))
+        print(f"seed {seed}: " + ", ".join(f"{name} {runs[name][-1]:.2f}s" for name in runs),
+              flush=True)
+    epochs = HYPERPARAMETERS["epochs"]
+    speed = {name: tokens * epochs / statistics.median(times) for name, times in runs.items()}
+    print(f"\n{'trainer':22} {'median s':>9} {'words/s':>10} {'analogy acc':>17} "
+          f"{'WordSim353 rho':>17}")
+    for name in runs:
+        accuracy = [q[0] for q in quality[name]]
+        spearman = [q[1] for q in quality[name]]
+        print(f"{name:22} {statistics.median(runs[name]):9.2f} {speed[name]:10,.0f} "
+              f"{summary(accuracy):>17} {summary(spearman):>17}")
+    ours_speed = speed["word2vec-studio"]
+    print(f"\nwords/s ratio, word2vec-studio / gensim workers=1: "
+          f"{ours_speed / speed['gensim workers=1']:.2f}x")
+    print(f"words/s ratio, word2vec-studio / gensim workers={cores}: "
+          f"{ours_speed / speed[f'gensim workers={cores}']:.2f}x")
+    ours_rho = statistics.mean(q[1] for q in quality["word2vec-studio"])
+    peer_rho = statistics.mean(q[1] for q in quality["gensim workers=1"])
+    ours_acc = statistics.mean(q[0] for q in quality["word2vec-studio"])
+    peer_acc = statistics.mean(q[0] for q in quality["gensim workers=1"])
+    print(f"WordSim353 Spearman difference (ours - gensim w=1): {ours_rho - peer_rho:+.4f}")
+    print(f"analogy accuracy difference (ours - gensim w=1): {ours_acc - peer_acc:+.4f}")
+
+
+if __name__ == "__main__":
+    main()
