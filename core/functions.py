@@ -11,11 +11,10 @@ from numpy.typing import ArrayLike
 
 
 def _exp_of_negative(magnitude: np.ndarray) -> np.ndarray:
-    """e^(-a) for a ≥ 0, exactly 0 where the result would underflow (no warning raised)."""
-    limit = -np.log(np.finfo(magnitude.dtype).tiny)
-    return np.where(magnitude < limit, np.exp(-np.minimum(magnitude, limit)), 0.0).astype(
-        magnitude.dtype, copy=False
-    )
+    """e^(-a) for a ≥ 0; results below the smallest float become exactly 0, silently
+    (this local setting holds even inside np.errstate(all="raise"))."""
+    with np.errstate(under="ignore"):
+        return np.exp(-magnitude)
 
 
 def _as_float(x: ArrayLike) -> np.ndarray:
@@ -30,13 +29,16 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     """
     x = _as_float(x)
     z = _exp_of_negative(np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(x.dtype, copy=False)
+    with np.errstate(under="ignore"):
+        inverse = 1.0 / (1.0 + z)
+        return np.where(x >= 0, inverse, z * inverse).astype(x.dtype, copy=False)
 
 
 def log_sigmoid(x: ArrayLike) -> np.ndarray:
     """log σ(x) = -log(1 + e^(-x)) = -(max(0, -x) + log(1 + e^(-|x|))), finite for finite x."""
     x = _as_float(x)
-    return -(np.maximum(-x, 0) + np.log1p(_exp_of_negative(np.abs(x))))
+    with np.errstate(under="ignore"):
+        return -(np.maximum(-x, 0) + np.log1p(_exp_of_negative(np.abs(x))))
 
 
 def softmax(x: ArrayLike) -> np.ndarray:
@@ -48,7 +50,8 @@ def softmax(x: ArrayLike) -> np.ndarray:
     """
     x = _as_float(x)
     shifted = x - np.max(x, axis=-1, keepdims=True)
-    exps = _exp_of_negative(-shifted)
+    with np.errstate(under="ignore"):
+        exps = np.exp(shifted)
     return exps / np.sum(exps, axis=-1, keepdims=True)
 
 
