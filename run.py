@@ -3,6 +3,7 @@
 
     python3 run.py                 launch the app on the built-in corpus
     python3 run.py test [ARGS]     run the whole test suite (ARGS go to pytest)
+    python3 run.py bench           run the benchmarks (installs gensim, the peer)
     python3 run.py train ...       any `main.py` subcommand, inside the environment
 
 The environment lives in `.venv/` beside this file. It is created on first use and
@@ -155,6 +156,9 @@ def main(argv: list[str]) -> int:
             f"Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer is needed; this is "
             f"{sys.version.split()[0]}. Run this file with a newer python3."
         )
+    if argv and argv[0] == "bench":
+        python = ensure_environment(["bench"])
+        return subprocess.call([str(python), "-m", "bench", *argv[1:]], cwd=ROOT)
     if argv and argv[0] == "test":
         python = ensure_environment(["test"])
         check_qt(python, need_window=False)

@@ -1,6 +1,6 @@
 """Throughput and quality against gensim's Word2Vec, measured in one run.
 
-    .venv/bin/python -m bench.compare_gensim [--seeds 1 2 3] [--model skipgram|cbow]
+    .venv/bin/python -m bench.compare_gensim [--seeds 1 2 3 4 5] [--model skipgram|cbow]
 
 Both trainers run as whole processes on the same tokenized corpus with the same
 hyperparameters (skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5,
@@ -63,7 +63,7 @@ def summary(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
     arguments = parser.parse_args(argv)
     corpus = benchmark_corpus()

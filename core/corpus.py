@@ -271,7 +271,11 @@ class Corpus:
         lengths: list[int] = []
         pending: list[int] = []
         for tokens in sentences:
-            pending.extend([first_index.setdefault(word, len(first_index)) for word in tokens])
+            # new words get ids in first-seen order (deterministic, unlike a set)
+            for word in dict.fromkeys(tokens):
+                if word not in first_index:
+                    first_index[word] = len(first_index)
+            pending.extend(map(first_index.__getitem__, tokens))
             lengths.append(len(tokens))
             if len(pending) >= 1 << 20:
                 id_chunks.append(np.array(pending, dtype=np.int32))

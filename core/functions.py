@@ -61,5 +61,6 @@ def normalize_rows(x: ArrayLike) -> np.ndarray:
     Returns a new floating array; the input is not modified.
     """
     x = _as_float(x)
-    norms = np.sqrt(np.sum(x * x, axis=-1, keepdims=True))
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    norms = np.sqrt(np.einsum("...d,...d->...", x, x))[..., None]
+    # zero rows: 0 / tiny = 0, with no division by zero
+    return x / np.maximum(norms, np.finfo(x.dtype).tiny)
