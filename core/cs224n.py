@@ -66,8 +66,16 @@ def negSamplingLossAndGradient(centerWordVec, outsideWordIdx, outsideVectors, da
     )
 
 
-def _bind(word2vecLossAndGradient, dataset):
-    return lambda vector, index, outside: word2vecLossAndGradient(vector, index, outside, dataset)
+def _by_words(model, center_word, outside_words, word2Ind, center_vectors, outside_vectors,
+              dataset, word2vecLossAndGradient):
+    """Run a core model on words instead of indices, with the handout's loss signature."""
+    return model(
+        word2Ind[center_word],
+        [word2Ind[word] for word in outside_words],
+        center_vectors,
+        outside_vectors,
+        lambda vector, index, outside: word2vecLossAndGradient(vector, index, outside, dataset),
+    )
 
 
 def skipgram(
@@ -80,13 +88,8 @@ def skipgram(
     dataset,
     word2vecLossAndGradient=naiveSoftmaxLossAndGradient,
 ):
-    return models.skipgram(
-        word2Ind[currentCenterWord],
-        [word2Ind[word] for word in outsideWords],
-        centerWordVectors,
-        outsideVectors,
-        _bind(word2vecLossAndGradient, dataset),
-    )
+    return _by_words(models.skipgram, currentCenterWord, outsideWords, word2Ind,
+                     centerWordVectors, outsideVectors, dataset, word2vecLossAndGradient)
 
 
 def cbow(
@@ -100,13 +103,8 @@ def cbow(
     word2vecLossAndGradient=naiveSoftmaxLossAndGradient,
 ):
     """CBOW in skip-gram's shape: the context words' vectors are summed (see core.models)."""
-    return models.cbow(
-        word2Ind[currentCenterWord],
-        [word2Ind[word] for word in outsideWords],
-        centerWordVectors,
-        outsideVectors,
-        _bind(word2vecLossAndGradient, dataset),
-    )
+    return _by_words(models.cbow, currentCenterWord, outsideWords, word2Ind,
+                     centerWordVectors, outsideVectors, dataset, word2vecLossAndGradient)
 
 
 def word2vec_sgd_wrapper(

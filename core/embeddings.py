@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.files import atomic_write
 from core.functions import normalize_rows
 
 
@@ -133,9 +134,7 @@ class Embeddings:
     # ------------------------------------------------------------------ files
     def save_word2vec(self, path: str | os.PathLike, binary: bool = False) -> None:
         """word2vec.c format: a "V d" header, then one word and its d numbers per entry."""
-        target = Path(path)
-        temporary = target.with_name(target.name + ".partial")
-        with open(temporary, "wb") as stream:
+        with atomic_write(path) as stream:
             stream.write(f"{len(self.words)} {self.dim}\n".encode())
             if binary:
                 little_endian = self.vectors.astype("<f4", copy=False)
@@ -145,7 +144,6 @@ class Embeddings:
                 row_format = " ".join(["%.6g"] * self.dim)  # one C-level format per row
                 for word, row in zip(self.words, self.vectors.tolist(), strict=True):
                     stream.write(f"{word} {row_format % tuple(row)}\n".encode())
-        os.replace(temporary, target)
 
     @classmethod
     def load_word2vec(cls, path: str | os.PathLike, binary: bool | None = None) -> Embeddings:

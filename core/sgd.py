@@ -13,11 +13,12 @@ import math
 import os
 import random
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from core.files import atomic_write
 
 CHECKPOINT_PATTERN = re.compile(r"^sgd_checkpoint_(\d+)\.npz$")
 
@@ -66,15 +67,8 @@ def save_checkpoint(
         "numpy_has_gauss": np.int64(np_has_gauss),
         "numpy_cached": np.float64(np_cached),
     }
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".npz.tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as stream:
+        np.savez(stream, **arrays)
 
 
 def load_checkpoint(path: str | os.PathLike) -> tuple[int, np.ndarray, float, float | None]:

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -28,6 +26,7 @@ from scipy import sparse
 from core.config import TrainConfig
 from core.corpus import Corpus, CorpusError
 from core.embeddings import Embeddings
+from core.files import atomic_write
 from core.functions import normalize_rows as unit_rows
 from core.losses import (
     batched_naive_softmax,
@@ -44,8 +43,8 @@ from core.steps import (
 
 NOISE_TABLE_SIZE = 1 << 22
 NOISE_GROUP = 64  # inputs that share one pool of noise words
-NOISE_POOL = 64  # noise words in a pool
-WARMUP_FRACTION = 0.1  # the first tenth of a run takes small steps (see _corpus_step)
+NOISE_POOL = 48  # noise words in a pool
+WARMUP_FRACTION = 0.15  # the start of a run takes small steps (see _corpus_step)
 WARMUP_BATCH = 64
 LOSS_EVERY = 4  # negative sampling measures its loss (for display only) every 4th step
 SOFTMAX_SCORES_PER_STEP = 4_000_000  # bounds a naive-softmax step's (pairs × |V|) block
@@ -236,7 +235,7 @@ class Trainer:
         config = self.config
         window = config.window
         # While the vectors grow from their tiny start, sequential SGD compounds its
-        # updates and big summed steps would lag behind it: over the first tenth of the
+        # updates and big summed steps would lag behind it: over the first 15% of the
         # run the step grows geometrically from WARMUP_BATCH words to batch_words.
         batch = config.batch_words
         if self.progress < WARMUP_FRACTION and batch > WARMUP_BATCH:
@@ -297,7 +296,7 @@ class Trainer:
             scatter_add_rows(self.center_vectors, center_ids[owner], result.center,
                              -learning_rate)
             self.outside_vectors -= learning_rate * result.outside
-            return float(result.loss.sum()), int(owner.size)
+            return float(result.loss.sum(dtype=np.float64)), int(owner.size)
         # true outside words: the (n, 2·window) block, label 1, padding weighted 0
         labels = np.ones(context.shape[1], dtype=np.float32)
         loss = self._negative_sampling(center_ids, inputs, context, labels,
@@ -354,7 +353,10 @@ class Trainer:
         apply_input_rows(self.outside_vectors, pool.reshape(-1), pool_gradients,
                          pool_curvature, learning_rate)
         self._apply_input_update(input_rows, input_gradients, input_curvature, learning_rate)
-        return float(true.loss.sum() + noise.loss.sum()) if with_loss else None
+        if not with_loss:
+            return None
+        # summed in float64: finite float32 terms cannot overflow, so the checks above hold
+        return float(true.loss.sum(dtype=np.float64) + noise.loss.sum(dtype=np.float64))
 
     @staticmethod
     def _input_curvature(gradients, true, noise, pool_vectors, count) -> np.ndarray:
@@ -406,7 +408,7 @@ class Trainer:
             self.outside_vectors -= learning_rate * result.outside
             scatter_add_rows(self.center_vectors, context_rows, result.center[owner],
                              -learning_rate)
-            return float(result.loss.sum()), int(center_ids.size)
+            return float(result.loss.sum(dtype=np.float64)), int(center_ids.size)
         ones = np.ones(center_ids.size, dtype=np.float32)
         loss = self._negative_sampling((owner, context_rows), inputs, center_ids[:, None],
                                        np.ones(1, dtype=np.float32), ones[:, None], ones,
@@ -485,13 +487,14 @@ class Trainer:
             self.outside_vectors[result.outside_rows] -= (learning_rate / wanted) * result.outside
         scatter_add_rows(self.center_vectors, pair_centers, result.center,
                          -learning_rate / wanted)
-        cost = float(result.loss.sum()) / wanted  # the handout's batch-averaged window loss
+        # the handout's cost: the batch-averaged window loss
+        cost = float(result.loss.sum(dtype=np.float64)) / wanted
         self.words_done += wanted
         self.pairs_seen += int(owner.size)
         if (self.steps + 1) % HANDOUT_COST_EVERY == 0:
             self.handout_cost = cost if not self.handout_cost else (
                 0.95 * self.handout_cost + 0.05 * cost)
-        return float(result.loss.sum()) / max(1, owner.size)
+        return float(result.loss.sum(dtype=np.float64)) / max(1, owner.size)
 
     def embeddings(self) -> Embeddings:
         """A copy of the center vectors (the embedding users keep) with the vocabulary."""
@@ -529,15 +532,8 @@ class Trainer:
         }
         if self._window_text is not None:
             arrays["window_ids"], arrays["window_spans"] = self._window_text
-        target = Path(path)
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".tmp.npz")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                np.savez(stream, **arrays)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_write(path) as stream:
+            np.savez(stream, **arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Trainer:
