@@ -30,12 +30,20 @@ class CommandError(Exception):
     """A one-line reason the command cannot run."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem (and `-h` for more)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="main.py",
         description="Word2Vec Studio. With no command, the desktop app starts.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     parser_class=OneLineParser)
 
     train = commands.add_parser("train", help="train vectors on a corpus and save them")
     train.add_argument("corpus", help="a text file, an SST file, a folder, or .gz/.bz2/.xz")

@@ -67,11 +67,15 @@ def test_unknown_word_is_one_line_with_suggestions(trained):
     (["train", "{corpus}", "--out", "x.txt", "--dim", "-3"], "dim must be between"),
     (["train", "{corpus}", "--out", "/no/such/folder/x.txt"], "does not exist"),
     (["neighbors", "{corpus}", "cat"], "first line should be"),
+    (["train", "{corpus}", "--out", "x.txt", "--dim", "abc"], "invalid int value"),
+    (["train", "{corpus}"], "the following arguments are required: --out"),
+    (["train", "{corpus}", "--out", "x.txt", "--model", "glove"], "invalid choice"),
 ])
 def test_bad_arguments_exit_non_zero_with_a_reason(corpus, tmp_path, arguments, message):
     result = run(*[a.format(corpus=corpus) for a in arguments], cwd=tmp_path)
     assert result.returncode != 0
     assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_binary_and_tsv_and_model_outputs(corpus, tmp_path):
