@@ -334,6 +334,32 @@ def load_corpus(
     )
 
 
+def handout_reject_probabilities(counts: np.ndarray) -> np.ndarray:
+    """The handout's sub-sampling: drop w with probability max(0, 1 - sqrt(1e-5 · N / c(w)))."""
+    threshold = 1e-5 * float(counts.sum())
+    return np.maximum(0.0, 1.0 - np.sqrt(threshold / counts))
+
+
+def handout_window_text(corpus: Corpus, reject: np.ndarray, rng: np.random.Generator,
+                        copies: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """The handout's source of random windows: `copies` copies of the text, each occurrence
+    dropped with probability reject[w], keeping sentences of two words or more.
+
+    Returns (token ids, (S, 2) start and length of each kept sentence).
+    """
+    ids = np.tile(corpus.token_ids, copies)
+    lengths = np.tile(np.diff(corpus.sentence_offsets), copies)
+    kept = rng.random(ids.size) >= reject[ids]
+    offsets = filtered_offsets(kept, np.r_[0, np.cumsum(lengths)])
+    kept_lengths = np.diff(offsets)
+    long_enough = kept_lengths > 1
+    if not long_enough.any():
+        raise CorpusError("no sentence keeps two words after the handout's sub-sampling; "
+                          "use a larger corpus.")
+    spans = np.stack([offsets[:-1][long_enough], kept_lengths[long_enough]], axis=1)
+    return ids[kept], spans
+
+
 class HandoutDataset:
     """What the handout's training script asks of a dataset, over a `Corpus`.
 
@@ -360,8 +386,7 @@ class HandoutDataset:
 
     def reject_probabilities(self) -> np.ndarray:
         """(V+1,) the handout's per-word probability of dropping an occurrence."""
-        threshold = 1e-5 * float(self.counts.sum())
-        return np.maximum(0.0, 1.0 - np.sqrt(threshold / self.counts))
+        return handout_reject_probabilities(self.counts)
 
     def sample_table(self) -> np.ndarray:
         """(table_size,) word ids; entry i is the first word whose cumulative share ≥ i."""
@@ -380,25 +405,13 @@ class HandoutDataset:
         """The 30 sub-sampled copies: (token ids, (S, 2) start and length of each sentence)."""
         if self._windows is None:
             rng = np.random.default_rng(random.getrandbits(64))
-            reject = self.reject_probabilities()
-            ids = np.tile(self.corpus.token_ids, self.COPIES)
-            lengths = np.tile(np.diff(self.corpus.sentence_offsets), self.COPIES)
-            kept = rng.random(ids.size) >= reject[ids]
-            offsets = filtered_offsets(kept, np.r_[0, np.cumsum(lengths)])
-            kept_lengths = np.diff(offsets)
-            long_enough = kept_lengths > 1  # the handout drops one-word sentences
-            spans = np.stack([offsets[:-1][long_enough], kept_lengths[long_enough]], axis=1)
-            self._windows = (ids[kept], spans)
+            self._windows = handout_window_text(self.corpus, self.reject_probabilities(), rng)
         return self._windows
 
     def random_context(self, window: int) -> tuple[int, list[int]]:
         """A random center word and up to `window` words each side of it in its sentence,
         with occurrences of the center word itself removed; redrawn while empty."""
         ids, spans = self._sub_sampled_text()
-        if spans.shape[0] == 0:
-            raise CorpusError(
-                "no sentence keeps two words after sub-sampling; use a larger corpus."
-            )
         while True:
             start, length = spans[random.randint(0, spans.shape[0] - 1)]
             position = random.randint(0, int(length) - 1)

@@ -24,7 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from core.config import TrainConfig
-from core.corpus import Corpus, CorpusError
+from core.corpus import Corpus, handout_reject_probabilities, handout_window_text
 from core.embeddings import Embeddings
 from core.files import atomic_write
 from core.functions import normalize_rows as unit_rows
@@ -417,23 +417,10 @@ class Trainer:
 
     # ------------------------------------------------------------------ the handout's batches
     def _handout_text(self) -> tuple[np.ndarray, np.ndarray]:
-        """The handout's window source: 30 sub-sampled copies, sentences of ≥ 2 words."""
+        """The handout's window source (see core.corpus.handout_window_text), built once."""
         if self._window_text is None:
-            corpus = self.corpus
-            threshold = 1e-5 * float(corpus.counts.sum())
-            reject = np.maximum(0.0, 1.0 - np.sqrt(threshold / corpus.counts))
-            copies = 30
-            ids = np.tile(corpus.token_ids, copies)
-            lengths = np.tile(np.diff(corpus.sentence_offsets), copies)
-            kept = self.rng.random(ids.size) >= reject[ids]
-            offsets = np.r_[0, np.cumsum(kept, dtype=np.int64)][np.r_[0, np.cumsum(lengths)]]
-            kept_lengths = np.diff(offsets)
-            usable = kept_lengths > 1
-            if not usable.any():
-                raise CorpusError("no sentence keeps two words after the handout's "
-                                  "sub-sampling; use a larger corpus.")
-            spans = np.stack([offsets[:-1][usable], kept_lengths[usable]], axis=1)
-            self._window_text = (ids[kept], spans)
+            reject = handout_reject_probabilities(self.corpus.counts)
+            self._window_text = handout_window_text(self.corpus, reject, self.rng)
         return self._window_text
 
     def _windows_step(self) -> float:
