@@ -131,4 +131,7 @@ PRESETS: dict[str, TrainConfig] = {
         iterations=40000, seed=31415,
     ),
     "gensim": TrainConfig(),
+    # Seconds on the toy world (resources/toy_world.py): groups cluster and
+    # king - man + woman ranks queen first.
+    "quick_demo": TrainConfig(dim=50, window=4, epochs=10, min_count=1),
 }
