@@ -1,0 +1,119 @@
+"""Workers that run on QThreads so the GUI thread never does training math.
+
+`TrainingWorker` owns a `core.trainer.Trainer`. It steps it in chunks of a few
+milliseconds, checks its pause and stop flags between chunks, and emits at most
+`stats_hz` stats signals and `snapshot_hz` snapshots a second. Snapshots carry copies of
+the vectors, so views and searches never read arrays the trainer is writing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+
+from core.trainer import StepStats, Trainer, TrainerError
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A copy of the embedding at one moment: rows 0..n-1 are the n most frequent words.
+
+    vectors: (n, d) float32, owned by the receiver
+    """
+
+    words_done: int
+    vectors: np.ndarray
+
+
+class TrainingWorker(QObject):
+    """Runs a Trainer until it finishes, is stopped, or fails; pause and resume at will."""
+
+    stats = pyqtSignal(object)  # StepStats
+    snapshot = pyqtSignal(object)  # Snapshot
+    paused_changed = pyqtSignal(bool)
+    failed = pyqtSignal(str)  # a message that says what happened and what to do
+    finished = pyqtSignal(object)  # the last StepStats, also when stopped
+
+    def __init__(self, trainer: Trainer, *, chunk_seconds: float = 0.008,
+                 stats_hz: float = 20.0, snapshot_hz: float = 10.0,
+                 snapshot_rows: int | None = None) -> None:
+        super().__init__()
+        self.trainer = trainer
+        self.chunk_seconds = chunk_seconds
+        self.stats_interval = 1.0 / stats_hz
+        self.snapshot_interval = 1.0 / snapshot_hz
+        self.snapshot_rows = snapshot_rows
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    # Called from any thread.
+    def pause(self) -> None:
+        if self._running.is_set():
+            self._running.clear()
+            self.paused_changed.emit(True)
+
+    def resume(self) -> None:
+        if not self._running.is_set():
+            self._running.set()
+            self.paused_changed.emit(False)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()  # wake a paused loop so it can end
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def take_snapshot(self) -> Snapshot:
+        rows = self.trainer.center_vectors[: self.snapshot_rows]
+        return Snapshot(self.trainer.words_done, rows.copy())
+
+    @pyqtSlot()
+    def run(self) -> None:
+        trainer = self.trainer
+        last_stats = last_snapshot = 0.0
+        stats = trainer.stats()
+        try:
+            while not self._stop.is_set() and not trainer.finished:
+                self._running.wait()
+                if self._stop.is_set():
+                    break
+                chunk_end = time.perf_counter() + self.chunk_seconds
+                while time.perf_counter() < chunk_end and not trainer.finished:
+                    stats = trainer.step()
+                now = time.perf_counter()
+                if now - last_stats >= self.stats_interval:
+                    self.stats.emit(stats)
+                    last_stats = now
+                if now - last_snapshot >= self.snapshot_interval:
+                    self.snapshot.emit(self.take_snapshot())
+                    last_snapshot = now
+        except TrainerError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a bug must not kill the app silently
+            self.failed.emit(f"training stopped by an unexpected error: {error!r}")
+        stats = trainer.stats()
+        self.stats.emit(stats)
+        self.snapshot.emit(self.take_snapshot())
+        self.finished.emit(stats)
+
+
+def start_worker(worker: TrainingWorker) -> QThread:
+    """Move `worker` to a new QThread, start it, and let the thread end with the worker."""
+    thread = QThread()
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    # Direct: QThread.quit is thread-safe, and a queued call would wait for the GUI
+    # thread's event loop, which a caller blocked in thread.wait() never runs.
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    thread.start()
+    return thread
+
+
+__all__ = ["Snapshot", "StepStats", "TrainingWorker", "start_worker"]
