@@ -1,0 +1,52 @@
+import numpy as np
+
+from core.projection import PcaTracker, align, pca_2d, tsne_2d
+
+
+def test_pca_finds_the_two_spread_axes():
+    rng = np.random.default_rng(0)
+    points = np.zeros((200, 6))
+    points[:, 2] = rng.normal(scale=5.0, size=200)
+    points[:, 4] = rng.normal(scale=2.0, size=200)
+    points += rng.normal(scale=0.01, size=points.shape)
+    layout = pca_2d(points)
+    assert layout.shape == (200, 2)
+    assert abs(np.corrcoef(layout[:, 0], points[:, 2])[0, 1]) > 0.999
+    assert abs(np.corrcoef(layout[:, 1], points[:, 4])[0, 1]) > 0.99  # sampling mixes a bit
+
+
+def test_align_undoes_a_rotation_and_a_reflection():
+    rng = np.random.default_rng(1)
+    previous = rng.normal(size=(50, 2))
+    angle = 1.1
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    for turned in (previous @ rotation, previous @ rotation @ np.diag([1.0, -1.0])):
+        np.testing.assert_allclose(align(turned, previous), previous, atol=1e-10)
+
+
+def test_tracked_frames_glide_instead_of_flipping():
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(100, 10)) * np.linspace(3, 0.1, 10)
+    tracker = PcaTracker()
+    first = tracker.update(vectors)
+    nudged = vectors + rng.normal(scale=0.01, size=vectors.shape)
+    second = tracker.update(-nudged)  # a sign flip of every axis: PCA output may flip too
+    assert np.abs(second - first).max() < 0.1
+    raw = pca_2d(-nudged)
+    assert np.abs(raw + first).max() < 0.1  # untracked, the map would jump to its mirror
+
+
+def test_tsne_is_seeded_and_starts_from_a_layout():
+    rng = np.random.default_rng(3)
+    clusters = np.repeat(rng.normal(scale=5, size=(3, 8)), 15, axis=0)
+    vectors = clusters + rng.normal(scale=0.1, size=clusters.shape)
+    first = tsne_2d(vectors, seed=4, iterations=250)
+    again = tsne_2d(vectors, seed=4, iterations=250)
+    np.testing.assert_allclose(first, again)
+    follow = tsne_2d(vectors, initial=first, seed=4, iterations=250)
+    assert follow.shape == (45, 2) and np.isfinite(follow).all()
+    labels = np.repeat(np.arange(3), 15)
+    centres = np.array([follow[labels == k].mean(axis=0) for k in range(3)])
+    spread = max(np.linalg.norm(follow[labels == k] - centres[k], axis=1).mean() for k in range(3))
+    assert spread < np.min([np.linalg.norm(centres[i] - centres[j])
+                            for i in range(3) for j in range(i + 1, 3)])
