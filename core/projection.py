@@ -33,14 +33,25 @@ def align(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
     return current_centre @ rotation + previous.mean(axis=0)
 
 
+def unit_spread(layout: np.ndarray) -> np.ndarray:
+    """Centre a layout and scale it to unit root-mean-square radius."""
+    centred = layout - layout.mean(axis=0)
+    radius = np.sqrt(np.mean(np.sum(centred * centred, axis=1)))
+    return centred / radius if radius > 0 else centred
+
+
 class PcaTracker:
-    """Successive PCA frames of the same n words, each aligned to the one before."""
+    """Successive PCA frames of the same n words, each aligned to the one before.
+
+    Frames are scaled to unit spread, since vectors grow from a tiny start while training:
+    the map keeps its size and the words move within it.
+    """
 
     def __init__(self) -> None:
         self.layout: np.ndarray | None = None
 
     def update(self, vectors: np.ndarray) -> np.ndarray:
-        layout = pca_2d(vectors)
+        layout = unit_spread(pca_2d(vectors))
         if self.layout is not None and self.layout.shape == layout.shape:
             layout = align(layout, self.layout)
         self.layout = layout

@@ -2,20 +2,218 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QLabel, QMainWindow
+from PyQt6.QtCore import Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import PRESETS
+from core.corpus import Corpus
+from core.trainer import StepStats, Trainer
+from w2v_gui.views.loss_view import LossView
+from w2v_gui.views.projection_view import ProjectionView
+from w2v_gui.workers import FunctionWorker, ProjectionWorker, TrainingWorker, start_worker
 
 APP_NAME = "Word2Vec Studio"
+MAP_WORDS = 300  # the most frequent words shown on the map
+
+
+def load_toy_world() -> Corpus:
+    from resources.toy_world import generate_sentences
+
+    return Corpus.from_sentences(generate_sentences(), source="the toy world (built in)")
 
 
 class MainWindow(QMainWindow):
+    corpus_ready = pyqtSignal()
+    training_finished = pyqtSignal()
+
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(1200, 800)
-        welcome = QLabel(
-            "<h2>Word2Vec Studio</h2><p>The training views are on their way.</p>"
-        )
-        welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(welcome)
-        self.statusBar().showMessage("Ready")
+        self.resize(1280, 800)
+        self.corpus: Corpus | None = None
+        self.config = PRESETS["quick_demo"]
+        self.training: TrainingWorker | None = None
+        self.training_thread: QThread | None = None
+        self.threads: list[QThread] = []
+
+        self.projection_view = ProjectionView()
+        self.loss_view = LossView()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.projection_view)
+        splitter.addWidget(self.loss_view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        self.train_button = QPushButton("Train")
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.train_button.clicked.connect(self.start_training)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop_training)
+        self.corpus_label = QLabel("Loading the toy world…")
+        controls = QHBoxLayout()
+        for widget in (self.train_button, self.pause_button, self.stop_button):
+            controls.addWidget(widget)
+        controls.addWidget(self.corpus_label, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(controls)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(240)
+        self.progress_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.progress)
+        self._build_menus()
+
+        self.projection = ProjectionWorker()
+        self.projection.layout_ready.connect(self.projection_view.set_layout)
+        self.threads.append(start_worker(self.projection))
+        self._set_running(False)
+        self.train_button.setEnabled(False)
+        self._load_corpus()
+
+    # ------------------------------------------------------------------ set-up
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        train_menu = menus.addMenu("&Train")
+        self.train_action = QAction("&Train", self, shortcut=QKeySequence("Ctrl+T"))
+        self.train_action.triggered.connect(self.start_training)
+        self.pause_action = QAction("&Pause / Resume", self, shortcut=QKeySequence("Space"))
+        self.pause_action.triggered.connect(self.toggle_pause)
+        self.stop_action = QAction("&Stop", self, shortcut=QKeySequence("Ctrl+."))
+        self.stop_action.triggered.connect(self.stop_training)
+        for action in (self.train_action, self.pause_action, self.stop_action):
+            train_menu.addAction(action)
+        view_menu = menus.addMenu("&View")
+        log_action = QAction("&Logarithmic loss axis", self, checkable=True)
+        log_action.toggled.connect(self.loss_view.set_log_y)
+        view_menu.addAction(log_action)
+        help_menu = menus.addMenu("&Help")
+        about = QAction("&About Word2Vec Studio", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _load_corpus(self) -> None:
+        loader = FunctionWorker(load_toy_world)
+        loader.finished.connect(self._corpus_loaded)
+        loader.failed.connect(lambda message: self._show_error("The corpus could not load",
+                                                               message))
+        self._loader = loader  # keep a reference while its thread runs
+        self.threads.append(start_worker(loader))
+
+    def _corpus_loaded(self, corpus: Corpus | None) -> None:
+        if corpus is None:
+            return
+        self.corpus = corpus
+        self.corpus_label.setText(
+            f"{corpus.source}: {corpus.token_count:,} tokens, {corpus.vocab_size:,} words. "
+            "Press Train to watch word2vec learn.")
+        self.projection_view.set_vocabulary(corpus.words[:MAP_WORDS],
+                                            corpus.counts[:MAP_WORDS])
+        self.train_button.setEnabled(True)
+        self.train_action.setEnabled(True)
+        self.corpus_ready.emit()
+
+    # ------------------------------------------------------------------ training
+    def start_training(self) -> None:
+        if self.corpus is None or self.training is not None:
+            return
+        trainer = Trainer(self.corpus, self.config)
+        self.loss_view.clear_history()
+        self.projection.reset()
+        worker = TrainingWorker(trainer, snapshot_rows=MAP_WORDS)
+        worker.stats.connect(self._show_stats)
+        worker.snapshot.connect(self.projection.submit)
+        worker.failed.connect(lambda message: self._show_error("Training stopped", message))
+        worker.finished.connect(self._training_done)
+        worker.paused_changed.connect(self._paused_changed)
+        self.training = worker
+        self.training_thread = start_worker(worker)
+        self._set_running(True)
+
+    def toggle_pause(self) -> None:
+        if self.training is None:
+            return
+        if self.training.paused:
+            self.training.resume()
+        else:
+            self.training.pause()
+
+    def stop_training(self) -> None:
+        if self.training is not None:
+            self.training.stop()
+
+    def _training_done(self, stats: StepStats) -> None:
+        if self.training_thread is not None:
+            self.training_thread.wait(1000)
+        self.training = None
+        self.training_thread = None
+        self._set_running(False)
+        self.statusBar().showMessage(
+            "Training finished." if stats.finished else "Training stopped.", 5000)
+        self.training_finished.emit()
+
+    def _show_stats(self, stats: StepStats) -> None:
+        self.loss_view.add(stats)
+        self.progress.setValue(int(stats.progress * 1000))
+        remaining = stats.total_words - stats.words_done
+        eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
+        self.progress_label.setText(
+            f"epoch {stats.epoch + 1}/{self.config.epochs}  {stats.progress:.0%}  "
+            f"{stats.words_per_second:,.0f} words/s  ETA {int(eta // 60)}:{int(eta % 60):02d}")
+
+    def _paused_changed(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.statusBar().showMessage("Paused." if paused else "", 0 if paused else 1)
+
+    def _set_running(self, running: bool) -> None:
+        self.train_button.setEnabled(not running and self.corpus is not None)
+        self.train_action.setEnabled(not running and self.corpus is not None)
+        for widget in (self.pause_button, self.stop_button):
+            widget.setEnabled(running)
+        self.pause_action.setEnabled(running)
+        self.stop_action.setEnabled(running)
+        if not running:
+            self.pause_button.setText("Pause")
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          "<b>Word2Vec Studio</b><p>Train word2vec before your eyes and "
+                          "explore what it learned.</p>")
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event) -> None:
+        if self.training is not None:
+            self.training.stop()
+            if self.training_thread is not None:
+                self.training_thread.wait(1000)
+        for thread in self.threads:
+            thread.quit()
+            thread.wait(1000)
+        super().closeEvent(event)
+
+    def grab_after(self, seconds: float, path: str) -> None:
+        """Save a PNG of the whole window after `seconds`, then close (screenshot mode)."""
+        QTimer.singleShot(int(seconds * 1000), lambda: (self.grab().save(path), self.close()))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
+from core.projection import PcaTracker
 from core.trainer import StepStats, Trainer, TrainerError
 
 
@@ -104,7 +105,63 @@ class TrainingWorker(QObject):
         self.finished.emit(stats)
 
 
-def start_worker(worker: TrainingWorker) -> QThread:
+class FunctionWorker(QObject):
+    """Runs one callable off the GUI thread: `finished(result)` or `failed(message)`."""
+
+    failed = pyqtSignal(str)
+    finished = pyqtSignal(object)
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    @pyqtSlot()
+    def run(self) -> None:
+        try:
+            result = self.function()
+        except Exception as error:  # shown to the user; nothing else to undo
+            self.failed.emit(str(error))
+            result = None
+        self.finished.emit(result)
+
+
+class ProjectionWorker(QObject):
+    """Turns snapshots into aligned PCA layouts on its own thread; only the newest pending
+    snapshot is laid out, so a slow frame never builds a queue."""
+
+    layout_ready = pyqtSignal(object)  # (n, 2) float64
+    finished = pyqtSignal(object)
+    _wake = pyqtSignal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tracker = PcaTracker()
+        self._pending: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._wake.connect(self._project)
+
+    def submit(self, snapshot: Snapshot) -> None:
+        """Called from the GUI thread."""
+        with self._lock:
+            self._pending = snapshot
+        self._wake.emit()
+
+    def reset(self) -> None:
+        self.tracker.reset()
+
+    @pyqtSlot()
+    def run(self) -> None:  # the thread's event loop delivers _wake; nothing to do here
+        pass
+
+    @pyqtSlot()
+    def _project(self) -> None:
+        with self._lock:
+            snapshot, self._pending = self._pending, None
+        if snapshot is not None:
+            self.layout_ready.emit(self.tracker.update(snapshot.vectors))
+
+
+def start_worker(worker: QObject) -> QThread:
     """Move `worker` to a new QThread, start it, and let the thread end with the worker."""
     thread = QThread()
     worker.moveToThread(thread)
@@ -116,4 +173,5 @@ def start_worker(worker: TrainingWorker) -> QThread:
     return thread
 
 
-__all__ = ["Snapshot", "StepStats", "TrainingWorker", "start_worker"]
+__all__ = ["FunctionWorker", "ProjectionWorker", "Snapshot", "StepStats", "TrainingWorker",
+           "start_worker"]

@@ -1,6 +1,6 @@
 import numpy as np
 
-from core.projection import PcaTracker, align, pca_2d, tsne_2d
+from core.projection import PcaTracker, align, pca_2d, tsne_2d, unit_spread
 
 
 def test_pca_finds_the_two_spread_axes():
@@ -32,8 +32,17 @@ def test_tracked_frames_glide_instead_of_flipping():
     nudged = vectors + rng.normal(scale=0.01, size=vectors.shape)
     second = tracker.update(-nudged)  # a sign flip of every axis: PCA output may flip too
     assert np.abs(second - first).max() < 0.1
-    raw = pca_2d(-nudged)
+    raw = unit_spread(pca_2d(-nudged))
     assert np.abs(raw + first).max() < 0.1  # untracked, the map would jump to its mirror
+
+
+def test_tracked_frames_keep_their_size_as_vectors_grow():
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(60, 8)) * np.linspace(2, 0.2, 8)
+    tracker = PcaTracker()
+    small = tracker.update(vectors * 0.01)
+    large = tracker.update(vectors * 50)
+    np.testing.assert_allclose(large, small, atol=1e-9)
 
 
 def test_tsne_is_seeded_and_starts_from_a_layout():

@@ -1,9 +1,66 @@
+"""The main window: opens, loads the built-in corpus off the GUI thread, trains live."""
+
+import pytest
+from PyQt6.QtCore import QThread
+
 from w2v_gui.main_window import APP_NAME, MainWindow
 
 
-def test_window_opens(qtbot):
+@pytest.fixture
+def window(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def test_window_opens_and_loads_the_toy_world(qtbot, window):
     assert window.windowTitle() == APP_NAME
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    assert window.train_button.isEnabled()
+    assert "toy world" in window.corpus_label.text()
+
+
+def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    window.config = window.config.replace(epochs=3)
+    layouts = []
+    window.projection.layout_ready.connect(layouts.append)
+    with qtbot.waitSignal(window.training_finished, timeout=120_000):
+        window.start_training()
+    history = window.loss_view.history()
+    assert len(history) >= 5
+    assert history[-1, 2] < history[0, 2]  # the smoothed loss went down
+    qtbot.waitUntil(lambda: len(layouts) > 0, timeout=5000)
+    assert layouts[-1].shape == (300, 2)
+    assert window.train_button.isEnabled()
+
+
+def test_pause_resume_and_stop_from_the_window(qtbot, window):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    window.config = window.config.replace(epochs=200)
+    window.start_training()
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
+    window.toggle_pause()
+    qtbot.waitUntil(lambda: window.pause_button.text() == "Resume", timeout=2000)
+    window.toggle_pause()
+    assert window.pause_button.text() == "Pause"
+    with qtbot.waitSignal(window.training_finished, timeout=5000):
+        window.stop_training()
+    assert window.training is None
+
+
+def test_closing_mid_training_leaves_no_running_thread(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    window.config = window.config.replace(epochs=200)
+    window.start_training()
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
+    thread: QThread = window.training_thread
+    window.close()
+    assert not thread.isRunning()
+    assert all(not t.isRunning() for t in window.threads)
