@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if arguments.screenshot:
         def train_then_grab() -> None:
+            window.search_panel.query.setText("queen")  # neighbours refresh as it learns
             window.start_training()
             window.grab_after(arguments.train_seconds, arguments.screenshot)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -19,6 +20,7 @@ from PyQt6.QtWidgets import (
 from core.config import PRESETS
 from core.corpus import Corpus
 from core.trainer import StepStats, Trainer
+from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.workers import FunctionWorker, ProjectionWorker, TrainingWorker, start_worker
@@ -72,6 +74,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
+        self.search_panel = SearchPanel()
+        self.search_panel.highlight.connect(self.projection_view.highlight)
+        self.projection_view.word_clicked.connect(self.search_panel.search)
+        search_dock = QDockWidget("Nearest words", self)
+        search_dock.setObjectName("search")
+        search_dock.setWidget(self.search_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, search_dock)
+        self.search_dock = search_dock
+
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(240)
@@ -103,7 +114,14 @@ class MainWindow(QMainWindow):
         self.stop_action.triggered.connect(self.stop_training)
         for action in (self.train_action, self.pause_action, self.stop_action):
             train_menu.addAction(action)
+        find_action = QAction("&Find a word", self, shortcut=QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(self._focus_search)
+        file_menu.insertAction(quit_action, find_action)
         view_menu = menus.addMenu("&View")
+        view_menu.addAction(self.search_dock.toggleViewAction())
+        fit_action = QAction("&Fit the map", self, shortcut=QKeySequence("Ctrl+0"))
+        fit_action.triggered.connect(self.projection_view.follow)
+        view_menu.addAction(fit_action)
         log_action = QAction("&Logarithmic loss axis", self, checkable=True)
         log_action.toggled.connect(self.loss_view.set_log_y)
         view_menu.addAction(log_action)
@@ -111,6 +129,11 @@ class MainWindow(QMainWindow):
         about = QAction("&About Word2Vec Studio", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_panel.query.setFocus()
+        self.search_panel.query.selectAll()
 
     def _load_corpus(self) -> None:
         loader = FunctionWorker(load_toy_world)
@@ -143,6 +166,7 @@ class MainWindow(QMainWindow):
         worker = TrainingWorker(trainer, snapshot_rows=MAP_WORDS)
         worker.stats.connect(self._show_stats)
         worker.snapshot.connect(self.projection.submit)
+        worker.embeddings.connect(self.search_panel.set_embeddings)
         worker.failed.connect(lambda message: self._show_error("Training stopped", message))
         worker.finished.connect(self._training_done)
         worker.paused_changed.connect(self._paused_changed)

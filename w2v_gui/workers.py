@@ -34,19 +34,21 @@ class TrainingWorker(QObject):
     """Runs a Trainer until it finishes, is stopped, or fails; pause and resume at will."""
 
     stats = pyqtSignal(object)  # StepStats
-    snapshot = pyqtSignal(object)  # Snapshot
+    snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often
+    embeddings = pyqtSignal(object)  # core.embeddings.Embeddings: every word, less often
     paused_changed = pyqtSignal(bool)
     failed = pyqtSignal(str)  # a message that says what happened and what to do
     finished = pyqtSignal(object)  # the last StepStats, also when stopped
 
     def __init__(self, trainer: Trainer, *, chunk_seconds: float = 0.008,
                  stats_hz: float = 20.0, snapshot_hz: float = 10.0,
-                 snapshot_rows: int | None = None) -> None:
+                 embeddings_hz: float = 2.0, snapshot_rows: int | None = None) -> None:
         super().__init__()
         self.trainer = trainer
         self.chunk_seconds = chunk_seconds
         self.stats_interval = 1.0 / stats_hz
         self.snapshot_interval = 1.0 / snapshot_hz
+        self.embeddings_interval = 1.0 / embeddings_hz
         self.snapshot_rows = snapshot_rows
         self._stop = threading.Event()
         self._running = threading.Event()
@@ -78,7 +80,7 @@ class TrainingWorker(QObject):
     @pyqtSlot()
     def run(self) -> None:
         trainer = self.trainer
-        last_stats = last_snapshot = 0.0
+        last_stats = last_snapshot = last_embeddings = 0.0
         stats = trainer.stats()
         try:
             while not self._stop.is_set() and not trainer.finished:
@@ -95,6 +97,9 @@ class TrainingWorker(QObject):
                 if now - last_snapshot >= self.snapshot_interval:
                     self.snapshot.emit(self.take_snapshot())
                     last_snapshot = now
+                if now - last_embeddings >= self.embeddings_interval:
+                    self.embeddings.emit(trainer.embeddings())  # a copy
+                    last_embeddings = now
         except TrainerError as error:
             self.failed.emit(str(error))
         except Exception as error:  # a bug must not kill the app silently
@@ -102,6 +107,7 @@ class TrainingWorker(QObject):
         stats = trainer.stats()
         self.stats.emit(stats)
         self.snapshot.emit(self.take_snapshot())
+        self.embeddings.emit(trainer.embeddings())
         self.finished.emit(stats)
 
 

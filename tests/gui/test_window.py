@@ -36,6 +36,10 @@ def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
     qtbot.waitUntil(lambda: len(layouts) > 0, timeout=5000)
     assert layouts[-1].shape == (300, 2)
     assert window.train_button.isEnabled()
+    # search lists neighbours and highlights them on the map
+    window.search_panel.search("monday")
+    assert window.search_panel.results.rowCount() == 10
+    assert len(window.projection_view.highlighted) >= 2
 
 
 def test_pause_resume_and_stop_from_the_window(qtbot, window):
