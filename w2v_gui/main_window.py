@@ -17,9 +17,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.config import PRESETS
 from core.corpus import Corpus
 from core.trainer import StepStats, Trainer
+from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
@@ -44,7 +44,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.corpus: Corpus | None = None
-        self.config = PRESETS["quick_demo"]
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
         self.threads: list[QThread] = []
@@ -73,6 +72,14 @@ class MainWindow(QMainWindow):
         layout.addLayout(controls)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+
+        self.hyperparameters = HyperparameterPanel()
+        self.hyperparameters.config_changed.connect(self._config_changed)
+        settings_dock = QDockWidget("Hyperparameters", self)
+        settings_dock.setObjectName("hyperparameters")
+        settings_dock.setWidget(self.hyperparameters)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, settings_dock)
+        self.settings_dock = settings_dock
 
         self.search_panel = SearchPanel()
         self.search_panel.highlight.connect(self.projection_view.highlight)
@@ -118,6 +125,7 @@ class MainWindow(QMainWindow):
         find_action.triggered.connect(self._focus_search)
         file_menu.insertAction(quit_action, find_action)
         view_menu = menus.addMenu("&View")
+        view_menu.addAction(self.settings_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
         fit_action = QAction("&Fit the map", self, shortcut=QKeySequence("Ctrl+0"))
         fit_action.triggered.connect(self.projection_view.follow)
@@ -152,15 +160,29 @@ class MainWindow(QMainWindow):
             "Press Train to watch word2vec learn.")
         self.projection_view.set_vocabulary(corpus.words[:MAP_WORDS],
                                             corpus.counts[:MAP_WORDS])
-        self.train_button.setEnabled(True)
-        self.train_action.setEnabled(True)
+        self._set_running(False)
         self.corpus_ready.emit()
 
     # ------------------------------------------------------------------ training
+    @property
+    def config(self):
+        """The hyperparameters of the next run (None while the form is invalid)."""
+        return self.hyperparameters.config()
+
+    def _config_changed(self, config) -> None:
+        if self.training is None:
+            self._set_running(False)
+
     def start_training(self) -> None:
-        if self.corpus is None or self.training is not None:
+        config = self.config
+        if self.corpus is None or self.training is not None or config is None:
             return
-        trainer = Trainer(self.corpus, self.config)
+        try:
+            trainer = Trainer(self.corpus, config)
+        except ValueError as error:  # e.g. a corpus too small for these settings
+            self._show_error("Training cannot start", str(error))
+            return
+        self.run_config = config
         self.loss_view.clear_history()
         self.projection.reset()
         worker = TrainingWorker(trainer, snapshot_rows=MAP_WORDS)
@@ -202,7 +224,7 @@ class MainWindow(QMainWindow):
         remaining = stats.total_words - stats.words_done
         eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
         self.progress_label.setText(
-            f"epoch {stats.epoch + 1}/{self.config.epochs}  {stats.progress:.0%}  "
+            f"epoch {stats.epoch + 1}/{self.run_config.epochs}  {stats.progress:.0%}  "
             f"{stats.words_per_second:,.0f} words/s  ETA {int(eta // 60)}:{int(eta % 60):02d}")
 
     def _paused_changed(self, paused: bool) -> None:
@@ -210,8 +232,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Paused." if paused else "", 0 if paused else 1)
 
     def _set_running(self, running: bool) -> None:
-        self.train_button.setEnabled(not running and self.corpus is not None)
-        self.train_action.setEnabled(not running and self.corpus is not None)
+        can_train = not running and self.corpus is not None and self.config is not None
+        self.train_button.setEnabled(can_train)
+        self.train_action.setEnabled(can_train)
         for widget in (self.pause_button, self.stop_button):
             widget.setEnabled(running)
         self.pause_action.setEnabled(running)

@@ -25,7 +25,7 @@ def test_window_opens_and_loads_the_toy_world(qtbot, window):
 
 def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.config = window.config.replace(epochs=3)
+    window.hyperparameters.set_config(window.config.replace(epochs=3))
     layouts = []
     window.projection.layout_ready.connect(layouts.append)
     with qtbot.waitSignal(window.training_finished, timeout=120_000):
@@ -44,7 +44,7 @@ def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
 
 def test_pause_resume_and_stop_from_the_window(qtbot, window):
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.config = window.config.replace(epochs=200)
+    window.hyperparameters.set_config(window.config.replace(epochs=200))
     window.start_training()
     qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
     window.toggle_pause()
@@ -61,10 +61,19 @@ def test_closing_mid_training_leaves_no_running_thread(qtbot):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.config = window.config.replace(epochs=200)
+    window.hyperparameters.set_config(window.config.replace(epochs=200))
     window.start_training()
     qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
     thread: QThread = window.training_thread
     window.close()
     assert not thread.isRunning()
     assert all(not t.isRunning() for t in window.threads)
+
+
+def test_an_invalid_form_disables_train(qtbot, window):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    assert window.train_button.isEnabled()
+    window.hyperparameters.fields["min_alpha"].setValue(5.0)
+    assert not window.train_button.isEnabled()
+    window.hyperparameters.fields["min_alpha"].setValue(0.0001)
+    assert window.train_button.isEnabled()
