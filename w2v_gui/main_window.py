@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from PyQt6.QtCore import Qt, QThread, QTimer, pyqtSignal
-from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtGui import QAction, QKeySequence, QPainter
+from PyQt6.QtSvg import QSvgGenerator
 from PyQt6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -16,8 +21,10 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from pyqtgraph.exporters import ImageExporter
 
 from core.corpus import Corpus
+from core.embeddings import Embeddings
 from core.trainer import StepStats, Trainer
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.search_panel import SearchPanel
@@ -44,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.corpus: Corpus | None = None
+        self.latest_embeddings: Embeddings | None = None  # the newest copy of the vectors
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
         self.threads: list[QThread] = []
@@ -124,6 +132,18 @@ class MainWindow(QMainWindow):
         find_action = QAction("&Find a word", self, shortcut=QKeySequence.StandardKey.Find)
         find_action.triggered.connect(self._focus_search)
         file_menu.insertAction(quit_action, find_action)
+        exports = [
+            ("Export &vectors…", "Ctrl+E", self._export_vectors_dialog),
+            ("Export &loss history (CSV)…", None, self._export_loss_dialog),
+            ("Export the &map (PNG or SVG)…", None, self._export_map_dialog),
+        ]
+        for text, shortcut, handler in exports:
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(handler)
+            file_menu.insertAction(quit_action, action)
+        file_menu.insertSeparator(quit_action)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.settings_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
@@ -189,6 +209,7 @@ class MainWindow(QMainWindow):
         worker.stats.connect(self._show_stats)
         worker.snapshot.connect(self.projection.submit)
         worker.embeddings.connect(self.search_panel.set_embeddings)
+        worker.embeddings.connect(self._keep_embeddings)
         worker.failed.connect(lambda message: self._show_error("Training stopped", message))
         worker.finished.connect(self._training_done)
         worker.paused_changed.connect(self._paused_changed)
@@ -241,6 +262,69 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(running)
         if not running:
             self.pause_button.setText("Pause")
+
+    # ------------------------------------------------------------------ exports
+    def _keep_embeddings(self, embeddings: Embeddings) -> None:
+        self.latest_embeddings = embeddings
+
+    def export_vectors(self, path: str) -> None:
+        """word2vec text (.txt, .vec), binary (.bin) or projector TSV (.tsv) by extension."""
+        if self.latest_embeddings is None:
+            raise ValueError("There are no vectors yet: train first, then export.")
+        target = Path(path)
+        if target.suffix == ".tsv":
+            self.latest_embeddings.save_projector_tsv(
+                target, target.with_name(target.stem + "_metadata.tsv"))
+        else:
+            self.latest_embeddings.save_word2vec(target, binary=target.suffix == ".bin")
+
+    def export_loss(self, path: str) -> None:
+        history = self.loss_view.history()
+        if not len(history):
+            raise ValueError("There is no loss history yet: train first, then export.")
+        np.savetxt(path, history, delimiter=",", fmt="%.8g", comments="",
+                   header="words_processed,loss,smoothed_loss,learning_rate")
+
+    def export_map(self, path: str) -> None:
+        """PNG by pyqtgraph's exporter; SVG by Qt's own generator (pyqtgraph's SVG exporter
+        cannot parse the path syntax this Qt version writes)."""
+        if Path(path).suffix.lower() != ".svg":
+            ImageExporter(self.projection_view.getPlotItem()).export(path)
+            return
+        view = self.projection_view
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(view.size())
+        generator.setViewBox(view.rect())
+        generator.setTitle("Word2Vec Studio map")
+        painter = QPainter(generator)
+        try:
+            view.render(painter)
+        finally:
+            painter.end()
+
+    def _export_with_dialog(self, title: str, filters: str, export) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", filters)
+        if not path:
+            return
+        try:
+            export(path)
+        except (OSError, ValueError) as error:
+            self._show_error(title, str(error))
+        else:
+            self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def _export_vectors_dialog(self) -> None:
+        self._export_with_dialog(
+            "Export vectors", "word2vec text (*.txt);;word2vec binary (*.bin);;"
+            "Embedding Projector TSV (*.tsv)", self.export_vectors)
+
+    def _export_loss_dialog(self) -> None:
+        self._export_with_dialog("Export loss history", "CSV (*.csv)", self.export_loss)
+
+    def _export_map_dialog(self) -> None:
+        self._export_with_dialog("Export the map", "PNG image (*.png);;SVG drawing (*.svg)",
+                                 self.export_map)
 
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)

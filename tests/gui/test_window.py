@@ -77,3 +77,28 @@ def test_an_invalid_form_disables_train(qtbot, window):
     assert not window.train_button.isEnabled()
     window.hyperparameters.fields["min_alpha"].setValue(0.0001)
     assert window.train_button.isEnabled()
+
+
+def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    import pytest
+
+    with pytest.raises(ValueError, match="train first"):
+        window.export_vectors(str(tmp_path / "early.txt"))
+    window.hyperparameters.set_config(window.config.replace(epochs=2))
+    with qtbot.waitSignal(window.training_finished, timeout=120_000):
+        window.start_training()
+    from core.embeddings import Embeddings
+
+    for name in ("v.txt", "v.bin"):
+        window.export_vectors(str(tmp_path / name))
+        assert Embeddings.load_word2vec(tmp_path / name).words[:3] == window.corpus.words[:3]
+    window.export_vectors(str(tmp_path / "v.tsv"))
+    assert (tmp_path / "v_metadata.tsv").read_text().startswith("word\tcount\n")
+    window.export_loss(str(tmp_path / "loss.csv"))
+    rows = (tmp_path / "loss.csv").read_text().splitlines()
+    assert rows[0] == "words_processed,loss,smoothed_loss,learning_rate" and len(rows) > 3
+    window.export_map(str(tmp_path / "map.png"))
+    window.export_map(str(tmp_path / "map.svg"))
+    assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:400]
