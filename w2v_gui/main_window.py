@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.corpus: Corpus | None = None
         self.latest_embeddings: Embeddings | None = None  # the newest copy of the vectors
+        self.failure: str | None = None  # why the current run stopped early, if it did
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
         self.threads: list[QThread] = []
@@ -202,15 +203,20 @@ class MainWindow(QMainWindow):
         except ValueError as error:  # e.g. a corpus too small for these settings
             self._show_error("Training cannot start", str(error))
             return
-        self.run_config = config
         self.loss_view.clear_history()
         self.projection.reset()
+        self._run(trainer)
+
+    def _run(self, trainer: Trainer) -> None:
+        """Train `trainer` (new, or the one a divergence left at its last good state)."""
+        self.run_config = trainer.config
+        self.failure = None
         worker = TrainingWorker(trainer, snapshot_rows=MAP_WORDS)
         worker.stats.connect(self._show_stats)
         worker.snapshot.connect(self.projection.submit)
         worker.embeddings.connect(self.search_panel.set_embeddings)
         worker.embeddings.connect(self._keep_embeddings)
-        worker.failed.connect(lambda message: self._show_error("Training stopped", message))
+        worker.failed.connect(self._failed)
         worker.finished.connect(self._training_done)
         worker.paused_changed.connect(self._paused_changed)
         self.training = worker
@@ -229,7 +235,11 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.stop()
 
+    def _failed(self, message: str) -> None:
+        self.failure = message
+
     def _training_done(self, stats: StepStats) -> None:
+        trainer = self.training.trainer if self.training is not None else None
         if self.training_thread is not None:
             self.training_thread.wait(1000)
         self.training = None
@@ -238,6 +248,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "Training finished." if stats.finished else "Training stopped.", 5000)
         self.training_finished.emit()
+        if self.failure is not None and trainer is not None:
+            self._offer_recovery(trainer, self.failure)
+
+    def _offer_recovery(self, trainer: Trainer, message: str) -> None:
+        """A diverged run keeps its last good vectors; offer to go on more gently."""
+        answer = QMessageBox.question(
+            self, "Training diverged",
+            f"{message}\n\nContinue from the last good state with half the learning rate "
+            f"({trainer.config.alpha / 2:g})?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.continue_with_lower_rate(trainer)
+
+    def continue_with_lower_rate(self, trainer: Trainer) -> None:
+        alpha = trainer.config.alpha / 2
+        trainer.config = trainer.config.replace(
+            alpha=alpha, min_alpha=min(trainer.config.min_alpha, alpha))
+        self.hyperparameters.set_config(trainer.config)
+        self._run(trainer)
 
     def _show_stats(self, stats: StepStats) -> None:
         self.loss_view.add(stats)

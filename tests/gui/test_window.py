@@ -102,3 +102,28 @@ def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
     window.export_map(str(tmp_path / "map.svg"))
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:400]
+
+
+def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, monkeypatch):
+    import numpy as np
+    from PyQt6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    asked = []
+
+    def answer(*args):  # yes the first time, no after that
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes if len(asked) == 1 else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.hyperparameters.set_config(window.config.replace(alpha=8.0, epochs=30))
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        window.start_training()
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    assert "diverged" in asked[0] and "half the learning rate (4)" in asked[0]
+    # the second run goes on from the kept state with alpha halved, in the form too
+    assert window.hyperparameters.fields["alpha"].value() == 4.0
+    if window.training is not None:
+        with qtbot.waitSignal(window.training_finished, timeout=60_000):
+            window.stop_training()
+    assert np.isfinite(window.latest_embeddings.vectors).all()
