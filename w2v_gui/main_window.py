@@ -30,7 +30,13 @@ from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
-from w2v_gui.workers import FunctionWorker, ProjectionWorker, TrainingWorker, start_worker
+from w2v_gui.workers import (
+    CorpusLoadWorker,
+    FunctionWorker,
+    ProjectionWorker,
+    TrainingWorker,
+    start_worker,
+)
 
 APP_NAME = "Word2Vec Studio"
 MAP_WORDS = 300  # the most frequent words shown on the map
@@ -53,6 +59,7 @@ class MainWindow(QMainWindow):
         self.corpus: Corpus | None = None
         self.latest_embeddings: Embeddings | None = None  # the newest copy of the vectors
         self.failure: str | None = None  # why the current run stopped early, if it did
+        self.corpus_loader: CorpusLoadWorker | None = None
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
         self.threads: list[QThread] = []
@@ -103,6 +110,10 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(240)
         self.progress_label = QLabel("")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_loading)
+        self.cancel_button.hide()
+        self.statusBar().addPermanentWidget(self.cancel_button)
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.progress)
         self._build_menus()
@@ -130,6 +141,15 @@ class MainWindow(QMainWindow):
         self.stop_action.triggered.connect(self.stop_training)
         for action in (self.train_action, self.pause_action, self.stop_action):
             train_menu.addAction(action)
+        open_action = QAction("&Open a corpus file…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self._open_file_dialog)
+        folder_action = QAction("Open a corpus &folder…", self)
+        folder_action.triggered.connect(self._open_folder_dialog)
+        toy_action = QAction("Use the built-in &toy world", self)
+        toy_action.triggered.connect(self._use_toy_world)
+        for action in (open_action, folder_action, toy_action):
+            file_menu.insertAction(quit_action, action)
+        file_menu.insertSeparator(quit_action)
         find_action = QAction("&Find a word", self, shortcut=QKeySequence.StandardKey.Find)
         find_action.triggered.connect(self._focus_search)
         file_menu.insertAction(quit_action, find_action)
@@ -164,6 +184,12 @@ class MainWindow(QMainWindow):
         self.search_panel.query.setFocus()
         self.search_panel.query.selectAll()
 
+    def _use_toy_world(self) -> None:
+        if self.training is not None or self.corpus_loader is not None:
+            self._show_error("Busy", "Stop training (or the load under way) first.")
+            return
+        self._load_corpus()
+
     def _load_corpus(self) -> None:
         loader = FunctionWorker(load_toy_world)
         loader.finished.connect(self._corpus_loaded)
@@ -172,13 +198,56 @@ class MainWindow(QMainWindow):
         self._loader = loader  # keep a reference while its thread runs
         self.threads.append(start_worker(loader))
 
+    def open_corpus(self, path: str) -> None:
+        """Read a corpus off the GUI thread; the current corpus stays until it succeeds."""
+        if self.training is not None or self.corpus_loader is not None:
+            self._show_error("Busy", "Stop training (or the load under way) first.")
+            return
+        min_count = self.config.min_count if self.config is not None else 1
+        loader = CorpusLoadWorker(path, min_count=min_count)
+        loader.progress.connect(self._load_progress)
+        loader.failed.connect(lambda message: self._show_error("The corpus could not load",
+                                                               message))
+        loader.finished.connect(self._corpus_loaded)
+        self.corpus_loader = loader
+        self.cancel_button.show()
+        self.progress_label.setText(f"reading {Path(path).name}…")
+        self.threads.append(start_worker(loader))
+
+    def cancel_loading(self) -> None:
+        if self.corpus_loader is not None:
+            self.corpus_loader.cancel()
+
+    def _load_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / max(total, 1)))
+
+    def _open_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a corpus", "", "Text (*.txt *.text *.tok *.gz *.bz2 *.xz);;All files (*)")
+        if path:
+            self.open_corpus(path)
+
+    def _open_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of .txt files")
+        if path:
+            self.open_corpus(path)
+
     def _corpus_loaded(self, corpus: Corpus | None) -> None:
+        if self.corpus_loader is not None:
+            cancelled = self.corpus_loader.cancelled
+            self.corpus_loader = None
+            self.cancel_button.hide()
+            self.progress_label.setText("Loading cancelled." if cancelled else "")
+            self.progress.setValue(0)
         if corpus is None:
             return
         self.corpus = corpus
+        frequent = ", ".join(corpus.words[:8])
         self.corpus_label.setText(
-            f"{corpus.source}: {corpus.token_count:,} tokens, {corpus.vocab_size:,} words. "
-            "Press Train to watch word2vec learn.")
+            f"{corpus.source}: {corpus.token_count:,} tokens, {corpus.vocab_size:,} words "
+            f"(most frequent: {frequent}). Press Train to watch word2vec learn.")
+        self.corpus_label.setToolTip(corpus.source)
+        self.latest_embeddings = None
         self.projection_view.set_vocabulary(corpus.words[:MAP_WORDS],
                                             corpus.counts[:MAP_WORDS])
         self._set_running(False)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
+from core.corpus import CorpusError, load_corpus
 from core.projection import PcaTracker
 from core.trainer import StepStats, Trainer, TrainerError
 
@@ -131,6 +132,48 @@ class FunctionWorker(QObject):
         self.finished.emit(result)
 
 
+class CorpusLoadWorker(QObject):
+    """Reads a corpus file or folder off the GUI thread, with progress and cancel."""
+
+    progress = pyqtSignal(int, int)  # bytes read, total bytes
+    failed = pyqtSignal(str)
+    finished = pyqtSignal(object)  # the Corpus, or None if it failed or was cancelled
+
+    def __init__(self, path: str, min_count: int = 1, progress_hz: float = 20.0) -> None:
+        super().__init__()
+        self.path = path
+        self.min_count = min_count
+        self.progress_interval = 1.0 / progress_hz
+        self._cancel = threading.Event()
+        self._last_progress = 0.0
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _report(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self._last_progress >= self.progress_interval or done >= total:
+            self._last_progress = now
+            self.progress.emit(done, total)
+
+    @pyqtSlot()
+    def run(self) -> None:
+        corpus = None
+        try:
+            corpus = load_corpus(self.path, min_count=self.min_count, progress=self._report,
+                                 should_stop=self._cancel.is_set)
+        except CorpusError as error:
+            if not self.cancelled:
+                self.failed.emit(str(error))
+        except Exception as error:  # an unreadable file must not kill the app
+            self.failed.emit(f"{self.path} could not be read: {error}")
+        self.finished.emit(None if self.cancelled else corpus)
+
+
 class ProjectionWorker(QObject):
     """Turns snapshots into aligned PCA layouts on its own thread; only the newest pending
     snapshot is laid out, so a slow frame never builds a queue."""
@@ -179,5 +222,5 @@ def start_worker(worker: QObject) -> QThread:
     return thread
 
 
-__all__ = ["FunctionWorker", "ProjectionWorker", "Snapshot", "StepStats", "TrainingWorker",
-           "start_worker"]
+__all__ = ["CorpusLoadWorker", "FunctionWorker", "ProjectionWorker", "Snapshot", "StepStats",
+           "TrainingWorker", "start_worker"]

@@ -127,3 +127,43 @@ def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, m
         with qtbot.waitSignal(window.training_finished, timeout=60_000):
             window.stop_training()
     assert np.isfinite(window.latest_embeddings.vectors).all()
+
+
+def test_open_a_corpus_file_and_train_on_it(qtbot, window, tmp_path):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    path = tmp_path / "mine.txt"
+    path.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 200)
+    with qtbot.waitSignal(window.corpus_ready, timeout=30_000):
+        window.open_corpus(str(path))
+    assert window.corpus.source == str(path)
+    assert "mine.txt" in window.corpus_label.text() and "most frequent: the" in \
+        window.corpus_label.text()
+    assert window.train_button.isEnabled()
+
+
+def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, monkeypatch):
+    from PyQt6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    before = window.corpus
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    path = tmp_path / "picture.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    window.open_corpus(str(path))
+    qtbot.waitUntil(lambda: window.corpus_loader is None, timeout=10_000)
+    assert warnings and "binary" in warnings[0]
+    assert window.corpus is before
+
+
+def test_loading_can_be_cancelled(qtbot, window, tmp_path):
+    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
+    before = window.corpus
+    path = tmp_path / "big.txt"
+    path.write_text(("word " * 200 + "\n") * 40_000)  # about 40 MB
+    window.open_corpus(str(path))
+    assert window.cancel_button.isVisibleTo(window)
+    window.cancel_loading()
+    qtbot.waitUntil(lambda: window.corpus_loader is None, timeout=30_000)
+    assert window.corpus is before
+    assert window.progress_label.text() == "Loading cancelled."
