@@ -16,14 +16,10 @@ from core.trainer import StepStats, Trainer, TrainerError
 
 COMMANDS = ("train", "neighbors", "analogy")
 
-# command-line option -> TrainConfig field
-TRAIN_OPTIONS = {
-    "model": "model", "loss": "loss", "dim": "dim", "window": "window",
-    "negative": "negative", "epochs": "epochs", "min_count": "min_count",
-    "max_vocab_size": "max_vocab_size", "sample": "sample", "alpha": "alpha",
-    "min_alpha": "min_alpha", "seed": "seed", "batch_words": "batch_words",
-    "iterations": "iterations",
-}
+# options whose names are TrainConfig fields (argparse turns --min-count into min_count)
+TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
+                 "max_vocab_size", "sample", "alpha", "min_alpha", "seed", "batch_words",
+                 "iterations")
 
 
 class CommandError(Exception):
@@ -89,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_arguments(arguments: argparse.Namespace) -> TrainConfig:
     base = PRESETS[arguments.preset] if arguments.preset else TrainConfig()
-    changes = {field: getattr(arguments, option) for option, field in TRAIN_OPTIONS.items()
-               if getattr(arguments, option) is not None}
+    changes = {name: getattr(arguments, name) for name in TRAIN_OPTIONS
+               if getattr(arguments, name) is not None}
     try:
         return base.replace(**changes)
     except ConfigError as error:

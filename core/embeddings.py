@@ -106,12 +106,6 @@ class Embeddings:
         query = self.word_index(word)
         return self._rank(self.unit_vectors @ self.unit_vectors[query], {query}, count)
 
-    def nearest_to_vector(self, vector: np.ndarray, count: int = 10,
-                          exclude: tuple[str, ...] = ()) -> list[tuple[str, float]]:
-        unit = vector / (np.linalg.norm(vector) or 1.0)
-        skip = {self.word_index(w) for w in exclude}
-        return self._rank(self.unit_vectors @ unit, skip, count)
-
     def analogy(self, a: str, b: str, c: str, count: int = 10,
                 method: str = "3cosadd") -> list[tuple[str, float]]:
         """Words d with a - b + c ≈ d (king - man + woman ≈ queen); a, b, c excluded.

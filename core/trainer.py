@@ -122,7 +122,6 @@ class Trainer:
         self.cursor = 0  # next center in the epoch's sub-sampled text
         self.steps = 0
         self.words_done = 0
-        self.loss_sum = 0.0
         self.pairs_seen = 0
         self.smoothed_loss = float("nan")
         self.last_loss = float("nan")  # the most recent measured loss per pair

@@ -91,20 +91,14 @@ class MainWindow(QMainWindow):
 
         self.hyperparameters = HyperparameterPanel()
         self.hyperparameters.config_changed.connect(self._config_changed)
-        settings_dock = QDockWidget("Hyperparameters", self)
-        settings_dock.setObjectName("hyperparameters")
-        settings_dock.setWidget(self.hyperparameters)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, settings_dock)
-        self.settings_dock = settings_dock
+        self.settings_dock = self._add_dock("Hyperparameters", self.hyperparameters,
+                                            Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.search_panel = SearchPanel()
         self.search_panel.highlight.connect(self.projection_view.highlight)
         self.projection_view.word_clicked.connect(self.search_panel.search)
-        search_dock = QDockWidget("Nearest words", self)
-        search_dock.setObjectName("search")
-        search_dock.setWidget(self.search_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, search_dock)
-        self.search_dock = search_dock
+        self.search_dock = self._add_dock("Nearest words", self.search_panel,
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -126,6 +120,13 @@ class MainWindow(QMainWindow):
         self._load_corpus()
 
     # ------------------------------------------------------------------ set-up
+    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)  # a stable name, for saving the window layout
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
