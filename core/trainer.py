@@ -494,6 +494,11 @@ class Trainer:
         The file is written beside the target and renamed into place, so an interrupted
         save never destroys the previous file.
         """
+        with atomic_write(path) as stream:
+            np.savez(stream, **self.state_arrays())
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """The whole state as named arrays (what `save` writes; `from_state` reads it)."""
         position = {
             "epoch": self.epoch, "cursor": self.cursor, "steps": self.steps,
             "words_done": self.words_done, "pairs_seen": self.pairs_seen,
@@ -518,35 +523,51 @@ class Trainer:
         }
         if self._window_text is not None:
             arrays["window_ids"], arrays["window_spans"] = self._window_text
-        with atomic_write(path) as stream:
-            np.savez(stream, **arrays)
+        return arrays
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Trainer:
         """Read a trainer saved by `save`; it continues exactly where it stopped."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                version = int(data["format_version"])
-                if version > FORMAT_VERSION:
-                    raise TrainerError(
-                        f"{path} was saved by a newer Word2Vec Studio (format {version}); "
-                        "update the app to open it.")
-                config = TrainConfig.from_json(str(data["config"]))
-                corpus = Corpus(
-                    words=[str(w) for w in data["words"]],
-                    counts=np.array(data["counts"]),
-                    token_ids=np.array(data["token_ids"]),
-                    sentence_offsets=np.array(data["sentence_offsets"]),
-                    source=str(data["source"]),
-                )
-                trainer = cls(corpus, config)
-                trainer.center_vectors = np.array(data["center_vectors"])
-                trainer.outside_vectors = np.array(data["outside_vectors"])
-                position = json.loads(str(data["position"]))
-                epoch_state = json.loads(str(data["epoch_rng_state"]))
-                rng_state = json.loads(str(data["rng_state"]))
-                window_text = ((np.array(data["window_ids"]), np.array(data["window_spans"]))
-                               if position["window_text"] else None)
+                return cls.from_state(data, path)
+        except TrainerError:
+            raise
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise TrainerError(
+                f"{path} is not a readable Word2Vec Studio model ({error}). "
+                "Choose another file, or train again.") from error
+
+    @classmethod
+    def from_state(cls, data, path: str | os.PathLike = "the file") -> Trainer:
+        """Rebuild a trainer from `state_arrays()` (or an open .npz holding them)."""
+        try:
+            version = int(data["format_version"])
+            if version > FORMAT_VERSION:
+                raise TrainerError(
+                    f"{path} was saved by a newer Word2Vec Studio (format {version}); "
+                    "update the app to open it.")
+            config = TrainConfig.from_json(str(data["config"]))
+            corpus = Corpus(
+                words=[str(w) for w in data["words"]],
+                counts=np.array(data["counts"]),
+                token_ids=np.array(data["token_ids"]),
+                sentence_offsets=np.array(data["sentence_offsets"]),
+                source=str(data["source"]),
+            )
+            trainer = cls(corpus, config)
+            trainer.center_vectors = np.array(data["center_vectors"])
+            trainer.outside_vectors = np.array(data["outside_vectors"])
+            position = json.loads(str(data["position"]))
+            epoch_state = json.loads(str(data["epoch_rng_state"]))
+            rng_state = json.loads(str(data["rng_state"]))
+            window_text = ((np.array(data["window_ids"]), np.array(data["window_spans"]))
+                           if position["window_text"] else None)
+            expected = (corpus.vocab_size, config.dim)
+            if (trainer.center_vectors.shape != expected
+                    or trainer.outside_vectors.shape != expected):
+                raise ValueError(f"vectors of shape {trainer.center_vectors.shape}, "
+                                 f"expected {expected}")
         except TrainerError:
             raise
         except (OSError, ValueError, KeyError, TypeError, EOFError,
