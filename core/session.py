@@ -41,18 +41,31 @@ class Session:
     view: dict[str, Any] = field(default_factory=dict)
 
 
-def save_session(path: str | os.PathLike, session: Session) -> None:
-    """Write `session` to `path`; a failed write leaves any earlier file intact."""
-    history = np.asarray(session.loss_history, dtype=np.float64).reshape(-1, 4)
+def session_arrays(session: Session) -> dict[str, np.ndarray]:
+    """A copy of everything a session file holds. Take it while the trainer is still; the
+    copy can then be written on another thread while training goes on."""
+    history = np.array(session.loss_history, dtype=np.float64).reshape(-1, 4)
     arrays = session.trainer.state_arrays()
+    for name in ("center_vectors", "outside_vectors"):  # the arrays training writes to
+        arrays[name] = arrays[name].copy()
     arrays.update({
         "session_version": np.int64(SESSION_VERSION),
         "session_history": history,
         "session_pinned": np.array(list(session.pinned), dtype=str),
         "session_view": np.array(json.dumps(session.view)),
     })
+    return arrays
+
+
+def write_session(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
+    """Write `session_arrays(...)` to `path`; a failed write leaves an earlier file intact."""
     with atomic_write(path) as stream:
         np.savez(stream, **arrays)
+
+
+def save_session(path: str | os.PathLike, session: Session) -> None:
+    """Write `session` to `path`; a failed write leaves any earlier file intact."""
+    write_session(path, session_arrays(session))
 
 
 def load_session(path: str | os.PathLike) -> Session:

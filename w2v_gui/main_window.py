@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QSettings, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence, QPainter
 from PyQt6.QtSvg import QSvgGenerator
 from PyQt6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -23,10 +24,21 @@ from PyQt6.QtWidgets import (
 )
 from pyqtgraph.exporters import ImageExporter
 
+from core.config import ConfigError, TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
+from core.session import (
+    SESSION_SUFFIX,
+    Session,
+    SessionError,
+    load_session,
+    session_arrays,
+    write_session,
+)
 from core.trainer import StepStats, Trainer
+from w2v_gui.panels.corpus_panel import CorpusPanel
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
+from w2v_gui.panels.map_controls import DEFAULT_MAP_WORDS, MapControls
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
@@ -34,12 +46,15 @@ from w2v_gui.workers import (
     CorpusLoadWorker,
     FunctionWorker,
     ProjectionWorker,
+    Snapshot,
     TrainingWorker,
     start_worker,
 )
 
 APP_NAME = "Word2Vec Studio"
-MAP_WORDS = 300  # the most frequent words shown on the map
+ORGANIZATION = "Word2Vec Studio"
+SESSION_FILTER = f"Word2Vec Studio session (*{SESSION_SUFFIX});;All files (*)"
+Button = QMessageBox.StandardButton
 
 
 def load_toy_world() -> Corpus:
@@ -48,73 +63,116 @@ def load_toy_world() -> Corpus:
     return Corpus.from_sentences(generate_sentences(), source="the toy world (built in)")
 
 
+def app_settings() -> QSettings:
+    """The user's settings file (an .ini under the platform's config folder)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION,
+                     APP_NAME)
+
+
 class MainWindow(QMainWindow):
     corpus_ready = pyqtSignal()
     training_finished = pyqtSignal()
+    session_opened = pyqtSignal()
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        """remember: restore the last window layout and settings, and keep them on close."""
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.corpus: Corpus | None = None
+        self.trainer: Trainer | None = None  # the current run, also once stopped
         self.latest_embeddings: Embeddings | None = None  # the newest copy of the vectors
         self.failure: str | None = None  # why the current run stopped early, if it did
+        self.pinned: list[str] = []
+        self.session_path: str | None = None
+        self.unsaved = False  # something was trained (or pinned) since the last save
         self.corpus_loader: CorpusLoadWorker | None = None
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
         self.threads: list[QThread] = []
+        self._helpers: list[FunctionWorker] = []  # kept alive while their threads run
 
         self.projection_view = ProjectionView()
+        self.map_controls = MapControls()
         self.loss_view = LossView()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.projection_view)
+        map_area = QWidget()
+        map_layout = QVBoxLayout(map_area)
+        map_layout.setContentsMargins(0, 0, 0, 0)
+        map_layout.addWidget(self.map_controls)
+        map_layout.addWidget(self.projection_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(map_area)
         splitter.addWidget(self.loss_view)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
 
         self.train_button = QPushButton("Train")
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("Stop")
+        self.reset_button = QPushButton("Reset")
+        self.train_button.setToolTip("Start a run, or continue a stopped one (Ctrl+T)")
+        self.pause_button.setToolTip("Pause or resume (Space)")
+        self.stop_button.setToolTip("Stop; Train continues from here (Ctrl+.)")
+        self.reset_button.setToolTip("Forget this run: the next Train starts afresh")
         self.train_button.clicked.connect(self.start_training)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop_training)
-        self.corpus_label = QLabel("Loading the toy world…")
+        self.reset_button.clicked.connect(self.reset_run)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(200)
+        self.progress_label = QLabel("Loading the toy world…")
         controls = QHBoxLayout()
-        for widget in (self.train_button, self.pause_button, self.stop_button):
+        for widget in (self.train_button, self.pause_button, self.stop_button,
+                       self.reset_button, self.progress):
             controls.addWidget(widget)
-        controls.addWidget(self.corpus_label, 1)
+        controls.addWidget(self.progress_label, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(controls)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
+        self.corpus_panel = CorpusPanel()
+        self.corpus_panel.open_file.connect(self._open_file_dialog)
+        self.corpus_panel.open_folder.connect(self._open_folder_dialog)
+        self.corpus_panel.use_toy_world.connect(self._use_toy_world)
+        self.corpus_panel.cancel.connect(self.cancel_loading)
+        self.corpus_dock = self._add_dock("Corpus", self.corpus_panel,
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self.hyperparameters = HyperparameterPanel()
         self.hyperparameters.config_changed.connect(self._config_changed)
         self.settings_dock = self._add_dock("Hyperparameters", self.hyperparameters,
                                             Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.corpus_dock, self.settings_dock)
+        self.settings_dock.raise_()
 
         self.search_panel = SearchPanel()
         self.search_panel.highlight.connect(self.projection_view.highlight)
+        self.search_panel.pin_toggled.connect(self.toggle_pin)
         self.projection_view.word_clicked.connect(self.search_panel.search)
+        self.projection_view.pin_toggled.connect(self.toggle_pin)
         self.search_dock = self._add_dock("Nearest words", self.search_panel,
                                           Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.settings_dock, self.search_dock], [300, 300],
+                         Qt.Orientation.Horizontal)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(240)
-        self.progress_label = QLabel("")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_loading)
-        self.cancel_button.hide()
-        self.statusBar().addPermanentWidget(self.cancel_button)
-        self.statusBar().addPermanentWidget(self.progress_label)
-        self.statusBar().addPermanentWidget(self.progress)
+        self.map_controls.method_changed.connect(self._map_method_changed)
+        self.map_controls.word_count_changed.connect(lambda _count: self._map_words_changed())
+        self.map_controls.trails_toggled.connect(self.projection_view.set_trails_visible)
+        self.map_controls.clear_pins.connect(lambda: self.set_pinned([]))
+
+        self.corpus_status = QLabel("")
+        self.statusBar().addPermanentWidget(self.corpus_status)
         self._build_menus()
 
         self.projection = ProjectionWorker()
-        self.projection.layout_ready.connect(self.projection_view.set_layout)
+        self.projection.layout_ready.connect(self.projection_view.set_frame)
+        self.projection.failed.connect(lambda message: self.statusBar().showMessage(message,
+                                                                                  5000))
         self.threads.append(start_worker(self.projection))
+        self.settings = app_settings() if remember else None
+        self._restore_settings()
         self._set_running(False)
         self.train_button.setEnabled(False)
         self._load_corpus()
@@ -127,100 +185,135 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _action(self, menu, text: str, handler, shortcut=None, checkable: bool = False):
+        action = QAction(text, self, checkable=checkable)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        (action.toggled if checkable else action.triggered).connect(handler)
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        train_menu = menus.addMenu("&Train")
-        self.train_action = QAction("&Train", self, shortcut=QKeySequence("Ctrl+T"))
-        self.train_action.triggered.connect(self.start_training)
-        self.pause_action = QAction("&Pause / Resume", self, shortcut=QKeySequence("Space"))
-        self.pause_action.triggered.connect(self.toggle_pause)
-        self.stop_action = QAction("&Stop", self, shortcut=QKeySequence("Ctrl+."))
-        self.stop_action.triggered.connect(self.stop_training)
-        for action in (self.train_action, self.pause_action, self.stop_action):
-            train_menu.addAction(action)
-        open_action = QAction("&Open a corpus file…", self, shortcut=QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._open_file_dialog)
-        folder_action = QAction("Open a corpus &folder…", self)
-        folder_action.triggered.connect(self._open_folder_dialog)
-        toy_action = QAction("Use the built-in &toy world", self)
-        toy_action.triggered.connect(self._use_toy_world)
-        for action in (open_action, folder_action, toy_action):
-            file_menu.insertAction(quit_action, action)
-        file_menu.insertSeparator(quit_action)
-        find_action = QAction("&Find a word", self, shortcut=QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self._focus_search)
-        file_menu.insertAction(quit_action, find_action)
-        exports = [
-            ("Export &vectors…", "Ctrl+E", self._export_vectors_dialog),
-            ("Export &loss history (CSV)…", None, self._export_loss_dialog),
-            ("Export the &map (PNG or SVG)…", None, self._export_map_dialog),
-        ]
-        for text, shortcut, handler in exports:
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(handler)
-            file_menu.insertAction(quit_action, action)
-        file_menu.insertSeparator(quit_action)
-        view_menu = menus.addMenu("&View")
-        view_menu.addAction(self.settings_dock.toggleViewAction())
-        view_menu.addAction(self.search_dock.toggleViewAction())
-        fit_action = QAction("&Fit the map", self, shortcut=QKeySequence("Ctrl+0"))
-        fit_action.triggered.connect(self.projection_view.follow)
-        view_menu.addAction(fit_action)
-        log_action = QAction("&Logarithmic loss axis", self, checkable=True)
-        log_action.toggled.connect(self.loss_view.set_log_y)
-        view_menu.addAction(log_action)
-        help_menu = menus.addMenu("&Help")
-        about = QAction("&About Word2Vec Studio", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        keys = QKeySequence.StandardKey
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Open a corpus file…", self._open_file_dialog, keys.Open)
+        self._action(file_menu, "Open a corpus &folder…", self._open_folder_dialog)
+        self._action(file_menu, "Use the built-in &toy world", self._use_toy_world)
+        file_menu.addSeparator()
+        self._action(file_menu, "Open a &session…", self._open_session_dialog,
+                     "Ctrl+Shift+O")
+        self._action(file_menu, "&Save the session", self.save_session, keys.Save)
+        self._action(file_menu, "Save the session &as…", self.save_session_as, keys.SaveAs)
+        file_menu.addSeparator()
+        self._action(file_menu, "Export &vectors…", self._export_vectors_dialog, "Ctrl+E")
+        self._action(file_menu, "Export the &loss history (CSV)…", self._export_loss_dialog)
+        self._action(file_menu, "Export the &map (PNG or SVG)…", self._export_map_dialog)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, keys.Quit)
+
+        train_menu = self.menuBar().addMenu("&Train")
+        self.train_action = self._action(train_menu, "&Train / Continue", self.start_training,
+                                         "Ctrl+T")
+        self.pause_action = self._action(train_menu, "&Pause / Resume", self.toggle_pause,
+                                         "Space")
+        self.stop_action = self._action(train_menu, "&Stop", self.stop_training, "Ctrl+.")
+        self.reset_action = self._action(train_menu, "&Reset", self.reset_run, "Ctrl+R")
+
+        view_menu = self.menuBar().addMenu("&View")
+        for dock in (self.corpus_dock, self.settings_dock, self.search_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action(view_menu, "&Find a word", self._focus_search, keys.Find)
+        self._action(view_menu, "&Fit the map", self.projection_view.follow, "Ctrl+0")
+        self.log_action = self._action(view_menu, "&Logarithmic loss axis",
+                                       self.loss_view.set_log_y, checkable=True)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About Word2Vec Studio", self._about)
 
     def _focus_search(self) -> None:
         self.search_dock.show()
         self.search_panel.query.setFocus()
         self.search_panel.query.selectAll()
 
-    def _use_toy_world(self) -> None:
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        saved = self.settings.value("training/config")
+        if isinstance(saved, str):
+            try:
+                self.hyperparameters.set_config(TrainConfig.from_json(saved))
+            except (ValueError, TypeError, ConfigError):
+                pass  # settings from another version: keep the defaults
+        words = self.settings.value("map/words", DEFAULT_MAP_WORDS, type=int)
+        self.map_controls.word_count.setValue(words)
+        self.map_controls.set_method(self.settings.value("map/method", "pca", type=str))
+        self.map_controls.trails.setChecked(self.settings.value("map/trails", True, type=bool))
+        self.log_action.setChecked(self.settings.value("loss/log_y", False, type=bool))
+
+    def _save_settings(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        config = self.config
+        if config is not None:
+            self.settings.setValue("training/config", config.to_json())
+        self.settings.setValue("map/words", self.map_controls.word_count.value())
+        self.settings.setValue("map/method", self.map_controls.method_key)
+        self.settings.setValue("map/trails", self.map_controls.trails.isChecked())
+        self.settings.setValue("loss/log_y", self.log_action.isChecked())
+        self.settings.sync()
+
+    # ------------------------------------------------------------------ corpora
+    def _busy(self) -> bool:
         if self.training is not None or self.corpus_loader is not None:
             self._show_error("Busy", "Stop training (or the load under way) first.")
-            return
-        self._load_corpus()
+            return True
+        return False
+
+    def _use_toy_world(self) -> None:
+        if not self._busy() and self._may_discard("load the toy world"):
+            self._load_corpus()
 
     def _load_corpus(self) -> None:
-        loader = FunctionWorker(load_toy_world)
-        loader.finished.connect(self._corpus_loaded)
-        loader.failed.connect(lambda message: self._show_error("The corpus could not load",
-                                                               message))
-        self._loader = loader  # keep a reference while its thread runs
-        self.threads.append(start_worker(loader))
+        self._call_off_thread(load_toy_world, self._corpus_loaded,
+                              "The corpus could not load")
+
+    def _call_off_thread(self, function, done, error_title: str) -> None:
+        helper = FunctionWorker(function)
+        helper.finished.connect(done)
+        helper.failed.connect(lambda message: self._show_error(error_title, message))
+        helper.finished.connect(lambda _result: self._helpers.remove(helper))
+        self._helpers.append(helper)
+        self.threads.append(start_worker(helper))
 
     def open_corpus(self, path: str) -> None:
         """Read a corpus off the GUI thread; the current corpus stays until it succeeds."""
-        if self.training is not None or self.corpus_loader is not None:
-            self._show_error("Busy", "Stop training (or the load under way) first.")
+        if self._busy() or not self._may_discard("open another corpus"):
             return
         min_count = self.config.min_count if self.config is not None else 1
         loader = CorpusLoadWorker(path, min_count=min_count)
-        loader.progress.connect(self._load_progress)
+        loader.progress.connect(self.corpus_panel.show_progress)
         loader.failed.connect(lambda message: self._show_error("The corpus could not load",
                                                                message))
         loader.finished.connect(self._corpus_loaded)
         self.corpus_loader = loader
-        self.cancel_button.show()
-        self.progress_label.setText(f"reading {Path(path).name}…")
+        self.corpus_dock.show()
+        self.corpus_dock.raise_()
+        self.corpus_panel.show_loading(Path(path).name)
+        self.progress_label.setText(f"Reading {Path(path).name}…")
         self.threads.append(start_worker(loader))
 
     def cancel_loading(self) -> None:
         if self.corpus_loader is not None:
             self.corpus_loader.cancel()
-
-    def _load_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / max(total, 1)))
 
     def _open_file_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -237,36 +330,99 @@ class MainWindow(QMainWindow):
         if self.corpus_loader is not None:
             cancelled = self.corpus_loader.cancelled
             self.corpus_loader = None
-            self.cancel_button.hide()
-            self.progress_label.setText("Loading cancelled." if cancelled else "")
-            self.progress.setValue(0)
+            self.corpus_panel.show_loading(None)
+            if cancelled:
+                self.statusBar().showMessage("Loading cancelled; the corpus is unchanged.",
+                                             5000)
         if corpus is None:
+            self._set_running(False)
             return
-        self.corpus = corpus
-        frequent = ", ".join(corpus.words[:8])
-        self.corpus_label.setText(
-            f"{corpus.source}: {corpus.token_count:,} tokens, {corpus.vocab_size:,} words "
-            f"(most frequent: {frequent}). Press Train to watch word2vec learn.")
-        self.corpus_label.setToolTip(corpus.source)
+        self._use_corpus(corpus)
+        self.trainer = None
         self.latest_embeddings = None
-        self.projection_view.set_vocabulary(corpus.words[:MAP_WORDS],
-                                            corpus.counts[:MAP_WORDS])
+        self.session_path = None
+        self.unsaved = False
+        self.loss_view.clear_history()
+        self.set_pinned([word for word in self.pinned if word in corpus.index])
         self._set_running(False)
         self.corpus_ready.emit()
 
+    def _use_corpus(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.corpus_panel.show_corpus(corpus)
+        self.corpus_status.setText(f"{Path(corpus.source).name or corpus.source}: "
+                                   f"{corpus.token_count:,} tokens, {corpus.vocab_size:,} words")
+        self.projection.reset()
+        self.projection_view.set_vocabulary(corpus.words, corpus.counts)
+        self.search_panel.clear()
+
+    # ------------------------------------------------------------------ the map
+    def map_ids(self) -> np.ndarray:
+        """The words the map shows: the N most frequent, then any pinned word beyond them."""
+        if self.corpus is None:
+            return np.zeros(0, dtype=np.int64)
+        count = min(self.map_controls.word_count.value(), self.corpus.vocab_size)
+        extra = [self.corpus.index[w] for w in self.pinned
+                 if w in self.corpus.index and self.corpus.index[w] >= count]
+        return np.r_[np.arange(count), np.array(extra, dtype=np.int64)].astype(np.int64)
+
+    def _map_words_changed(self) -> None:
+        if self.training is not None:
+            self.training.set_map_ids(self.map_ids())
+        else:
+            self._redraw_map()
+
+    def _map_method_changed(self, method: str) -> None:
+        self.projection.method = method
+        if self.training is None:
+            self._redraw_map()
+        elif self.training.paused:
+            self.training.snapshot.emit(self.training.take_snapshot())
+
+    def _redraw_map(self) -> None:
+        """Lay out the latest vectors again (when no run is feeding the map)."""
+        if self.latest_embeddings is None or self.corpus is None:
+            return
+        ids = self.map_ids()
+        self.projection.submit(Snapshot(self.trainer.words_done if self.trainer else 0, ids,
+                                        self.latest_embeddings.vectors[ids]))
+
+    def toggle_pin(self, word: str) -> None:
+        if self.corpus is None or word not in self.corpus.index:
+            return
+        self.set_pinned([w for w in self.pinned if w != word] if word in self.pinned
+                        else [*self.pinned, word])
+
+    def set_pinned(self, words: list[str]) -> None:
+        changed = words != self.pinned
+        self.pinned = list(words)
+        self.map_controls.show_pinned(self.pinned)
+        self.projection_view.set_pinned(self.pinned)
+        if changed:
+            self.unsaved = self.unsaved or self.trainer is not None
+            self._map_words_changed()
+
     # ------------------------------------------------------------------ training
     @property
-    def config(self):
+    def config(self) -> TrainConfig | None:
         """The hyperparameters of the next run (None while the form is invalid)."""
         return self.hyperparameters.config()
 
-    def _config_changed(self, config) -> None:
+    def _config_changed(self, _config) -> None:
         if self.training is None:
             self._set_running(False)
+
+    def can_continue(self) -> bool:
+        """True when Train continues the current run rather than starting a new one."""
+        return (self.trainer is not None and not self.trainer.finished
+                and self.trainer.corpus is self.corpus and self.trainer.config == self.config)
 
     def start_training(self) -> None:
         config = self.config
         if self.corpus is None or self.training is not None or config is None:
+            return
+        if self.can_continue():
+            self._run(self.trainer)
             return
         try:
             trainer = Trainer(self.corpus, config)
@@ -275,16 +431,18 @@ class MainWindow(QMainWindow):
             return
         self.loss_view.clear_history()
         self.projection.reset()
+        self.projection_view.clear_trails()
         self._run(trainer)
 
     def _run(self, trainer: Trainer) -> None:
-        """Train `trainer` (new, or the one a divergence left at its last good state)."""
-        self.run_config = trainer.config
+        """Train `trainer` (new, stopped, reopened, or left at its last good state)."""
+        self.trainer = trainer
         self.failure = None
-        worker = TrainingWorker(trainer, snapshot_rows=MAP_WORDS)
+        self.unsaved = True
+        self.loss_view.set_extent(trainer.total_words)
+        worker = TrainingWorker(trainer, map_ids=self.map_ids())
         worker.stats.connect(self._show_stats)
         worker.snapshot.connect(self.projection.submit)
-        worker.embeddings.connect(self.search_panel.set_embeddings)
         worker.embeddings.connect(self._keep_embeddings)
         worker.failed.connect(self._failed)
         worker.finished.connect(self._training_done)
@@ -305,30 +463,45 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.stop()
 
+    def reset_run(self) -> None:
+        """Forget the current run (asking first if it is unsaved)."""
+        if self.training is not None or self.trainer is None:
+            return
+        if not self._may_discard("reset"):
+            return
+        self.trainer = None
+        self.latest_embeddings = None
+        self.session_path = None
+        self.unsaved = False
+        self.loss_view.clear_history()
+        if self.corpus is not None:
+            self._use_corpus(self.corpus)
+            self.projection_view.set_pinned(self.pinned)
+        self._set_running(False)
+
     def _failed(self, message: str) -> None:
         self.failure = message
 
     def _training_done(self, stats: StepStats) -> None:
-        trainer = self.training.trainer if self.training is not None else None
         if self.training_thread is not None:
             self.training_thread.wait(1000)
         self.training = None
         self.training_thread = None
         self._set_running(False)
         self.statusBar().showMessage(
-            "Training finished." if stats.finished else "Training stopped.", 5000)
+            "Training finished." if stats.finished else
+            "Training stopped: Train continues it, Reset starts afresh.", 8000)
         self.training_finished.emit()
-        if self.failure is not None and trainer is not None:
-            self._offer_recovery(trainer, self.failure)
+        if self.failure is not None and self.trainer is not None:
+            self._offer_recovery(self.trainer, self.failure)
 
     def _offer_recovery(self, trainer: Trainer, message: str) -> None:
         """A diverged run keeps its last good vectors; offer to go on more gently."""
-        answer = QMessageBox.question(
-            self, "Training diverged",
+        answer = self._ask(
+            "Training diverged",
             f"{message}\n\nContinue from the last good state with half the learning rate "
-            f"({trainer.config.alpha / 2:g})?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
+            f"({trainer.config.alpha / 2:g})?", Button.Yes | Button.No)
+        if answer == Button.Yes:
             self.continue_with_lower_rate(trainer)
 
     def continue_with_lower_rate(self, trainer: Trainer) -> None:
@@ -343,29 +516,157 @@ class MainWindow(QMainWindow):
         self.progress.setValue(int(stats.progress * 1000))
         remaining = stats.total_words - stats.words_done
         eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
+        epochs = self.trainer.config.epochs if self.trainer is not None else 1
         self.progress_label.setText(
-            f"epoch {stats.epoch + 1}/{self.run_config.epochs}  {stats.progress:.0%}  "
+            f"epoch {min(stats.epoch + 1, epochs)}/{epochs}  {stats.progress:.0%}  "
             f"{stats.words_per_second:,.0f} words/s  ETA {int(eta // 60)}:{int(eta % 60):02d}")
 
     def _paused_changed(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
-        self.statusBar().showMessage("Paused." if paused else "", 0 if paused else 1)
+        self.statusBar().showMessage("Paused: Space resumes." if paused else "",
+                                     0 if paused else 1)
 
     def _set_running(self, running: bool) -> None:
-        can_train = not running and self.corpus is not None and self.config is not None
+        can_train = (not running and self.corpus is not None and self.config is not None
+                     and self.corpus_loader is None)
         self.train_button.setEnabled(can_train)
         self.train_action.setEnabled(can_train)
-        for widget in (self.pause_button, self.stop_button):
+        self.train_button.setText("Continue" if self.can_continue() else "Train")
+        for widget in (self.pause_button, self.stop_button, self.pause_action,
+                       self.stop_action):
             widget.setEnabled(running)
-        self.pause_action.setEnabled(running)
-        self.stop_action.setEnabled(running)
+        for widget in (self.reset_button, self.reset_action):
+            widget.setEnabled(not running and self.trainer is not None)
         if not running:
             self.pause_button.setText("Pause")
+            if self.trainer is None and self.corpus is not None:
+                self.progress.setValue(0)
+                self.progress_label.setText("Press Train to watch word2vec learn.")
 
-    # ------------------------------------------------------------------ exports
     def _keep_embeddings(self, embeddings: Embeddings) -> None:
         self.latest_embeddings = embeddings
+        self.search_panel.set_embeddings(embeddings)
 
+    # ------------------------------------------------------------------ sessions
+    def current_session(self) -> Session | None:
+        if self.trainer is None:
+            return None
+        return Session(self.trainer, self.loss_view.history(), list(self.pinned), {
+            "map_words": self.map_controls.word_count.value(),
+            "method": self.map_controls.method_key,
+            "query": self.search_panel.query.text(),
+        })
+
+    def save_session_to(self, path: str) -> bool:
+        """Write the session to `path`, pausing training for the moment the copy takes.
+        Returns False (having said why) if there is nothing to save or the write failed."""
+        session = self.current_session()
+        if session is None:
+            self._show_error("Nothing to save yet", "Train first; then save the session.")
+            return False
+        worker = self.training
+        was_paused = worker is None or worker.paused
+        if worker is not None:
+            worker.pause(quiet=True)
+            worker.wait_until_idle()
+        try:
+            arrays = session_arrays(session)
+        finally:
+            if worker is not None and not was_paused:
+                worker.resume(quiet=True)
+        if not path.endswith(SESSION_SUFFIX) and Path(path).suffix == "":
+            path += SESSION_SUFFIX
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_session(path, arrays)
+        except OSError as error:
+            self._show_error("The session was not saved",
+                             f"{path} could not be written ({error}). Choose another place; "
+                             "nothing was lost.")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.session_path = path
+        self.unsaved = False
+        self.statusBar().showMessage(f"Saved the session to {path}", 5000)
+        return True
+
+    def save_session(self) -> bool:
+        if self.session_path is None:
+            return self.save_session_as()
+        return self.save_session_to(self.session_path)
+
+    def save_session_as(self) -> bool:
+        if self.trainer is None:
+            self._show_error("Nothing to save yet", "Train first; then save the session.")
+            return False
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session",
+                                              self.session_path or f"word2vec{SESSION_SUFFIX}",
+                                              SESSION_FILTER)
+        return bool(path) and self.save_session_to(path)
+
+    def _open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session", "", SESSION_FILTER)
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> None:
+        """Read a session off the GUI thread; the current one stays if it fails."""
+        if self._busy() or not self._may_discard("open a session"):
+            return
+
+        def read() -> Session:
+            try:
+                return load_session(path)
+            except SessionError as error:
+                raise RuntimeError(str(error)) from error
+
+        self.progress_label.setText(f"Opening {Path(path).name}…")
+        self._call_off_thread(read, lambda session: self._session_loaded(session, path),
+                              "The session could not be opened")
+
+    def _session_loaded(self, session: Session | None, path: str) -> None:
+        if session is None:
+            self._set_running(False)
+            return
+        trainer = session.trainer
+        self._use_corpus(trainer.corpus)
+        self.hyperparameters.set_config(trainer.config)
+        view = session.view
+        if isinstance(view.get("map_words"), int):
+            self.map_controls.word_count.setValue(view["map_words"])
+        if view.get("method") in ("pca", "tsne"):
+            self.map_controls.set_method(view["method"])
+        self.trainer = trainer
+        self.loss_view.set_history(session.loss_history)
+        self.loss_view.set_extent(trainer.total_words)
+        self.set_pinned(session.pinned)
+        self.session_path = path
+        self.unsaved = False
+        self._keep_embeddings(trainer.embeddings())
+        if isinstance(view.get("query"), str) and view["query"]:
+            self.search_panel.search(view["query"])
+        self._redraw_map()
+        self._set_running(False)
+        self.progress.setValue(int(trainer.progress * 1000))
+        self.progress_label.setText(
+            f"Opened {Path(path).name}: {trainer.words_done:,} words trained, "
+            f"{trainer.progress:.0%} of the run." + (" Train continues it."
+                                                     if not trainer.finished else ""))
+        self.session_opened.emit()
+
+    def _may_discard(self, doing: str) -> bool:
+        """Before replacing unsaved work: offer to save it. False means: do not go on."""
+        if not self.unsaved or self.trainer is None:
+            return True
+        answer = self._ask("Save this session first?",
+                           f"The current run has not been saved. Save it before you {doing}?",
+                           Button.Save | Button.Discard | Button.Cancel)
+        if answer == Button.Save:
+            return self.save_session()
+        return answer == Button.Discard
+
+    # ------------------------------------------------------------------ exports
     def export_vectors(self, path: str) -> None:
         """word2vec text (.txt, .vec), binary (.bin) or projector TSV (.tsv) by extension."""
         if self.latest_embeddings is None:
@@ -425,18 +726,33 @@ class MainWindow(QMainWindow):
         self._export_with_dialog("Export the map", "PNG image (*.png);;SVG drawing (*.svg)",
                                  self.export_map)
 
+    # ------------------------------------------------------------------ dialogs
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
+
+    def _ask(self, title: str, text: str, buttons) -> QMessageBox.StandardButton:
+        return QMessageBox.question(self, title, text, buttons)
 
     def _about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}",
                           "<b>Word2Vec Studio</b><p>Train word2vec before your eyes and "
-                          "explore what it learned.</p>")
+                          "explore what it learned: skip-gram and CBOW, negative sampling "
+                          "and naive softmax, a live map and a nearest-word search.</p>")
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:
-        if self.training is not None:
-            self.training.stop()
+        worker = self.training
+        was_paused = worker is None or worker.paused
+        if worker is not None:
+            worker.pause(quiet=True)  # hold still while the user decides
+        if not self._may_discard("quit"):
+            if not was_paused:
+                worker.resume(quiet=True)
+            event.ignore()
+            return
+        self._save_settings()
+        if worker is not None:
+            worker.stop()
             if self.training_thread is not None:
                 self.training_thread.wait(1000)
         for thread in self.threads:
@@ -446,4 +762,9 @@ class MainWindow(QMainWindow):
 
     def grab_after(self, seconds: float, path: str) -> None:
         """Save a PNG of the whole window after `seconds`, then close (screenshot mode)."""
-        QTimer.singleShot(int(seconds * 1000), lambda: (self.grab().save(path), self.close()))
+        def grab() -> None:
+            self.grab().save(path)
+            self.unsaved = False  # a screenshot run has nothing to keep
+            self.close()
+
+        QTimer.singleShot(int(seconds * 1000), grab)

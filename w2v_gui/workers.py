@@ -16,19 +16,30 @@ import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from core.corpus import CorpusError, load_corpus
-from core.projection import PcaTracker
+from core.projection import MapTracker
 from core.trainer import StepStats, Trainer, TrainerError
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A copy of the embedding at one moment: rows 0..n-1 are the n most frequent words.
+    """A copy of the map's rows of the embedding at one moment.
 
+    ids:     (n,) int, the word ids of the rows
     vectors: (n, d) float32, owned by the receiver
     """
 
     words_done: int
+    ids: np.ndarray
     vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """A 2-D layout of the words `ids`: layout[i] is the position of word ids[i]."""
+
+    ids: np.ndarray
+    layout: np.ndarray  # (n, 2) float64
+    method: str
 
 
 class TrainingWorker(QObject):
@@ -42,41 +53,55 @@ class TrainingWorker(QObject):
     finished = pyqtSignal(object)  # the last StepStats, also when stopped
 
     def __init__(self, trainer: Trainer, *, chunk_seconds: float = 0.008,
-                 stats_hz: float = 20.0, snapshot_hz: float = 10.0,
-                 embeddings_hz: float = 2.0, snapshot_rows: int | None = None) -> None:
+                 stats_hz: float = 5.0, snapshot_hz: float = 6.0,
+                 embeddings_hz: float = 1.0, map_ids: np.ndarray | None = None) -> None:
         super().__init__()
         self.trainer = trainer
         self.chunk_seconds = chunk_seconds
         self.stats_interval = 1.0 / stats_hz
         self.snapshot_interval = 1.0 / snapshot_hz
         self.embeddings_interval = 1.0 / embeddings_hz
-        self.snapshot_rows = snapshot_rows
+        self.map_ids = (np.arange(trainer.corpus.vocab_size) if map_ids is None
+                        else np.asarray(map_ids))
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._idle = threading.Event()  # set while the loop touches no array
 
     # Called from any thread.
-    def pause(self) -> None:
+    def pause(self, quiet: bool = False) -> None:
         if self._running.is_set():
             self._running.clear()
-            self.paused_changed.emit(True)
+            if not quiet:
+                self.paused_changed.emit(True)
 
-    def resume(self) -> None:
+    def resume(self, quiet: bool = False) -> None:
         if not self._running.is_set():
+            self._idle.clear()  # before waking the loop, so no one sees a stale idle
             self._running.set()
-            self.paused_changed.emit(False)
+            if not quiet:
+                self.paused_changed.emit(False)
+
+    def wait_until_idle(self, timeout: float = 2.0) -> bool:
+        """After pause() or stop(): wait for the chunk in flight to end. Once this returns
+        True the trainer's arrays are still until resume()."""
+        return self._idle.wait(timeout)
 
     def stop(self) -> None:
         self._stop.set()
-        self._running.set()  # wake a paused loop so it can end
+        self._running.set()  # wake a paused loop so it can end (it sets idle when it does)
 
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
 
+    def set_map_ids(self, ids: np.ndarray) -> None:
+        """Which words the snapshots carry; takes effect from the next snapshot."""
+        self.map_ids = np.asarray(ids)  # one reference swap: safe across threads
+
     def take_snapshot(self) -> Snapshot:
-        rows = self.trainer.center_vectors[: self.snapshot_rows]
-        return Snapshot(self.trainer.words_done, rows.copy())
+        ids = self.map_ids
+        return Snapshot(self.trainer.words_done, ids, self.trainer.center_vectors[ids])
 
     @pyqtSlot()
     def run(self) -> None:
@@ -85,7 +110,10 @@ class TrainingWorker(QObject):
         stats = trainer.stats()
         try:
             while not self._stop.is_set() and not trainer.finished:
-                self._running.wait()
+                if not self._running.is_set():
+                    self._idle.set()
+                    self._running.wait()
+                    self._idle.clear()
                 if self._stop.is_set():
                     break
                 chunk_end = time.perf_counter() + self.chunk_seconds
@@ -109,6 +137,7 @@ class TrainingWorker(QObject):
         self.stats.emit(stats)
         self.snapshot.emit(self.take_snapshot())
         self.embeddings.emit(trainer.embeddings())
+        self._idle.set()
         self.finished.emit(stats)
 
 
@@ -175,16 +204,20 @@ class CorpusLoadWorker(QObject):
 
 
 class ProjectionWorker(QObject):
-    """Turns snapshots into aligned PCA layouts on its own thread; only the newest pending
-    snapshot is laid out, so a slow frame never builds a queue."""
+    """Turns snapshots into aligned layouts (PCA, or t-SNE seeded from the last layout) on
+    its own thread; only the newest pending snapshot is laid out, so a slow frame (t-SNE
+    takes a fraction of a second) never builds a queue."""
 
-    layout_ready = pyqtSignal(object)  # (n, 2) float64
+    layout_ready = pyqtSignal(object)  # MapFrame
+    failed = pyqtSignal(str)
     finished = pyqtSignal(object)
     _wake = pyqtSignal()
 
     def __init__(self) -> None:
         super().__init__()
-        self.tracker = PcaTracker()
+        self.tracker = MapTracker()
+        self.method = "pca"  # or "tsne"; read at each frame
+        self._reset = False
         self._pending: Snapshot | None = None
         self._lock = threading.Lock()
         self._wake.connect(self._project)
@@ -196,7 +229,9 @@ class ProjectionWorker(QObject):
         self._wake.emit()
 
     def reset(self) -> None:
-        self.tracker.reset()
+        """Start afresh at the next frame (the tracker itself lives on the worker's thread)."""
+        with self._lock:
+            self._reset, self._pending = True, None
 
     @pyqtSlot()
     def run(self) -> None:  # the thread's event loop delivers _wake; nothing to do here
@@ -206,8 +241,18 @@ class ProjectionWorker(QObject):
     def _project(self) -> None:
         with self._lock:
             snapshot, self._pending = self._pending, None
-        if snapshot is not None:
-            self.layout_ready.emit(self.tracker.update(snapshot.vectors))
+            if self._reset:
+                self.tracker.reset()
+                self._reset = False
+        if snapshot is None or len(snapshot.ids) == 0:
+            return
+        method = self.method
+        try:
+            layout = self.tracker.update(snapshot.vectors, snapshot.ids, method)
+        except ValueError as error:  # e.g. vectors a diverging run left non-finite
+            self.failed.emit(f"the map could not be drawn: {error}")
+            return
+        self.layout_ready.emit(MapFrame(snapshot.ids, layout, method))
 
 
 def start_worker(worker: QObject) -> QThread:
@@ -222,5 +267,5 @@ def start_worker(worker: QObject) -> QThread:
     return thread
 
 
-__all__ = ["CorpusLoadWorker", "FunctionWorker", "ProjectionWorker", "Snapshot", "StepStats",
-           "TrainingWorker", "start_worker"]
+__all__ = ["CorpusLoadWorker", "FunctionWorker", "MapFrame", "ProjectionWorker", "Snapshot",
+           "StepStats", "TrainingWorker", "start_worker"]

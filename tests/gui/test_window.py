@@ -14,13 +14,16 @@ def window(qtbot):
     qtbot.waitExposed(window)
     yield window
     window.close()
+    assert all(not thread.isRunning() for thread in window.threads)
 
 
 def test_window_opens_and_loads_the_toy_world(qtbot, window):
     assert window.windowTitle() == APP_NAME
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
     assert window.train_button.isEnabled()
-    assert "toy world" in window.corpus_label.text()
+    assert "toy world" in window.corpus_status.text()
+    assert "300 words" in window.corpus_panel.summary.text()
+    assert window.corpus_panel.frequent.item(0, 0).text() == window.corpus.words[0]
 
 
 def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
@@ -34,12 +37,14 @@ def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
     assert len(history) >= 5
     assert history[-1, 2] < history[0, 2]  # the smoothed loss went down
     qtbot.waitUntil(lambda: len(layouts) > 0, timeout=5000)
-    assert layouts[-1].shape == (300, 2)
+    assert layouts[-1].layout.shape == (300, 2)
     assert window.train_button.isEnabled()
     # search lists neighbours and highlights them on the map
     window.search_panel.search("monday")
     assert window.search_panel.results.rowCount() == 10
-    assert len(window.projection_view.highlighted) >= 2
+    view = window.projection_view
+    assert len(view.searched) == 11  # the query and its ten neighbours
+    assert window.corpus.index["monday"] in view.labelled
 
 
 def test_pause_resume_and_stop_from_the_window(qtbot, window):
@@ -104,22 +109,20 @@ def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
     assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:400]
 
 
-def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, monkeypatch):
+def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, dialogs):
     import numpy as np
     from PyQt6.QtWidgets import QMessageBox
 
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    asked = []
-
-    def answer(*args):  # yes the first time, no after that
-        asked.append(args[2])
-        return QMessageBox.StandardButton.Yes if len(asked) == 1 else QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    # go on gently the first time only; then discard the run when the window closes
+    dialogs.answer = lambda text: (QMessageBox.StandardButton.Yes if len(dialogs.questions) == 1
+                                   else QMessageBox.StandardButton.No if "diverged" in text
+                                   else QMessageBox.StandardButton.Discard)
     window.hyperparameters.set_config(window.config.replace(alpha=8.0, epochs=30))
     with qtbot.waitSignal(window.training_finished, timeout=60_000):
         window.start_training()
-    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    qtbot.waitUntil(lambda: bool(dialogs.questions), timeout=5000)
+    asked = dialogs.questions
     assert "diverged" in asked[0] and "half the learning rate (4)" in asked[0]
     # the second run goes on from the kept state with alpha halved, in the form too
     assert window.hyperparameters.fields["alpha"].value() == 4.0
@@ -136,18 +139,16 @@ def test_open_a_corpus_file_and_train_on_it(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.corpus_ready, timeout=30_000):
         window.open_corpus(str(path))
     assert window.corpus.source == str(path)
-    assert "mine.txt" in window.corpus_label.text() and "most frequent: the" in \
-        window.corpus_label.text()
+    assert "mine.txt" in window.corpus_panel.summary.text()
+    assert "plain text" in window.corpus_panel.summary.text()
+    assert window.corpus_panel.frequent.item(0, 0).text() == "the"
     assert window.train_button.isEnabled()
 
 
-def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, monkeypatch):
-    from PyQt6.QtWidgets import QMessageBox
-
+def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, dialogs):
     qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
     before = window.corpus
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    warnings = dialogs.warnings
     path = tmp_path / "picture.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     window.open_corpus(str(path))
@@ -162,8 +163,9 @@ def test_loading_can_be_cancelled(qtbot, window, tmp_path):
     path = tmp_path / "big.txt"
     path.write_text(("word " * 200 + "\n") * 40_000)  # about 40 MB
     window.open_corpus(str(path))
-    assert window.cancel_button.isVisibleTo(window)
-    window.cancel_loading()
+    assert window.corpus_panel.cancel_button.isVisibleTo(window)
+    window.corpus_panel.cancel_button.click()
     qtbot.waitUntil(lambda: window.corpus_loader is None, timeout=30_000)
     assert window.corpus is before
-    assert window.progress_label.text() == "Loading cancelled."
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not window.corpus_panel.cancel_button.isVisibleTo(window)

@@ -19,7 +19,7 @@ def toy_corpus() -> Corpus:
 
 def make_worker(corpus, **changes) -> TrainingWorker:
     config = PRESETS["quick_demo"].replace(**{"epochs": 3, **changes})
-    return TrainingWorker(Trainer(corpus, config), snapshot_rows=50)
+    return TrainingWorker(Trainer(corpus, config), map_ids=np.arange(50))
 
 
 def test_training_runs_off_the_gui_thread_and_the_loss_falls(qtbot, toy_corpus):

@@ -81,7 +81,8 @@ class HyperparameterPanel(QWidget):
         self.loss_note = QLabel(wordWrap=True)
         self.reason = QLabel(wordWrap=True)
         self.reason.setStyleSheet("color: #b00020")
-        applies = QLabel("Changes apply to the next run (press Train).", wordWrap=True)
+        applies = QLabel("Changes apply to the next run: Train starts one. The map's "
+                         "settings above the map apply at once.", wordWrap=True)
         applies.setStyleSheet("color: #555")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -90,6 +91,7 @@ class HyperparameterPanel(QWidget):
         layout.addWidget(applies)
         layout.addStretch(1)
         self._loading = False
+        self._base = PRESETS["gensim"]  # supplies the knobs the form does not show
         for widget in self.fields.values():
             signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
                       else widget.valueChanged)
@@ -97,6 +99,7 @@ class HyperparameterPanel(QWidget):
         self.set_config(PRESETS["quick_demo"])
 
     def set_config(self, config: TrainConfig) -> None:
+        self._base = config
         self._loading = True
         for name, widget in self.fields.items():
             value = getattr(config, name)
@@ -113,9 +116,8 @@ class HyperparameterPanel(QWidget):
         for name, widget in self.fields.items():
             values[name] = (widget.currentText() if isinstance(widget, QComboBox)
                             else widget.value())
-        base = PRESETS["gensim"]
         try:
-            config = dataclasses.replace(base, **values)
+            config = dataclasses.replace(self._base, **values)
         except ConfigError as error:
             self.reason.setText(str(error))
             return None

@@ -24,6 +24,7 @@ class SearchPanel(QWidget):
     """Type a word: its top-k neighbours by cosine, refreshed as training goes on."""
 
     highlight = pyqtSignal(list)  # the query and its neighbours, for the map
+    pin_toggled = pyqtSignal(str)  # pin the query word on the map, or unpin it
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -38,6 +39,10 @@ class SearchPanel(QWidget):
         completer.activated.connect(lambda _text: self.refresh())
         self.count = QSpinBox(minimum=1, maximum=100, value=10)
         self.count.valueChanged.connect(self.refresh)
+        pin = QPushButton("Pin")
+        pin.setToolTip("Pin (or unpin) this word on the map: it is always shown and "
+                       "labelled, and can leave a trail")
+        pin.clicked.connect(self._pin_clicked)
         self.results = QTableWidget(0, 2)
         self.results.setHorizontalHeaderLabels(["word", "cosine"])
         self.results.horizontalHeader().setStretchLastSection(True)
@@ -57,6 +62,7 @@ class SearchPanel(QWidget):
         top.addWidget(self.query, 1)
         top.addWidget(QLabel("top"))
         top.addWidget(self.count)
+        top.addWidget(pin)
         analogy = QHBoxLayout()
         for index, field in enumerate(self.analogy_words):
             analogy.addWidget(field)
@@ -81,6 +87,22 @@ class SearchPanel(QWidget):
             self.run_analogy(quiet=True)
         else:
             self.refresh(quiet=True)
+
+    def _pin_clicked(self) -> None:
+        word = self.query.text().strip()
+        if not word:
+            self._fail("Type a word to pin it on the map.")
+        elif self.embeddings is not None and word not in self.embeddings.index:
+            self.refresh()  # says the word is unknown, with suggestions
+        else:
+            self.pin_toggled.emit(word)
+
+    def clear(self) -> None:
+        """Forget the vectors (a new corpus or run is coming); keep what was typed."""
+        self.embeddings = None
+        self.completion.setStringList([])
+        self.results.setRowCount(0)
+        self.message.clear()
 
     def search(self, word: str) -> None:
         self.query.setText(word)

@@ -7,19 +7,27 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 
 from core.trainer import StepStats
 
+REDRAW_MS = 250  # stats arrive faster; a curve redrawn 4 times a second looks smooth
+
 
 class LossView(pg.PlotWidget):
-    """Three curves updated in place (setData) as stats arrive."""
+    """Three curves updated in place (setData), at most every REDRAW_MS: drawing holds the
+    interpreter, so each redraw the eye would not notice is time taken from training."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setSingleShot(True)
+        self.redraw_timer.setInterval(REDRAW_MS)
+        self.redraw_timer.timeout.connect(self._redraw)
         self.setBackground("w")
         plot = self.getPlotItem()
-        plot.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: its lines are redrawn by the axes at every repaint, which tripled the
+        # cost of drawing this plot (measured by bench/responsiveness.py).
         plot.setLabel("bottom", "words processed")
         plot.setLabel("left", "loss per pair")
         plot.addLegend(offset=(-10, 10))
@@ -37,6 +45,9 @@ class LossView(pg.PlotWidget):
         self.rate_curve = pg.PlotDataItem(pen=pg.mkPen((220, 120, 0), width=1.5,
                                                        style=Qt.PenStyle.DashLine))
         self.rate_box.addItem(self.rate_curve)
+        for curve in (self.raw_curve, self.smooth_curve, self.rate_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
         plot.vb.sigResized.connect(self._match_rate_box)
         # crosshair and readout
         self.crosshair = pg.InfiniteLine(angle=90, movable=False,
@@ -48,6 +59,16 @@ class LossView(pg.PlotWidget):
         self.readout.hide()
         plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.clear_history()
+
+    def set_extent(self, total_words: int | None) -> None:
+        """Fix the x axis to a whole run (0..total_words), so the curve fills it from the
+        left as training goes on and the axis is not redrawn at every update; None
+        returns to autoscaling."""
+        plot = self.getPlotItem()
+        if total_words:
+            plot.setXRange(0, total_words, padding=0.01)
+        else:
+            plot.enableAutoRange(axis="x")
 
     def clear_history(self) -> None:
         self.words: list[float] = []
@@ -67,6 +88,14 @@ class LossView(pg.PlotWidget):
         self.losses.append(loss)
         self.smoothed.append(smooth)
         self.rates.append(stats.learning_rate)
+        if not self.redraw_timer.isActive():
+            self.redraw_timer.start()
+
+    def set_history(self, history: np.ndarray) -> None:
+        """Show a saved history: (n, 4) rows as `history()` returns them."""
+        history = np.asarray(history, dtype=np.float64).reshape(-1, 4)
+        self.words, self.losses, self.smoothed, self.rates = (
+            [float(v) for v in column] for column in history.T)
         self._redraw()
 
     def history(self) -> np.ndarray:

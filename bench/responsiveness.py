@@ -1,0 +1,147 @@
+"""Does the window stay responsive while it trains, and what does drawing cost the trainer?
+
+    .venv/bin/python -m bench.responsiveness [--seconds 60] [--method pca|tsne]
+
+The app's default run (the Quick demo preset on the built-in toy world) trains back to
+back for `--seconds` in the real window (offscreen unless a display is set), with the map
+of 300 labelled words and the loss curve live. Meanwhile:
+
+- a 10 ms timer on the GUI thread records how late each of its ticks fires: the worst
+  and the 99th-percentile lateness are the event loop's stalls;
+- every map frame the view draws is counted: frames per second while training;
+- words trained per second of training are compared with the same runs in this process
+  with no window at all (the peer, measured first).
+
+Targets: worst stall <= 50 ms, p99 <= 20 ms, >= 5 map frames/s, >= 80% of the peer's
+words/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+TICK_MS = 10
+
+
+def peer_words_per_second(seconds: float) -> float:
+    """Whole Quick-demo runs on the toy world, no window: corpus words per second."""
+    from core.config import PRESETS
+    from core.trainer import Trainer
+    from w2v_gui.main_window import load_toy_world
+
+    corpus = load_toy_world()
+    words, elapsed = 0, 0.0
+    while elapsed < seconds:
+        trainer = Trainer(corpus, PRESETS["quick_demo"])
+        started = time.perf_counter()
+        while not trainer.finished and elapsed + time.perf_counter() - started < seconds:
+            trainer.step()
+        elapsed += time.perf_counter() - started
+        words += trainer.words_done
+    return words / elapsed
+
+
+def measure_window(seconds: float, method: str) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PyQt6.QtCore import QElapsedTimer, Qt, QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    from core.config import PRESETS
+    from w2v_gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(remember=False)
+    window.show()
+    window.map_controls.set_method(method)
+    lateness: list[float] = []
+    frame_times: list[float] = []
+    state = {"words": 0, "training_seconds": 0.0, "run_started": 0.0, "started": None,
+             "runs": 0}
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.timeout.connect(lambda: tick())
+    last_tick = [0]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        if state["started"] is not None:
+            lateness.append(max(0.0, (now - last_tick[0]) / 1e6 - TICK_MS))
+        last_tick[0] = now
+
+    def count_frame(_frame) -> None:
+        if state["started"] is not None:
+            frame_times.append(time.perf_counter())
+
+    def start_run() -> None:
+        state["run_started"] = time.perf_counter()
+        window.start_training()
+
+    def run_ended() -> None:
+        state["words"] += window.trainer.words_done
+        state["training_seconds"] += time.perf_counter() - state["run_started"]
+        state["runs"] += 1
+        if time.perf_counter() - state["started"] < seconds:
+            window.unsaved = False  # each run is discarded unasked
+            window.reset_run()
+            start_run()
+        else:
+            window.unsaved = False
+            window.close()
+            app.quit()
+
+    def begin() -> None:
+        window.hyperparameters.set_config(PRESETS["quick_demo"])
+        window.training_finished.connect(run_ended)
+        window.projection.layout_ready.connect(count_frame)
+        state["started"] = time.perf_counter()
+        clock.start()
+        last_tick[0] = clock.nsecsElapsed()
+        ticker.start(TICK_MS)
+        QTimer.singleShot(int(seconds * 1000), window.stop_training)
+        start_run()
+
+    window.corpus_ready.connect(begin)
+    window.search_panel.query.setText("queen")  # the neighbour list refreshes live too
+    app.exec()
+    ticker.stop()
+    frame_times = np.array(frame_times)
+    return {
+        "words_per_second": state["words"] / state["training_seconds"],
+        "runs": state["runs"],
+        "worst_ms": float(np.max(lateness)),
+        "p99_ms": float(np.percentile(lateness, 99)),
+        "median_ms": float(np.median(lateness)),
+        "ticks": len(lateness),
+        "frames_per_second": (len(frame_times) - 1) / (frame_times[-1] - frame_times[0])
+        if len(frame_times) > 1 else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--method", choices=("pca", "tsne"), default="pca")
+    parser.add_argument("--peer-seconds", type=float, default=20.0)
+    arguments = parser.parse_args(argv)
+    peer = peer_words_per_second(arguments.peer_seconds)
+    print(f"no window (peer): {peer:,.0f} words/s over {arguments.peer_seconds:g} s of "
+          "Quick-demo runs", flush=True)
+    result = measure_window(arguments.seconds, arguments.method)
+    share = result["words_per_second"] / peer
+    print(f"in the window, {arguments.method.upper()} map, {arguments.seconds:g} s, "
+          f"{result['runs']} runs: {result['words_per_second']:,.0f} words/s = {share:.0%} "
+          "of the peer (target >= 80%)")
+    print(f"event loop lateness over {result['ticks']:,} ticks of {TICK_MS} ms: worst "
+          f"{result['worst_ms']:.1f} ms (target <= 50), p99 {result['p99_ms']:.1f} ms "
+          f"(target <= 20), median {result['median_ms']:.2f} ms")
+    print(f"map frames drawn: {result['frames_per_second']:.1f}/s (target >= 5)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

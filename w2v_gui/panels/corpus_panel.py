@@ -1,0 +1,100 @@
+"""The corpus panel: what is loaded (source, format, size, most frequent words) and the
+buttons to load something else, with progress and cancel while a file is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.corpus import Corpus, is_sst_file
+
+FREQUENT_SHOWN = 30
+
+
+def describe_format(source: str) -> str:
+    """A short name for the kind of corpus `source` is."""
+    path = Path(source)
+    if path.is_dir():
+        return "a folder of .txt files"
+    if path.is_file():
+        return ("Stanford Sentiment Treebank sentences (detected)" if is_sst_file(path)
+                else "plain text")
+    return "generated sentences with planted groups"
+
+
+class CorpusPanel(QWidget):
+    """Shows a Corpus; asks the window (by signals) to open another one."""
+
+    open_file = pyqtSignal()
+    open_folder = pyqtSignal()
+    use_toy_world = pyqtSignal()
+    cancel = pyqtSignal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel("Loading the toy world…", wordWrap=True)
+        self.summary.setMinimumWidth(60)
+        self.frequent = QTableWidget(0, 2)
+        self.frequent.setHorizontalHeaderLabels(["most frequent", "count"])
+        self.frequent.horizontalHeader().setStretchLastSection(True)
+        self.frequent.verticalHeader().hide()
+        self.frequent.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QHBoxLayout()
+        for text, signal, tip in (
+                ("Open file…", self.open_file, "A text file, an SST datasetSentences.txt, "
+                 "or a .gz/.bz2/.xz file (Ctrl+O)"),
+                ("Folder…", self.open_folder, "Every .txt file in a folder"),
+                ("Toy world", self.use_toy_world, "The built-in corpus with planted groups")):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(signal)
+            buttons.addWidget(button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        loading = QHBoxLayout()
+        loading.addWidget(self.progress, 1)
+        loading.addWidget(self.cancel_button)
+        self.loading_row = QWidget()
+        self.loading_row.setLayout(loading)
+        loading.setContentsMargins(0, 0, 0, 0)
+        self.loading_row.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.loading_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.frequent, 1)
+
+    def show_corpus(self, corpus: Corpus) -> None:
+        self.summary.setText(
+            f"<b>{Path(corpus.source).name or corpus.source}</b><br>"
+            f"{describe_format(corpus.source)}<br>"
+            f"{corpus.token_count:,} tokens · {corpus.vocab_size:,} words in the vocabulary")
+        self.summary.setToolTip(corpus.source)
+        shown = min(FREQUENT_SHOWN, corpus.vocab_size)
+        self.frequent.setRowCount(shown)
+        for row in range(shown):
+            self.frequent.setItem(row, 0, QTableWidgetItem(corpus.words[row]))
+            self.frequent.setItem(row, 1, QTableWidgetItem(f"{int(corpus.counts[row]):,}"))
+
+    def show_loading(self, name: str | None) -> None:
+        """Show progress and Cancel while `name` is read; None hides them."""
+        self.loading_row.setVisible(name is not None)
+        self.progress.setValue(0)
+        if name is not None:
+            self.progress.setFormat(f"reading {name}… %p%")
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / max(total, 1)))
