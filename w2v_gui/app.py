@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Word2Vec Studio")
-    window = MainWindow()
+    # a screenshot shows the defaults, whatever this user's last settings were
+    window = MainWindow(remember=not arguments.screenshot)
     window.show()
     if arguments.screenshot:
         def train_then_grab() -> None:

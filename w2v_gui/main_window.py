@@ -755,9 +755,12 @@ class MainWindow(QMainWindow):
             worker.stop()
             if self.training_thread is not None:
                 self.training_thread.wait(1000)
+        self.hide()
+        # A t-SNE frame cannot be interrupted and may take a second or two on a busy
+        # machine; the window is already gone while it ends.
         for thread in self.threads:
             thread.quit()
-            thread.wait(1000)
+            thread.wait(5000)
         super().closeEvent(event)
 
     def grab_after(self, seconds: float, path: str) -> None:
