@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.screenshot:
         def train_then_grab() -> None:
             window.search_panel.query.setText("queen")  # neighbours refresh as it learns
+            window.set_pinned(["king", "paris"])  # pinned words leave trails
             window.start_training()
             window.grab_after(arguments.train_seconds, arguments.screenshot)
 

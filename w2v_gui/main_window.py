@@ -120,8 +120,9 @@ class MainWindow(QMainWindow):
         self.reset_button.clicked.connect(self.reset_run)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(200)
+        self.progress.setMaximumWidth(150)
         self.progress_label = QLabel("Loading the toy world…")
+        self.progress_label.setMinimumWidth(40)  # long messages are cut, not the window widened
         controls = QHBoxLayout()
         for widget in (self.train_button, self.pause_button, self.stop_button,
                        self.reset_button, self.progress):
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         self.projection_view.pin_toggled.connect(self.toggle_pin)
         self.search_dock = self._add_dock("Nearest words", self.search_panel,
                                           Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.settings_dock, self.search_dock], [300, 300],
+        self.resizeDocks([self.settings_dock, self.search_dock], [250, 260],
                          Qt.Orientation.Horizontal)
 
         self.map_controls.method_changed.connect(self._map_method_changed)

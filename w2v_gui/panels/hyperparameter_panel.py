@@ -93,6 +93,7 @@ class HyperparameterPanel(QWidget):
         self._loading = False
         self._base = PRESETS["gensim"]  # supplies the knobs the form does not show
         for widget in self.fields.values():
+            widget.setMinimumWidth(70)  # not the width of the largest allowed value
             signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
                       else widget.valueChanged)
             signal.connect(self._edited)

@@ -43,6 +43,7 @@ class MapControls(QWidget):
         self.trails.setToolTip("Draw the path each pinned word took across recent frames")
         self.trails.toggled.connect(self.trails_toggled)
         self.pinned = QLabel()
+        self.pinned.setMinimumWidth(40)
         self.pinned.setStyleSheet("color: #b01030")
         self.clear = QPushButton("Unpin all")
         self.clear.clicked.connect(self.clear_pins)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCompleter,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -47,6 +46,7 @@ class SearchPanel(QWidget):
         self.results.setHorizontalHeaderLabels(["word", "cosine"])
         self.results.horizontalHeader().setStretchLastSection(True)
         self.results.verticalHeader().hide()
+        self.results.setMinimumWidth(120)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet("color: #a04000")
@@ -55,7 +55,8 @@ class SearchPanel(QWidget):
         for field in self.analogy_words:
             field.setCompleter(completer)
             field.returnPressed.connect(self.run_analogy)
-        analogy_button = QPushButton("a − b + c")
+        analogy_button = QPushButton("Solve")
+        analogy_button.setToolTip("Rank the words nearest to a − b + c (3CosAdd)")
         analogy_button.clicked.connect(self.run_analogy)
 
         top = QHBoxLayout()
@@ -65,15 +66,16 @@ class SearchPanel(QWidget):
         top.addWidget(pin)
         analogy = QHBoxLayout()
         for index, field in enumerate(self.analogy_words):
-            analogy.addWidget(field)
+            field.setMinimumWidth(50)
+            analogy.addWidget(field, 1)
             if index < 2:
                 analogy.addWidget(QLabel("−" if index == 0 else "+"))
         analogy.addWidget(analogy_button)
-        form = QFormLayout()
-        form.addRow("Nearest to", top)
-        form.addRow("Analogy", analogy)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(QLabel("<b>Nearest words</b> to"))
+        layout.addLayout(top)
+        layout.addWidget(QLabel("<b>Analogy</b>: a − b + c, e.g. king − man + woman"))
+        layout.addLayout(analogy)
         layout.addWidget(self.message)
         layout.addWidget(self.results, 1)
         self._last = "neighbours"

@@ -14,12 +14,26 @@ from core.trainer import StepStats
 REDRAW_MS = 250  # stats arrive faster; a curve redrawn 4 times a second looks smooth
 
 
+class CountAxis(pg.AxisItem):
+    """Tick labels like 500k and 1.5M instead of 5e+05."""
+
+    def tickStrings(self, values, scale, spacing):
+        labels = []
+        for value in values:
+            value *= scale
+            for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1, "")):
+                if abs(value) >= size or size == 1:
+                    labels.append(f"{value / size:.4g}{suffix}")
+                    break
+        return labels
+
+
 class LossView(pg.PlotWidget):
     """Three curves updated in place (setData), at most every REDRAW_MS: drawing holds the
     interpreter, so each redraw the eye would not notice is time taken from training."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": CountAxis("bottom")})
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setSingleShot(True)
         self.redraw_timer.setInterval(REDRAW_MS)

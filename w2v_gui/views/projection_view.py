@@ -18,7 +18,7 @@ from PyQt6.QtGui import QColor, QFont, QPen
 from w2v_gui.workers import MapFrame
 
 MAX_LABELS = 70  # labels on screen at once
-TRAIL_FRAMES = 80  # positions a trail remembers
+TRAIL_FRAMES = 30  # positions a trail remembers: the last five seconds or so
 CHAR_WIDTH, LABEL_HEIGHT = 6.5, 14  # approximate label size in pixels, for overlaps
 
 DOT = (40, 90, 200, 170)
@@ -252,8 +252,8 @@ class ProjectionView(pg.PlotWidget):
         # then the query's neighbours, then the rest by frequency (ids are frequency ranks)
         searched = [w for w in self.searched[1:] if w in self.row_of]
         order = [*dict.fromkeys(always), *searched, *np.sort(self.ids[visible]).tolist()]
-        cells_x = np.floor(self.layout[:, 0] / pixel_width / LABEL_HEIGHT).astype(int)
-        cells_y = np.floor(self.layout[:, 1] / pixel_height / LABEL_HEIGHT).astype(int)
+        x_pixels = self.layout[:, 0] / pixel_width
+        y_pixels = self.layout[:, 1] / pixel_height  # upwards, like the data
         taken: set[tuple[int, int]] = set()
         chosen: list[int] = []
         seen: set[int] = set()
@@ -264,9 +264,13 @@ class ProjectionView(pg.PlotWidget):
                 continue
             seen.add(word)
             row = self.row_of[word]
-            half = int((len(self.words[word]) * CHAR_WIDTH / 2) // LABEL_HEIGHT) + 1
-            column, line = cells_x[row], cells_y[row]
-            cells = [(c, line + 1) for c in range(column - half, column + half + 1)]
+            # the cells under the label's box: centred above its point (see LabelLayer)
+            half = len(self.words[word]) * CHAR_WIDTH / 2
+            columns = range(int((x_pixels[row] - half) // LABEL_HEIGHT),
+                            int((x_pixels[row] + half) // LABEL_HEIGHT) + 1)
+            lines = range(int((y_pixels[row] + 4) // LABEL_HEIGHT),
+                          int((y_pixels[row] + 4 + LABEL_HEIGHT) // LABEL_HEIGHT) + 1)
+            cells = [(column, line) for column in columns for line in lines]
             if word not in always and any(cell in taken for cell in cells):
                 continue
             taken.update(cells)
