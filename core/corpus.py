@@ -241,6 +241,23 @@ class Corpus:
         weights = self.counts.astype(np.float64) ** power
         return weights / weights.sum()
 
+    def noise_table(self, size: int) -> np.ndarray:
+        """(size,) int32, read-only: word w fills a share P_n(w) of the slots (word2vec.c's
+        unigram table), so a uniform slot is a draw from the noise distribution.
+
+        Built once per corpus and size and shared by every run on it: filling a fresh
+        table of millions of slots costs tens of milliseconds, paid at each new run.
+        """
+        cache = self.__dict__.setdefault("_noise_tables", {})
+        if size not in cache:
+            boundaries = np.rint(np.cumsum(self.noise_distribution()) * size)
+            slots = np.diff(np.r_[0, boundaries]).astype(np.int64)
+            slots[-1] += size - slots.sum()
+            table = np.repeat(np.arange(self.vocab_size, dtype=np.int32), slots)
+            table.flags.writeable = False
+            cache[size] = table
+        return cache[size]
+
     def keep_probabilities(self, sample: float) -> np.ndarray:
         """(V,) float64 probability of keeping each occurrence, word2vec.c's sub-sampling.
 

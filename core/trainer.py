@@ -111,11 +111,7 @@ class Trainer:
         vocab, dim = corpus.vocab_size, config.dim
         self.center_vectors = ((self.rng.random((vocab, dim), dtype=np.float32) - 0.5) / dim)
         self.outside_vectors = np.zeros((vocab, dim), dtype=np.float32)
-        # word w fills a share P_n(w) of the table's slots (word2vec.c's unigram table)
-        boundaries = np.rint(np.cumsum(corpus.noise_distribution()) * NOISE_TABLE_SIZE)
-        slots = np.diff(np.r_[0, boundaries]).astype(np.int64)
-        slots[-1] += NOISE_TABLE_SIZE - slots.sum()
-        self.noise_table = np.repeat(np.arange(vocab, dtype=np.int32), slots)
+        self.noise_table = corpus.noise_table(NOISE_TABLE_SIZE)
         self.keep_probability = corpus.keep_probabilities(config.sample).astype(np.float32)
         # position
         self.epoch = 0

@@ -196,3 +196,28 @@ def test_zooming_in_labels_more_of_the_words_in_view(qtbot, window):
     # labels now go to words inside the zoomed area, and a larger share of them is labelled
     assert len(view.labelled) > 0
     assert len(view.labelled) / inside.sum() > whole / len(view.layout)
+
+
+def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, window):
+    from PyQt6.QtCore import Qt
+
+    train(qtbot, window, epochs=1)
+    view = window.projection_view
+    qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
+    point = view.scatter.points()[250]  # a rare word: no label of its own at this zoom
+    word = window.corpus.words[int(point.data())]
+    view._hovered(view.scatter, [point])
+    assert int(point.data()) in view.labelled
+    assert word in view._tip(0, 0, point.data()) and "count" in view._tip(0, 0, point.data())
+    view._clicked(view.scatter, [point])
+    assert window.search_panel.query.text() == word
+    assert window.search_panel.results.rowCount() == 10
+
+    class ControlClick:
+        def modifiers(self):
+            return Qt.KeyboardModifier.ControlModifier
+
+    view._clicked(view.scatter, [point], ControlClick())
+    assert window.pinned == [word]
+    view._clicked(view.scatter, [point], ControlClick())
+    assert window.pinned == []
