@@ -39,9 +39,14 @@ def test_a_rule_between_fields_is_refused_with_its_reason(qtbot):
     panel.fields["alpha"].setValue(0.01)
     panel.fields["min_alpha"].setValue(0.5)
     assert panel.config() is None and seen[-1] is None
-    assert "min_alpha must be between" in panel.reason.text()
+    # the reason is shown right under the field it names
+    assert "min_alpha must be between" in panel.errors["min_alpha"].text()
+    assert panel.errors["min_alpha"].isVisibleTo(panel)
+    assert not panel.errors["alpha"].isVisibleTo(panel)
+    assert panel.reason_text() == panel.errors["min_alpha"].text()
     panel.fields["min_alpha"].setValue(0.001)
-    assert panel.config() is not None and panel.reason.text() == ""
+    assert panel.config() is not None and panel.reason_text() == ""
+    assert not panel.errors["min_alpha"].isVisibleTo(panel)
 
 
 def test_the_loss_note_says_what_each_costs(qtbot):

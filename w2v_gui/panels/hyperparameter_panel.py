@@ -74,12 +74,23 @@ class HyperparameterPanel(QWidget):
             "Windows per step", "iterations": "Steps (windows)", "epochs": "Epochs",
             "min_count": "Min count", "sample": "Sub-sampling", "seed": "Seed",
         }
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("Preset", self.preset)
+        # each field has a row under it for its reason when a rule refuses its value
+        self.errors: dict[str, QLabel] = {}
         for name, label in labels.items():
-            form.addRow(label, self.fields[name])
+            widget = self.fields[name]
+            form.addRow(label, widget)
+            if not isinstance(widget, QComboBox):
+                widget.setToolTip(f"{name}: from {widget.minimum():g} to {widget.maximum():g}"
+                                  "; the field refuses anything outside")
+            error = QLabel(wordWrap=True)
+            error.setStyleSheet("color: #b00020")
+            form.addRow("", error)
+            form.setRowVisible(error, False)
+            self.errors[name] = error
         self.loss_note = QLabel(wordWrap=True)
-        self.reason = QLabel(wordWrap=True)
+        self.reason = QLabel(wordWrap=True)  # a reason that names no single field
         self.reason.setStyleSheet("color: #b00020")
         applies = QLabel("Changes apply to the next run: Train starts one. The map's "
                          "settings above the map apply at once.", wordWrap=True)
@@ -120,10 +131,27 @@ class HyperparameterPanel(QWidget):
         try:
             config = dataclasses.replace(self._base, **values)
         except ConfigError as error:
-            self.reason.setText(str(error))
+            self._show_reason(str(error))
             return None
-        self.reason.clear()
+        self._show_reason(None)
         return config
+
+    def reason_text(self) -> str:
+        """The reason the form is refused now ("" when it is valid)."""
+        shown = [label.text() for label in (*self.errors.values(), self.reason)
+                 if label.text()]
+        return shown[0] if shown else ""
+
+    def _show_reason(self, message: str | None) -> None:
+        """Put the reason under the field it names (TrainConfig's messages start with the
+        parameter's name), mark that field, and clear every other reason."""
+        field = message.split(" ", 1)[0] if message else None
+        for name, label in self.errors.items():
+            mine = name == field
+            label.setText(message if mine else "")
+            self.form.setRowVisible(label, mine)
+            self.fields[name].setStyleSheet("border: 1px solid #b00020;" if mine else "")
+        self.reason.setText(message if message and field not in self.errors else "")
 
     def _edited(self, *_value) -> None:
         if self._loading:
