@@ -222,3 +222,20 @@ def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, win
     assert window.pinned == [word]
     view._clicked(view.scatter, [point], ControlClick())
     assert window.pinned == []
+
+
+def test_saving_during_training_pauses_only_for_the_copy(qtbot, window, tmp_path):
+    from core.session import load_session
+
+    window.hyperparameters.set_config(window.config.replace(epochs=100))
+    window.start_training()
+    qtbot.waitUntil(lambda: window.trainer.words_done > 20_000, timeout=30_000)
+    path = str(tmp_path / "live.w2vsession")
+    assert window.save_session_to(path)
+    assert not window.training.paused  # it goes on by itself
+    saved = load_session(path)
+    qtbot.waitUntil(lambda: window.trainer.words_done > saved.trainer.words_done, timeout=10_000)
+    assert saved.trainer.words_done > 20_000
+    assert np.isfinite(saved.trainer.center_vectors).all()
+    with qtbot.waitSignal(window.training_finished, timeout=5000):
+        window.stop_training()
