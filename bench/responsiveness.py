@@ -99,7 +99,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
         else:
             ticker.stop()  # closing waits for the worker threads: not a stall of training
             state["elapsed"] = time.perf_counter() - state["started"]
-            window.unsaved = False
+            window.discard_on_close = True
             window.close()
             app.quit()
 

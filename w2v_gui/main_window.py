@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     corpus_ready = pyqtSignal()
     training_finished = pyqtSignal()
     session_opened = pyqtSignal()
+    session_saved = pyqtSignal(str)  # the path, once the file is complete
 
     def __init__(self, remember: bool = True) -> None:
         """remember: restore the last window layout and settings, and keep them on close."""
@@ -85,7 +86,8 @@ class MainWindow(QMainWindow):
         self.failure: str | None = None  # why the current run stopped early, if it did
         self.pinned: list[str] = []
         self.session_path: str | None = None
-        self.unsaved = False  # something was trained (or pinned) since the last save
+        self._saved_state: tuple | None = None  # see `unsaved`
+        self.discard_on_close = False  # close without offering to save (screenshot mode)
         self.corpus_loader: CorpusLoadWorker | None = None
         self.training: TrainingWorker | None = None
         self.training_thread: QThread | None = None
@@ -203,8 +205,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Open a &session…", self._open_session_dialog,
                      "Ctrl+Shift+O")
-        self._action(file_menu, "&Save the session", self.save_session, keys.Save)
-        self._action(file_menu, "Save the session &as…", self.save_session_as, keys.SaveAs)
+        self._action(file_menu, "&Save the session", lambda: self.save_session(wait=False),
+                     keys.Save)
+        self._action(file_menu, "Save the session &as…",
+                     lambda: self.save_session_as(wait=False), keys.SaveAs)
         file_menu.addSeparator()
         self._action(file_menu, "Export &vectors…", self._export_vectors_dialog, "Ctrl+E")
         self._action(file_menu, "Export the &loss history (CSV)…", self._export_loss_dialog)
@@ -400,7 +404,6 @@ class MainWindow(QMainWindow):
         self.map_controls.show_pinned(self.pinned)
         self.projection_view.set_pinned(self.pinned)
         if changed:
-            self.unsaved = self.unsaved or self.trainer is not None
             self._map_words_changed()
 
     # ------------------------------------------------------------------ training
@@ -439,7 +442,6 @@ class MainWindow(QMainWindow):
         """Train `trainer` (new, stopped, reopened, or left at its last good state)."""
         self.trainer = trainer
         self.failure = None
-        self.unsaved = True
         self.loss_view.set_extent(trainer.total_words)
         worker = TrainingWorker(trainer, map_ids=self.map_ids())
         worker.stats.connect(self._show_stats)
@@ -558,9 +560,29 @@ class MainWindow(QMainWindow):
             "query": self.search_panel.query.text(),
         })
 
-    def save_session_to(self, path: str) -> bool:
-        """Write the session to `path`, pausing training for the moment the copy takes.
-        Returns False (having said why) if there is nothing to save or the write failed."""
+    def _work_state(self) -> tuple | None:
+        """What a save must capture: the run, how far it got, and the pins."""
+        if self.trainer is None:
+            return None
+        return id(self.trainer), self.trainer.words_done, tuple(self.pinned)
+
+    @property
+    def unsaved(self) -> bool:
+        """True when there is a run whose latest state (or pins) no file holds."""
+        return self.trainer is not None and (self.training is not None
+                                             or self._saved_state != self._work_state())
+
+    @unsaved.setter
+    def unsaved(self, value: bool) -> None:
+        self._saved_state = None if value else self._work_state()
+
+    def save_session_to(self, path: str, wait: bool = True) -> bool:
+        """Write the session to `path`, pausing training only while its arrays are copied.
+
+        wait: write before returning (True: when work is about to be replaced or the app
+        closes), or write on a worker thread and emit `session_saved` when done. Returns
+        False (having said why) if there is nothing to save or the write failed.
+        """
         session = self.current_session()
         if session is None:
             self._show_error("Nothing to save yet", "Train first; then save the session.")
@@ -572,39 +594,58 @@ class MainWindow(QMainWindow):
             worker.wait_until_idle()
         try:
             arrays = session_arrays(session)
+            state = self._work_state()
         finally:
             if worker is not None and not was_paused:
                 worker.resume(quiet=True)
         if not path.endswith(SESSION_SUFFIX) and Path(path).suffix == "":
             path += SESSION_SUFFIX
+
+        def write() -> tuple:
+            try:
+                write_session(path, arrays)
+            except OSError as error:
+                raise OSError(f"{path} could not be written ({error}). Choose another "
+                              "place; nothing was lost.") from error
+            return path, state
+
+        if not wait:
+            self.statusBar().showMessage(f"Saving the session to {path}…")
+            self._call_off_thread(write, self._session_written, "The session was not saved")
+            return True
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_session(path, arrays)
+            result = write()
         except OSError as error:
-            self._show_error("The session was not saved",
-                             f"{path} could not be written ({error}). Choose another place; "
-                             "nothing was lost.")
+            self._show_error("The session was not saved", str(error))
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        self.session_path = path
-        self.unsaved = False
-        self.statusBar().showMessage(f"Saved the session to {path}", 5000)
+        self._session_written(result)
         return True
 
-    def save_session(self) -> bool:
-        if self.session_path is None:
-            return self.save_session_as()
-        return self.save_session_to(self.session_path)
+    def _session_written(self, result: tuple | None) -> None:
+        if result is None:  # the write failed, and said so
+            return
+        path, state = result
+        self.session_path = path
+        self._saved_state = state
+        self.statusBar().showMessage(f"Saved the session to {path}", 5000)
+        self.session_saved.emit(path)
 
-    def save_session_as(self) -> bool:
+    def save_session(self, wait: bool = True) -> bool:
+        if self.session_path is None:
+            return self.save_session_as(wait)
+        return self.save_session_to(self.session_path, wait)
+
+    def save_session_as(self, wait: bool = True) -> bool:
         if self.trainer is None:
             self._show_error("Nothing to save yet", "Train first; then save the session.")
             return False
         path, _ = QFileDialog.getSaveFileName(self, "Save the session",
                                               self.session_path or f"word2vec{SESSION_SUFFIX}",
                                               SESSION_FILTER)
-        return bool(path) and self.save_session_to(path)
+        return bool(path) and self.save_session_to(path, wait)
 
     def _open_session_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a session", "", SESSION_FILTER)
@@ -746,7 +787,7 @@ class MainWindow(QMainWindow):
         was_paused = worker is None or worker.paused
         if worker is not None:
             worker.pause(quiet=True)  # hold still while the user decides
-        if not self._may_discard("quit"):
+        if not self.discard_on_close and not self._may_discard("quit"):
             if not was_paused:
                 worker.resume(quiet=True)
             event.ignore()
@@ -768,7 +809,7 @@ class MainWindow(QMainWindow):
         """Save a PNG of the whole window after `seconds`, then close (screenshot mode)."""
         def grab() -> None:
             self.grab().save(path)
-            self.unsaved = False  # a screenshot run has nothing to keep
+            self.discard_on_close = True  # a screenshot run has nothing to keep
             self.close()
 
         QTimer.singleShot(int(seconds * 1000), grab)

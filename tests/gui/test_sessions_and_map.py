@@ -239,3 +239,21 @@ def test_saving_during_training_pauses_only_for_the_copy(qtbot, window, tmp_path
     assert np.isfinite(saved.trainer.center_vectors).all()
     with qtbot.waitSignal(window.training_finished, timeout=5000):
         window.stop_training()
+
+
+def test_ctrl_s_writes_in_the_background_and_later_training_is_unsaved_again(qtbot, window,
+                                                                              tmp_path):
+    window.hyperparameters.set_config(window.config.replace(epochs=100))
+    window.start_training()
+    qtbot.waitUntil(lambda: window.trainer.words_done > 20_000, timeout=30_000)
+    window.session_path = str(tmp_path / "background.w2vsession")
+    with qtbot.waitSignal(window.session_saved, timeout=30_000):
+        window.save_session(wait=False)
+    assert window.unsaved  # training went on after the copy
+    with qtbot.waitSignal(window.training_finished, timeout=5000):
+        window.stop_training()
+    assert window.unsaved
+    assert window.save_session_to(window.session_path)
+    assert not window.unsaved
+    window.set_pinned(["king"])
+    assert window.unsaved  # pins are part of the work too
