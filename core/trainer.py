@@ -128,6 +128,13 @@ class Trainer:
         self._kept_sentences: np.ndarray | None = None
         self._window_text: tuple[np.ndarray, np.ndarray] | None = None
 
+    @staticmethod
+    def prepare(corpus: Corpus) -> Corpus:
+        """Build what every run on `corpus` shares (the noise table), so that a later
+        Trainer(corpus, ...) starts at once; call it where waiting is cheap."""
+        corpus.noise_table(NOISE_TABLE_SIZE)
+        return corpus
+
     # ------------------------------------------------------------------ progress
     @property
     def total_words(self) -> int:

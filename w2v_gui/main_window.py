@@ -60,7 +60,8 @@ Button = QMessageBox.StandardButton
 def load_toy_world() -> Corpus:
     from resources.toy_world import generate_sentences
 
-    return Corpus.from_sentences(generate_sentences(), source="the toy world (built in)")
+    corpus = Corpus.from_sentences(generate_sentences(), source="the toy world (built in)")
+    return Trainer.prepare(corpus)
 
 
 def app_settings() -> QSettings:

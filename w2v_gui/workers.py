@@ -193,8 +193,9 @@ class CorpusLoadWorker(QObject):
     def run(self) -> None:
         corpus = None
         try:
-            corpus = load_corpus(self.path, min_count=self.min_count, progress=self._report,
-                                 should_stop=self._cancel.is_set)
+            corpus = Trainer.prepare(load_corpus(
+                self.path, min_count=self.min_count, progress=self._report,
+                should_stop=self._cancel.is_set))
         except CorpusError as error:
             if not self.cancelled:
                 self.failed.emit(str(error))

@@ -219,3 +219,15 @@ def test_shared_sst_preset_run_reports_handout_cost(sst_file):
     trainer = Trainer(load_corpus(sst_file), PRESETS["cs224n"].replace(iterations=2000))
     stats = trainer.train()
     assert stats.cost is not None and stats.cost < 40
+
+
+def test_runs_on_one_corpus_share_one_read_only_noise_table():
+    corpus, _ = planted_corpus(sentences=200)
+    Trainer.prepare(corpus)
+    first = Trainer(corpus, PRESETS["quick_demo"])
+    second = Trainer(corpus, PRESETS["quick_demo"].replace(seed=9))
+    assert first.noise_table is second.noise_table
+    assert not first.noise_table.flags.writeable
+    # the table's slots follow the noise distribution
+    shares = np.bincount(first.noise_table, minlength=corpus.vocab_size) / first.noise_table.size
+    np.testing.assert_allclose(shares, corpus.noise_distribution(), atol=1e-6)
