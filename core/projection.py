@@ -114,7 +114,6 @@ def tsne_2d(vectors: np.ndarray, initial: np.ndarray | None = None, *,
         return np.zeros((count, 2))
     if initial is not None and initial.shape == (count, 2):
         start = initial - initial.mean(axis=0)
-        # scikit-learn expects an initial layout of small spread (PCA init uses std 1e-4)
         start = start / (np.std(start[:, 0]) or 1.0) * initial_spread
     else:
         start = "pca"

@@ -56,6 +56,11 @@ class TrainerError(ValueError):
     """Training cannot start or continue; the message says why and what to change."""
 
 
+def unreadable_model(path: str | os.PathLike, error: Exception) -> TrainerError:
+    return TrainerError(f"{path} is not a readable Word2Vec Studio model ({error}). "
+                        "Choose another file, or train again.")
+
+
 @dataclass(frozen=True)
 class StepStats:
     """What one `Trainer.step` reports.
@@ -537,9 +542,7 @@ class Trainer:
         except TrainerError:
             raise
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise TrainerError(
-                f"{path} is not a readable Word2Vec Studio model ({error}). "
-                "Choose another file, or train again.") from error
+            raise unreadable_model(path, error) from error
 
     @classmethod
     def from_state(cls, data, path: str | os.PathLike = "the file") -> Trainer:
@@ -575,9 +578,7 @@ class Trainer:
             raise
         except (OSError, ValueError, KeyError, TypeError, EOFError,
                 zipfile.BadZipFile) as error:
-            raise TrainerError(
-                f"{path} is not a readable Word2Vec Studio model ({error}). "
-                "Choose another file, or train again.") from error
+            raise unreadable_model(path, error) from error
         for key in ("epoch", "cursor", "steps", "words_done", "pairs_seen",
                     "smoothed_loss", "last_loss", "handout_cost", "seconds"):
             setattr(trainer, key, position[key])

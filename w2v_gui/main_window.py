@@ -28,9 +28,9 @@ from core.config import ConfigError, TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
 from core.session import (
+    HISTORY_COLUMNS,
     SESSION_SUFFIX,
     Session,
-    SessionError,
     load_session,
     session_arrays,
     write_session,
@@ -382,8 +382,8 @@ class MainWindow(QMainWindow):
         self.projection.method = method
         if self.training is None:
             self._redraw_map()
-        elif self.training.paused:
-            self.training.snapshot.emit(self.training.take_snapshot())
+        elif self.training.paused:  # no snapshot is coming: lay out the still vectors now
+            self.projection.submit(self.training.take_snapshot())
 
     def _redraw_map(self) -> None:
         """Lay out the latest vectors again (when no run is feeding the map)."""
@@ -657,15 +657,9 @@ class MainWindow(QMainWindow):
         """Read a session off the GUI thread; the current one stays if it fails."""
         if self._busy() or not self._may_discard("open a session"):
             return
-
-        def read() -> Session:
-            try:
-                return load_session(path)
-            except SessionError as error:
-                raise RuntimeError(str(error)) from error
-
         self.progress_label.setText(f"Opening {Path(path).name}…")
-        self._call_off_thread(read, lambda session: self._session_loaded(session, path),
+        self._call_off_thread(lambda: load_session(path),
+                              lambda session: self._session_loaded(session, path),
                               "The session could not be opened")
 
     def _session_loaded(self, session: Session | None, path: str) -> None:
@@ -726,7 +720,7 @@ class MainWindow(QMainWindow):
         if not len(history):
             raise ValueError("There is no loss history yet: train first, then export.")
         np.savetxt(path, history, delimiter=",", fmt="%.8g", comments="",
-                   header="words_processed,loss,smoothed_loss,learning_rate")
+                   header=",".join(HISTORY_COLUMNS))
 
     def export_map(self, path: str) -> None:
         """PNG by pyqtgraph's exporter; SVG by Qt's own generator (pyqtgraph's SVG exporter

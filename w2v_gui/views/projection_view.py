@@ -192,10 +192,6 @@ class ProjectionView(pg.PlotWidget):
             finally:
                 self._fitting = False
 
-    def position_of(self, word: str) -> np.ndarray | None:
-        row = self.row_of.get(self.index.get(word, -1))
-        return None if row is None or self.layout is None else self.layout[row]
-
     # ------------------------------------------------------------------ drawing
     def _stop_following(self, *_changed) -> None:
         self.following = False
