@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from core.config import LOSSES, MODELS, PRESETS, ConfigError, TrainConfig
+from core.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
 from core.corpus import CorpusError, load_corpus
 from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 from core.trainer import StepStats, Trainer, TrainerError
@@ -19,7 +19,7 @@ COMMANDS = ("train", "neighbors", "analogy")
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
                  "max_vocab_size", "sample", "alpha", "min_alpha", "seed", "batch_words",
-                 "iterations")
+                 "iterations", "batch_size", "schedule", "halve_every", "batching")
 
 
 class CommandError(Exception):
@@ -47,20 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output: word2vec text (default), binary with --binary, "
                             "Embedding Projector TSV if it ends in .tsv, a resumable model "
                             "if it ends in .npz")
-    train.add_argument("--model", choices=MODELS)
-    train.add_argument("--loss", choices=LOSSES, help="neg: negative sampling; softmax: naive")
-    train.add_argument("--dim", type=int, help="vector size (default 100)")
-    train.add_argument("--window", type=int, help="maximum window (default 5)")
-    train.add_argument("--negative", type=int, help="noise words per pair (default 5)")
-    train.add_argument("--epochs", type=int, help="passes over the corpus (default 5)")
-    train.add_argument("--min-count", type=int, help="drop rarer words (default 5)")
-    train.add_argument("--max-vocab-size", type=int, help="keep at most this many words")
-    train.add_argument("--sample", type=float, help="sub-sampling threshold (default 1e-3)")
-    train.add_argument("--alpha", type=float, help="initial learning rate (default 0.025)")
-    train.add_argument("--min-alpha", type=float, help="final learning rate (default 1e-4)")
-    train.add_argument("--seed", type=int, help="random seed (default 1)")
-    train.add_argument("--batch-words", type=int, help="center words per step (default 1024)")
-    train.add_argument("--iterations", type=int, help="steps of a windows-batched run")
+    defaults = TrainConfig()
+    for name in TRAIN_OPTIONS:  # help and types from the one table of limits
+        parameter = PARAMETERS[name]
+        default = getattr(defaults, name)
+        if parameter.kind == "choice":
+            train.add_argument(f"--{name.replace('_', '-')}", choices=parameter.choices,
+                               help=f"{parameter.help} (default {default})")
+            continue
+        limits = (f"{parameter.low:,}..{parameter.high:,}" if parameter.kind == "int"
+                  else f"{parameter.low:g}..{parameter.high:g}")
+        train.add_argument(f"--{name.replace('_', '-')}",
+                           type=int if parameter.kind == "int" else float,
+                           metavar=name.upper(),
+                           help=f"{parameter.help}: {limits} (default {default})")
     train.add_argument("--binary", action="store_true", help="word2vec binary output")
     train.add_argument("--preset", choices=sorted(PRESETS),
                        help="start from a preset (cs224n: the handout's run.py recipe)")

@@ -1,7 +1,9 @@
-"""TrainConfig: the one validated set of hyperparameters shared by the CLI, the GUI and tests.
+"""TrainConfig and the one table of parameter limits that TrainConfig, the GUI's form and the
+command line's help all read.
 
 Names and meanings follow gensim's Word2Vec where it has the same knob (`vector_size` is
-`dim` here, `sg` is `model`, `hs=0, negative=K` is `loss="neg"`).
+`dim` here, `sg` is `model`, `hs=0, negative=K` is `loss="neg"`); `cbow_mean=False` is the
+one knob whose update differs (see TrainConfig).
 """
 
 from __future__ import annotations
@@ -15,10 +17,106 @@ MODELS = ("skipgram", "cbow")
 LOSSES = ("neg", "softmax")
 SCHEDULES = ("linear", "halving")
 BATCHINGS = ("corpus", "windows")
+LARGEST_SEED = 2**63 - 1
 
 
 class ConfigError(ValueError):
-    """A hyperparameter is out of range; the message names it and the allowed values."""
+    """A hyperparameter is out of range; the message names it and the allowed values.
+
+    field: the TrainConfig field at fault (None when a rule joins several)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One row of the limits table.
+
+    kind:     "int", "float" or "choice"
+    low/high: the inclusive range of "int" and "float" (None for "choice")
+    step:     the form's arrow step
+    choices:  the values of a "choice"
+    label:    the form's label; help: one line, for tooltips and `train --help`
+    optional: None is allowed too (no limit)
+    """
+
+    name: str
+    kind: Literal["int", "float", "choice"]
+    label: str
+    help: str
+    low: float | None = None
+    high: float | None = None
+    step: float = 1
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+
+    def check(self, value: Any) -> None:
+        """Raise ConfigError naming this parameter when `value` is not allowed."""
+        if value is None and self.optional:
+            return
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ConfigError(f"{self.name} must be one of {', '.join(self.choices)}; "
+                                  f"got {value!r}.", self.name)
+            return
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"{self.name} must be a whole number; got {value!r}.",
+                                  self.name)
+            if not self.low <= value <= self.high:
+                raise ConfigError(f"{self.name} must be between {self.low:,} and "
+                                  f"{self.high:,}; got {value:,}.", self.name)
+            return
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise ConfigError(f"{self.name} must be a number; got {value!r}.", self.name)
+        if not self.low <= value <= self.high:
+            raise ConfigError(f"{self.name} must be between {self.low:g} and {self.high:g}; "
+                              f"got {value:g}.", self.name)
+
+
+# The one table of limits, in the order the form shows them.
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
+    Parameter("model", "choice", "Model", "skipgram: the center predicts each outside "
+              "word; cbow: the context predicts the center", choices=MODELS),
+    Parameter("loss", "choice", "Loss", "neg: negative sampling, O(K) per pair; softmax: "
+              "naive softmax, O(|V|) per pair", choices=LOSSES),
+    Parameter("dim", "int", "Dimension", "vector size d", 1, 10_000, 10),
+    Parameter("window", "int", "Window", "largest window; each center's is drawn from "
+              "1..window", 1, 100),
+    Parameter("negative", "int", "Noise words (K)", "noise words per pair, drawn from "
+              "unigram^0.75", 1, 100),
+    Parameter("alpha", "float", "Learning rate", "initial learning rate", 1e-8, 10.0,
+              0.005),
+    Parameter("min_alpha", "float", "Final learning rate", "learning rate at the end of a "
+              "linear schedule (at most alpha)", 0.0, 10.0, 0.0001),
+    Parameter("schedule", "choice", "Schedule", "linear: alpha falls to min_alpha over the "
+              "run; halving: the handout's, halved every halve_every steps",
+              choices=SCHEDULES),
+    Parameter("halve_every", "int", "Halve every", "steps between halvings (schedule "
+              "halving)", 1, 10**9, 1000),
+    Parameter("batching", "choice", "Batches", "corpus: stream the corpus in order; "
+              "windows: the handout's random windows, averaged", choices=BATCHINGS),
+    Parameter("batch_words", "int", "Words per step", "center words per step (batching "
+              "corpus)", 16, 10**7, 64),
+    Parameter("batch_size", "int", "Windows per step", "random windows per step "
+              "(batching windows)", 1, 10**6),
+    Parameter("iterations", "int", "Steps (windows)", "steps of a batching windows run",
+              1, 10**9, 1000),
+    Parameter("epochs", "int", "Epochs", "passes over the corpus (batching corpus)",
+              1, 10_000),
+    Parameter("min_count", "int", "Min count", "words seen fewer times are dropped",
+              1, 10**9),
+    Parameter("max_vocab_size", "int", "Max vocabulary", "keep at most this many of the "
+              "most frequent words (none: no cap)", 1, 10**8, optional=True),
+    Parameter("sample", "float", "Sub-sampling", "word2vec.c's sub-sampling threshold "
+              "(0 keeps every word)", 0.0, 1.0, 0.0001),
+    Parameter("seed", "int", "Seed", "the same seed on the same machine gives the same "
+              "vectors", 0, LARGEST_SEED),
+)}
+# Fields TrainConfig has but the form does not show (the command line has them).
+FORM_HIDDEN = ("max_vocab_size", "cbow_mean")
 
 
 @dataclass(frozen=True)
@@ -45,7 +143,10 @@ class TrainConfig:
     batch_words:    tokens per step when batching="corpus"
     batch_size:     random windows per step when batching="windows"
     iterations:     steps of a batching="windows" run
-    cbow_mean:      CBOW averages the context vectors (True) or sums them (False)
+    cbow_mean:      CBOW averages the context vectors (True) or sums them (False); either
+                    way every context word gets the whole dJ/dv̂. With True that is what
+                    word2vec.c and gensim do; with False it is the exact gradient of the sum,
+                    whereas gensim's cbow_mean=0 divides it by the context count
     seed:           the same seed on the same machine gives the same vectors
     """
 
@@ -70,25 +171,14 @@ class TrainConfig:
     seed: int = 1
 
     def __post_init__(self) -> None:
-        check_choice("model", self.model, MODELS)
-        check_choice("loss", self.loss, LOSSES)
-        check_choice("schedule", self.schedule, SCHEDULES)
-        check_choice("batching", self.batching, BATCHINGS)
-        check_int("dim", self.dim, 1, 10_000)
-        check_int("window", self.window, 1, 100)
-        check_int("negative", self.negative, 1, 100)
-        check_int("epochs", self.epochs, 1, 10_000)
-        check_int("min_count", self.min_count, 1, 10**9)
-        if self.max_vocab_size is not None:
-            check_int("max_vocab_size", self.max_vocab_size, 1, 10**8)
-        check_float("sample", self.sample, 0.0, 1.0)
-        check_float("alpha", self.alpha, 1e-8, 10.0)
-        check_float("min_alpha", self.min_alpha, 0.0, self.alpha)
-        check_int("halve_every", self.halve_every, 1, 10**9)
-        check_int("batch_words", self.batch_words, 16, 10**7)
-        check_int("batch_size", self.batch_size, 1, 10**6)
-        check_int("iterations", self.iterations, 1, 10**9)
-        check_int("seed", self.seed, 0, 2**63 - 1)
+        for parameter in PARAMETERS.values():
+            parameter.check(getattr(self, parameter.name))
+        if not isinstance(self.cbow_mean, bool):
+            raise ConfigError(f"cbow_mean must be true or false; got {self.cbow_mean!r}.",
+                              "cbow_mean")
+        if self.min_alpha > self.alpha:
+            raise ConfigError(f"min_alpha must be at most alpha ({self.alpha:g}); got "
+                              f"{self.min_alpha:g}.", "min_alpha")
 
     def replace(self, **changes: Any) -> TrainConfig:
         return dataclasses.replace(self, **changes)
@@ -101,25 +191,6 @@ class TrainConfig:
         values = json.loads(text)
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in known})
-
-
-def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
-
-
-def check_int(name: str, value: Any, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be a whole number; got {value!r}.")
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}; got {value}.")
-
-
-def check_float(name: str, value: Any, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ConfigError(f"{name} must be a number; got {value!r}.")
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}; got {value:g}.")
 
 
 PRESETS: dict[str, TrainConfig] = {

@@ -1,8 +1,9 @@
 """A session: everything a user made in one sitting, in one file they can reopen.
 
 A session holds the trainer's whole state (so training continues exactly where it
-stopped), the loss history drawn so far, the pinned words and the view's settings. It is
-one .npz file, written atomically, readable without pickle.
+stopped), the loss history drawn so far, and the app's own state (pinned words, view
+settings: an opaque JSON object that core stores and never reads). It is one .npz file,
+written atomically, readable without pickle.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import Any
 import numpy as np
 
 from core.files import atomic_write
+from core.history import HISTORY_COLUMNS, LossHistory
 from core.trainer import Trainer, TrainerError
 
 SESSION_SUFFIX = ".w2vsession"
-SESSION_VERSION = 1
-HISTORY_COLUMNS = ("words_processed", "loss", "smoothed_loss", "learning_rate")
+SESSION_VERSION = 2  # 2: the app's state is one JSON object (1: pins and view apart)
+
+__all__ = ["HISTORY_COLUMNS", "SESSION_SUFFIX", "Session", "SessionError", "load_session",
+           "save_session", "session_arrays", "write_session"]
 
 
 class SessionError(ValueError):
@@ -29,30 +33,26 @@ class SessionError(ValueError):
 
 @dataclass
 class Session:
-    """trainer:      the model, its corpus, config and position
-    loss_history: (n, 4) float64 rows of HISTORY_COLUMNS
-    pinned:       words the user pinned on the map
-    view:         JSON-able view settings (e.g. {"map_words": 300, "method": "pca"})
+    """trainer:   the model, its corpus, config and position
+    history:   the loss history of the run
+    app_state: JSON-able state of the app that made it (pins, view settings), kept as is
     """
 
     trainer: Trainer
-    loss_history: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
-    pinned: list[str] = field(default_factory=list)
-    view: dict[str, Any] = field(default_factory=dict)
+    history: LossHistory = field(default_factory=LossHistory)
+    app_state: dict[str, Any] = field(default_factory=dict)
 
 
 def session_arrays(session: Session) -> dict[str, np.ndarray]:
     """A copy of everything a session file holds. Take it while the trainer is still; the
     copy can then be written on another thread while training goes on."""
-    history = np.array(session.loss_history, dtype=np.float64).reshape(-1, 4)
     arrays = session.trainer.state_arrays()
     for name in ("center_vectors", "outside_vectors"):  # the arrays training writes to
         arrays[name] = arrays[name].copy()
     arrays.update({
         "session_version": np.int64(SESSION_VERSION),
-        "session_history": history,
-        "session_pinned": np.array(list(session.pinned), dtype=str),
-        "session_view": np.array(json.dumps(session.view)),
+        "session_history": np.array(session.history.rows(), dtype=np.float64),
+        "session_app_state": np.array(json.dumps(session.app_state)),
     })
     return arrays
 
@@ -68,8 +68,18 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     write_session(path, session_arrays(session))
 
 
+def _app_state(data, version: int) -> Any:
+    if version >= 2:
+        return json.loads(str(data["session_app_state"]))
+    # format 1 kept the pins and the view's settings apart
+    state = json.loads(str(data["session_view"]))
+    if isinstance(state, dict):
+        state["pinned"] = [str(word) for word in data["session_pinned"]]
+    return state
+
+
 def load_session(path: str | os.PathLike) -> Session:
-    """Read a session written by `save_session`."""
+    """Read a session written by `save_session` (or by an earlier version of the app)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             if "session_version" not in data.files:
@@ -82,9 +92,8 @@ def load_session(path: str | os.PathLike) -> Session:
                     f"{path} was saved by a newer Word2Vec Studio (session format {version}); "
                     "update the app to open it.")
             trainer = Trainer.from_state(data, path)
-            history = np.array(data["session_history"], dtype=np.float64).reshape(-1, 4)
-            pinned = [str(word) for word in data["session_pinned"]]
-            view = json.loads(str(data["session_view"]))
+            history = LossHistory(data["session_history"])
+            app_state = _app_state(data, version)
     except (SessionError, TrainerError) as error:
         raise SessionError(str(error)) from error
     except (OSError, ValueError, KeyError, TypeError, EOFError,
@@ -92,7 +101,6 @@ def load_session(path: str | os.PathLike) -> Session:
         raise SessionError(
             f"{path} is not a readable Word2Vec Studio session ({error}). "
             "It may be damaged or incomplete; choose another file.") from error
-    if not isinstance(view, dict):
-        raise SessionError(f"{path} has a damaged view record; choose another file.")
-    known = set(trainer.corpus.index)
-    return Session(trainer, history, [word for word in pinned if word in known], view)
+    if not isinstance(app_state, dict):
+        raise SessionError(f"{path} has a damaged app record; choose another file.")
+    return Session(trainer, history, app_state)

@@ -27,6 +27,7 @@ from pyqtgraph.exporters import ImageExporter
 from core.config import ConfigError, TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
+from core.history import LossHistory
 from core.session import (
     HISTORY_COLUMNS,
     SESSION_SUFFIX,
@@ -555,7 +556,8 @@ class MainWindow(QMainWindow):
     def current_session(self) -> Session | None:
         if self.trainer is None:
             return None
-        return Session(self.trainer, self.loss_view.history(), list(self.pinned), {
+        return Session(self.trainer, LossHistory(self.loss_view.history()), {
+            "pinned": list(self.pinned),
             "map_words": self.map_controls.word_count.value(),
             "method": self.map_controls.method_key,
             "query": self.search_panel.query.text(),
@@ -669,15 +671,15 @@ class MainWindow(QMainWindow):
         trainer = session.trainer
         self._use_corpus(trainer.corpus)
         self.hyperparameters.set_config(trainer.config)
-        view = session.view
+        view = session.app_state
         if isinstance(view.get("map_words"), int):
             self.map_controls.word_count.setValue(view["map_words"])
         if view.get("method") in ("pca", "tsne"):
             self.map_controls.set_method(view["method"])
         self.trainer = trainer
-        self.loss_view.set_history(session.loss_history)
+        self.loss_view.set_history(session.history.rows())
         self.loss_view.set_extent(trainer.total_words)
-        self.set_pinned(session.pinned)
+        self.set_pinned([w for w in view.get("pinned", []) if w in trainer.corpus.index])
         self.session_path = path
         self.unsaved = False
         self._keep_embeddings(trainer.embeddings())

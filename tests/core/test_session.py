@@ -1,10 +1,13 @@
-"""Sessions: the model, loss history, pinned words and view settings in one file."""
+"""Sessions: the model, loss history and the app's own state in one file."""
+
+import json
 
 import numpy as np
 import pytest
 
 from core.config import PRESETS
-from core.corpus import Corpus
+from core.files import atomic_write
+from core.history import LossHistory
 from core.session import Session, SessionError, load_session, save_session
 from core.trainer import Trainer
 from tests.core.test_trainer import planted_corpus
@@ -19,16 +22,16 @@ def trainer() -> Trainer:
     return trainer
 
 
-def test_a_session_reopens_with_the_same_vectors_history_and_pins(tmp_path, trainer):
+def test_a_session_reopens_with_the_same_vectors_history_and_app_state(tmp_path, trainer):
     history = np.array([[256, 4.1, 4.1, 0.025], [512, 3.9, 4.0, 0.024]])
     path = tmp_path / "run.w2vsession"
-    save_session(path, Session(trainer, history, ["a1", "b1"], {"map_words": 120}))
+    state = {"pinned": ["a1", "b1"], "map": {"words": 120}}
+    save_session(path, Session(trainer, LossHistory(history), state))
     reopened = load_session(path)
     np.testing.assert_array_equal(reopened.trainer.center_vectors, trainer.center_vectors)
     np.testing.assert_array_equal(reopened.trainer.outside_vectors, trainer.outside_vectors)
-    np.testing.assert_array_equal(reopened.loss_history, history)
-    assert reopened.pinned == ["a1", "b1"]
-    assert reopened.view == {"map_words": 120}
+    np.testing.assert_array_equal(reopened.history.rows(), history)
+    assert reopened.app_state == state  # kept as it was: core does not read it
     assert reopened.trainer.config == trainer.config
     assert reopened.trainer.words_done == trainer.words_done
 
@@ -62,7 +65,7 @@ def test_damaged_and_foreign_files_say_what_they_are(tmp_path, trainer):
 
 def test_a_failed_save_keeps_the_earlier_file(tmp_path, trainer, monkeypatch):
     path = tmp_path / "run.w2vsession"
-    save_session(path, Session(trainer, pinned=["a1"]))
+    save_session(path, Session(trainer, app_state={"pinned": ["a1"]}))
     before = path.read_bytes()
 
     def broken_savez(*_args, **_kwargs):
@@ -70,14 +73,23 @@ def test_a_failed_save_keeps_the_earlier_file(tmp_path, trainer, monkeypatch):
 
     monkeypatch.setattr(np, "savez", broken_savez)
     with pytest.raises(OSError):
-        save_session(path, Session(trainer, pinned=["b2"]))
+        save_session(path, Session(trainer, app_state={"pinned": ["b2"]}))
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["run.w2vsession"]
 
 
-def test_pins_of_words_no_longer_in_the_vocabulary_are_dropped(tmp_path):
-    corpus = Corpus.from_sentences([["a", "b", "c"], ["b", "c", "a"]] * 5)
-    trainer = Trainer(corpus, PRESETS["quick_demo"].replace(epochs=1, dim=4))
-    path = tmp_path / "run.w2vsession"
-    save_session(path, Session(trainer, pinned=["a", "zebra"]))
-    assert load_session(path).pinned == ["a"]
+def test_a_first_format_session_still_opens(tmp_path, trainer):
+    """Format 1 kept the pins and the view's settings in records of their own."""
+    arrays = trainer.state_arrays()
+    arrays.update({
+        "session_version": np.int64(1),
+        "session_history": np.array([[256, 4.1, 4.1, 0.025]]),
+        "session_pinned": np.array(["a1"]),
+        "session_view": np.array(json.dumps({"map_words": 120, "method": "pca"})),
+    })
+    path = tmp_path / "old.w2vsession"
+    with atomic_write(path) as stream:
+        np.savez(stream, **arrays)
+    reopened = load_session(path)
+    assert reopened.app_state == {"map_words": 120, "method": "pca", "pinned": ["a1"]}
+    assert len(reopened.history) == 1

@@ -1,0 +1,49 @@
+"""The loss history: rows from stats reports, kept apart from any widget."""
+
+import numpy as np
+import pytest
+
+from core.history import HISTORY_COLUMNS, LossHistory
+from core.trainer import StepStats
+
+
+def stats(words: int, loss: float, smoothed: float, cost: float | None = None) -> StepStats:
+    return StepStats(loss=loss, smoothed_loss=smoothed, cost=cost, words_done=words,
+                     total_words=10_000, words_per_second=1.0, learning_rate=0.01,
+                     epoch=0, progress=words / 10_000, finished=False)
+
+
+def test_rows_grow_past_the_first_buffer_and_earlier_views_stay_unchanged():
+    history = LossHistory()
+    assert history.add(stats(1, 5.0, 5.0))
+    first = history.rows()
+    for words in range(2, 500):
+        history.add(stats(words, 4.0, 4.5))
+    assert len(history) == 499 and first.shape == (1, 4)
+    np.testing.assert_array_equal(first, [[1, 5.0, 5.0, 0.01]])
+    np.testing.assert_array_equal(history.column("words_processed"), np.arange(1, 500))
+    with pytest.raises(ValueError):
+        history.rows()[0, 0] = 7  # a view for reading
+
+
+def test_reports_without_a_loss_or_not_past_the_last_row_are_skipped():
+    history = LossHistory()
+    assert not history.add(stats(10, float("nan"), float("nan")))
+    assert history.add(stats(10, 3.0, 3.0))
+    assert not history.add(stats(10, 2.0, 2.0))  # the final report repeats the last step
+    assert len(history) == 1
+
+
+def test_the_handouts_cost_is_what_a_windows_run_records():
+    history = LossHistory()
+    history.add(stats(50, 3.0, 3.1, cost=9.5))
+    np.testing.assert_array_equal(history.rows(), [[50, 9.5, 9.5, 0.01]])
+
+
+def test_csv_has_the_columns_as_header(tmp_path):
+    history = LossHistory(np.array([[1, 2, 3, 4], [5, 6, 7, 8]]))
+    with pytest.raises(ValueError, match="train first"):
+        LossHistory().save_csv(tmp_path / "empty.csv")
+    history.save_csv(tmp_path / "loss.csv")
+    lines = (tmp_path / "loss.csv").read_text().splitlines()
+    assert lines[0] == ",".join(HISTORY_COLUMNS) and lines[2] == "5,6,7,8"
