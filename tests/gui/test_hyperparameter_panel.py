@@ -1,4 +1,6 @@
-from core.config import PRESETS
+import random
+
+from core.config import LARGEST_SEED, PARAMETERS, PRESETS, TrainConfig
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 
 
@@ -26,7 +28,7 @@ def test_values_out_of_range_are_refused_by_the_widget(qtbot):
     panel = HyperparameterPanel()
     qtbot.addWidget(panel)
     panel.fields["window"].setValue(500)
-    assert panel.fields["window"].value() == 20
+    assert panel.fields["window"].value() == PARAMETERS["window"].high
     panel.fields["dim"].setValue(0)
     assert panel.fields["dim"].value() == 1
 
@@ -40,7 +42,7 @@ def test_a_rule_between_fields_is_refused_with_its_reason(qtbot):
     panel.fields["min_alpha"].setValue(0.5)
     assert panel.config() is None and seen[-1] is None
     # the reason is shown right under the field it names
-    assert "min_alpha must be between" in panel.errors["min_alpha"].text()
+    assert "min_alpha must be at most alpha" in panel.errors["min_alpha"].text()
     assert panel.errors["min_alpha"].isVisibleTo(panel)
     assert not panel.errors["alpha"].isVisibleTo(panel)
     assert panel.reason_text() == panel.errors["min_alpha"].text()
@@ -55,3 +57,38 @@ def test_the_loss_note_says_what_each_costs(qtbot):
     assert "O(K)" in panel.loss_note.text()
     panel.fields["loss"].setCurrentText("softmax")
     assert "O(|V|)" in panel.loss_note.text()
+
+
+def test_every_value_the_config_accepts_round_trips_through_the_form(qtbot):
+    """Limits, halved learning rates, seeds past 2^31: the form gives back what it got."""
+    panel = HyperparameterPanel()
+    qtbot.addWidget(panel)
+    extremes = [
+        TrainConfig(seed=LARGEST_SEED, dim=10_000, alpha=1e-8, min_alpha=0.0),
+        TrainConfig(alpha=0.025 / 8, min_alpha=0.025 / 8),  # 0.003125
+        TrainConfig(alpha=10.0, min_alpha=10.0, sample=1.0, window=100, negative=100,
+                    batch_words=10**7, iterations=10**9, halve_every=10**9, min_count=10**9),
+        TrainConfig(sample=0.0, batch_words=16, epochs=10_000, seed=0),
+    ]
+    rng = random.Random(7)
+    for _ in range(40):
+        alpha = 10 ** rng.uniform(-8, 1)
+        extremes.append(TrainConfig(
+            alpha=alpha, min_alpha=alpha * rng.random(), sample=rng.random() * 1e-2,
+            seed=rng.randrange(LARGEST_SEED + 1), dim=rng.randrange(1, 10_001),
+            model=rng.choice(PARAMETERS["model"].choices), loss=rng.choice(["neg", "softmax"])))
+    for config in extremes:
+        panel.set_config(config)
+        assert panel.config() == config
+        assert panel.reason_text() == ""
+
+
+def test_a_seed_beyond_32_bits_can_be_typed(qtbot):
+    panel = HyperparameterPanel()
+    qtbot.addWidget(panel)
+    seed = panel.fields["seed"]
+    seed.lineEdit().selectAll()
+    qtbot.keyClicks(seed.lineEdit(), str(LARGEST_SEED))
+    assert panel.config().seed == LARGEST_SEED
+    seed.stepBy(1)  # clamped at the limit
+    assert panel.config().seed == LARGEST_SEED

@@ -1,4 +1,5 @@
-"""Hyperparameters bound to core.config.TrainConfig, with presets and inline reasons."""
+"""Hyperparameters bound to core.config.TrainConfig: the form is built from the one table of
+limits (core.config.PARAMETERS), with presets and the reason for a refused value beside it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import dataclasses
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -15,7 +15,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.config import PRESETS, ConfigError, TrainConfig
+from core.config import FORM_HIDDEN, PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
+from w2v_gui.panels.number_fields import ExactRealBox, WholeNumberBox
 
 PRESET_NAMES = {"Quick demo": "quick_demo", "CS224n handout": "cs224n",
                 "gensim defaults": "gensim"}
@@ -24,25 +25,37 @@ LOSS_NOTES = {
     "softmax": "Naive softmax: a score for every word, cost O(|V|) per pair; slow on "
                "large vocabularies, which is the lesson.",
 }
+INT32_MAX = 2**31 - 1
 
 
-def _spin(low: int, high: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    return box
-
-
-def _real(low: float, high: float, decimals: int, step: float) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    return box
+def field_for(parameter: Parameter) -> QWidget:
+    """The widget that edits `parameter` within its limits, with its range as tooltip."""
+    if parameter.kind == "choice":
+        widget = QComboBox()
+        widget.addItems(list(parameter.choices))
+        widget.setToolTip(parameter.help)
+        return widget
+    if parameter.kind == "float":
+        widget = ExactRealBox(parameter.low, parameter.high, parameter.step)
+        limits = f"{parameter.low:g} to {parameter.high:g}"
+    elif parameter.high > INT32_MAX:
+        widget = WholeNumberBox(int(parameter.low), int(parameter.high), int(parameter.step))
+        limits = f"{parameter.low:,} to {parameter.high:,}"
+    else:
+        widget = QSpinBox()
+        widget.setRange(int(parameter.low), int(parameter.high))
+        widget.setSingleStep(int(parameter.step))
+        limits = f"{parameter.low:,} to {parameter.high:,}"
+    widget.setToolTip(f"{parameter.name}: {parameter.help}. From {limits}; the field "
+                      "refuses anything outside.")
+    widget.setMinimumWidth(70)  # not the width of the largest allowed value
+    return widget
 
 
 class HyperparameterPanel(QWidget):
-    """Edits a TrainConfig. Ranges are enforced by the widgets; rules between fields are
-    checked by TrainConfig itself and its reason is shown under the form."""
+    """Edits a TrainConfig. Each field's limits come from core.config.PARAMETERS; rules
+    between fields are checked by TrainConfig, and its reason is shown under the field it
+    names. Every value TrainConfig accepts survives set_config -> config() unchanged."""
 
     config_changed = pyqtSignal(object)  # a valid TrainConfig, or None while invalid
 
@@ -51,46 +64,25 @@ class HyperparameterPanel(QWidget):
         self.preset = QComboBox()
         self.preset.addItems([*PRESET_NAMES, "Custom"])
         self.preset.currentTextChanged.connect(self._preset_chosen)
-        self.fields = {
-            "model": QComboBox(), "loss": QComboBox(), "schedule": QComboBox(),
-            "batching": QComboBox(),
-            "dim": _spin(1, 1000), "window": _spin(1, 20), "negative": _spin(1, 50),
-            "epochs": _spin(1, 1000), "min_count": _spin(1, 100_000),
-            "batch_words": _spin(16, 1_000_000), "batch_size": _spin(1, 10_000),
-            "iterations": _spin(1, 10_000_000), "halve_every": _spin(1, 10_000_000),
-            "seed": _spin(0, 2**31 - 1),
-            "alpha": _real(0.00001, 10.0, 5, 0.005), "min_alpha": _real(0.0, 10.0, 5, 0.0001),
-            "sample": _real(0.0, 1.0, 5, 0.0001),
-        }
-        self.fields["model"].addItems(["skipgram", "cbow"])
-        self.fields["loss"].addItems(["neg", "softmax"])
-        self.fields["schedule"].addItems(["linear", "halving"])
-        self.fields["batching"].addItems(["corpus", "windows"])
-        labels = {
-            "model": "Model", "loss": "Loss", "dim": "Dimension", "window": "Window",
-            "negative": "Noise words (K)", "alpha": "Learning rate", "min_alpha":
-            "Final learning rate", "schedule": "Schedule", "halve_every": "Halve every",
-            "batching": "Batches", "batch_words": "Words per step", "batch_size":
-            "Windows per step", "iterations": "Steps (windows)", "epochs": "Epochs",
-            "min_count": "Min count", "sample": "Sub-sampling", "seed": "Seed",
-        }
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}  # each field's reason, in a row under it
         self.form = form = QFormLayout()
         form.addRow("Preset", self.preset)
-        # each field has a row under it for its reason when a rule refuses its value
-        self.errors: dict[str, QLabel] = {}
-        for name, label in labels.items():
-            widget = self.fields[name]
-            form.addRow(label, widget)
-            if not isinstance(widget, QComboBox):
-                widget.setToolTip(f"{name}: from {widget.minimum():g} to {widget.maximum():g}"
-                                  "; the field refuses anything outside")
+        for name, parameter in PARAMETERS.items():
+            if name in FORM_HIDDEN:
+                continue
+            widget = self.fields[name] = field_for(parameter)
+            form.addRow(parameter.label, widget)
             error = QLabel(wordWrap=True)
             error.setStyleSheet("color: #b00020")
             form.addRow("", error)
             form.setRowVisible(error, False)
             self.errors[name] = error
+            signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
+                      else widget.valueChanged)
+            signal.connect(self._edited)
         self.loss_note = QLabel(wordWrap=True)
-        self.reason = QLabel(wordWrap=True)  # a reason that names no single field
+        self.reason = QLabel(wordWrap=True)  # a reason that names no field of the form
         self.reason.setStyleSheet("color: #b00020")
         applies = QLabel("Changes apply to the next run: Train starts one. The map's "
                          "settings above the map apply at once.", wordWrap=True)
@@ -103,11 +95,6 @@ class HyperparameterPanel(QWidget):
         layout.addStretch(1)
         self._loading = False
         self._base = PRESETS["gensim"]  # supplies the knobs the form does not show
-        for widget in self.fields.values():
-            widget.setMinimumWidth(70)  # not the width of the largest allowed value
-            signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
-                      else widget.valueChanged)
-            signal.connect(self._edited)
         self.set_config(PRESETS["quick_demo"])
 
     def set_config(self, config: TrainConfig) -> None:
@@ -124,16 +111,14 @@ class HyperparameterPanel(QWidget):
 
     def config(self) -> TrainConfig | None:
         """The TrainConfig the widgets describe, or None (with the reason shown)."""
-        values = {}
-        for name, widget in self.fields.items():
-            values[name] = (widget.currentText() if isinstance(widget, QComboBox)
-                            else widget.value())
+        values = {name: widget.currentText() if isinstance(widget, QComboBox)
+                  else widget.value() for name, widget in self.fields.items()}
         try:
             config = dataclasses.replace(self._base, **values)
         except ConfigError as error:
-            self._show_reason(str(error))
+            self._show_reason(str(error), error.field)
             return None
-        self._show_reason(None)
+        self._show_reason(None, None)
         return config
 
     def reason_text(self) -> str:
@@ -142,12 +127,10 @@ class HyperparameterPanel(QWidget):
                  if label.text()]
         return shown[0] if shown else ""
 
-    def _show_reason(self, message: str | None) -> None:
-        """Put the reason under the field it names (TrainConfig's messages start with the
-        parameter's name), mark that field, and clear every other reason."""
-        field = message.split(" ", 1)[0] if message else None
+    def _show_reason(self, message: str | None, field: str | None) -> None:
+        """Put the reason under the field it names, mark that field, clear the others."""
         for name, label in self.errors.items():
-            mine = name == field
+            mine = message is not None and name == field
             label.setText(message if mine else "")
             self.form.setRowVisible(label, mine)
             self.fields[name].setStyleSheet("border: 1px solid #b00020;" if mine else "")
