@@ -1,0 +1,89 @@
+"""The trainer's two models on a batch of windows: skip-gram and CBOW, either loss.
+
+Naive softmax is applied here directly (one dense block over the vocabulary); negative
+sampling goes through `core.trainer_negative`. Used as a base of `core.trainer.Trainer`;
+it reads the trainer's config, corpus, center_vectors and outside_vectors, and calls its
+`_check_finite` and `_negative_sampling`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from core.losses import batched_naive_softmax
+from core.scatter import scatter_add_rows
+from core.steps import apply_input_rows
+
+
+class ModelSteps:
+    """Skip-gram and CBOW updates of `Trainer` (a mixin; see the module).
+
+    Each takes the batch's center ids (n,), its context block (n, 2·window) with the mask
+    `valid` of the slots that are real context words, and the learning rate; it updates
+    the vectors and returns (summed loss or None when not measured, pairs trained).
+    """
+
+    def _skipgram(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
+                  learning_rate: float) -> tuple[float | None, int]:
+        pair_count = valid.sum(axis=1)
+        active = pair_count > 0
+        center_ids, context, valid = center_ids[active], context[active], valid[active]
+        pair_count = pair_count[active]
+        inputs = self.center_vectors[center_ids]
+        if self.config.loss == "softmax":
+            owner, slot = np.nonzero(valid)
+            result = batched_naive_softmax(inputs[owner], context[owner, slot],
+                                           self.outside_vectors)
+            self._check_finite(result.center, result.outside, result.loss)
+            scatter_add_rows(self.center_vectors, center_ids[owner], result.center,
+                             -learning_rate)
+            self.outside_vectors -= learning_rate * result.outside
+            return float(result.loss.sum(dtype=np.float64)), int(owner.size)
+        # true outside words: the (n, 2·window) block, label 1, padding weighted 0
+        labels = np.ones(context.shape[1], dtype=np.float32)
+        loss = self._negative_sampling(center_ids, inputs, context, labels,
+                                       valid.astype(np.float32), pair_count, learning_rate)
+        return loss, int(pair_count.sum())
+
+    def _cbow(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
+              learning_rate: float) -> tuple[float | None, int]:
+        context_count = valid.sum(axis=1)
+        active = context_count > 0
+        center_ids, context, valid = center_ids[active], context[active], valid[active]
+        context_count = context_count[active]
+        owner, slot = np.nonzero(valid)
+        context_rows = context[owner, slot]
+        # v̂ = Σ_w v_w (or the mean), one row per window, read straight from V
+        summed = sparse.csr_matrix(
+            (np.ones(owner.size, dtype=np.float32), (owner, context_rows)),
+            shape=(center_ids.size, self.corpus.vocab_size),
+        ) @ self.center_vectors
+        inputs = summed / context_count[:, None] if self.config.cbow_mean else summed
+        if self.config.loss == "softmax":
+            result = batched_naive_softmax(inputs, center_ids, self.outside_vectors)
+            self._check_finite(result.center, result.outside, result.loss)
+            self.outside_vectors -= learning_rate * result.outside
+            # every context word gets the full dJ/dv̂, with the mean too (see below)
+            scatter_add_rows(self.center_vectors, context_rows, result.center[owner],
+                             -learning_rate)
+            return float(result.loss.sum(dtype=np.float64)), int(center_ids.size)
+        ones = np.ones(center_ids.size, dtype=np.float32)
+        loss = self._negative_sampling((owner, context_rows), inputs, center_ids[:, None],
+                                       np.ones(1, dtype=np.float32), ones[:, None], ones,
+                                       learning_rate)
+        return loss, int(center_ids.size)
+
+    def _apply_input_update(self, input_rows, gradients: np.ndarray, curvature: np.ndarray,
+                            learning_rate: float) -> None:
+        """Apply the inputs' gradients to V: skip-gram's inputs are rows of V
+        (`input_rows` (n,)); a CBOW input is a window, `input_rows` = (owner, context_rows)."""
+        if self.config.model == "skipgram":
+            apply_input_rows(self.center_vectors, input_rows, gradients, curvature,
+                             learning_rate)
+            return
+        # CBOW: every context word of a window receives dJ/dv̂ (with the mean too, as
+        # word2vec.c and gensim do; the exact gradient of the mean would be dJ/dv̂ / c).
+        owner, context_rows = input_rows
+        apply_input_rows(self.center_vectors, context_rows, gradients[owner], curvature[owner],
+                         learning_rate)
