@@ -13,7 +13,7 @@ is skipped for that pair, as word2vec.c does.
 
 The trainer is split by job: `trainer_batches` (what a step trains on), `trainer_models`
 (skip-gram and CBOW), `trainer_negative` (the pooled negative-sampling update),
-`trainer_state` (save and load), `trainer_errors` (the failure, re-exported here).
+`trainer_state` (save and load), `trainer_errors` (the failures, re-exported here).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from core.config import TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
 from core.trainer_batches import Batching
-from core.trainer_errors import TrainerError, unreadable_model
+from core.trainer_errors import DivergenceError, TrainerError, unreadable_model
 from core.trainer_models import ModelSteps
 from core.trainer_negative import NOISE_TABLE_SIZE, NegativeSamplingStep
 from core.trainer_state import SavedState
 
-__all__ = ["NOISE_TABLE_SIZE", "StepStats", "Trainer", "TrainerError",
+__all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "StepStats", "Trainer", "TrainerError",
            "unreadable_model"]
 
 
@@ -157,7 +157,10 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
     # ------------------------------------------------------------------ stepping
     def step(self) -> StepStats:
         """Do one bounded batch of training and return the stats. Pausing = not calling.
-"""
+
+        Raises DivergenceError (the vectors left as before the step) when the loss or a
+        gradient becomes non-finite, TrainerError when the run cannot go on otherwise.
+        """
         if self.finished:
             return self.stats()
         started = time.perf_counter()
@@ -179,8 +182,8 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         self.seconds += time.perf_counter() - started
         return self.stats()
 
-    def _divergence(self, what: str) -> TrainerError:
-        return TrainerError(
+    def _divergence(self, what: str) -> DivergenceError:
+        return DivergenceError(
             f"{what} at step {self.steps + 1} (learning rate {self.learning_rate():g}): "
             "training diverged. Lower the learning rate (alpha) and train on; the vectors "
             "are kept as they were before this step."
