@@ -131,8 +131,11 @@ def weighted_neg_sampling(
     """Negative sampling in its general batched form: each input row scores J target rows.
 
     inputs (n, d); targets (n, J) rows of U; labels (n, J) or (J,): 1 for a true outside
-    word, 0 for a noise word; weights (n, J): how many pair terms each score stands for
-    (0 for padding; a noise word shared by c pairs of one center counts c times).
+    word, 0 for a noise word; weights (n, J): each score's term is multiplied by its
+    weight (loss, gradient and curvature alike). The callers use 1 for a real term and 0
+    for padding: the trainer's masked (n, 2·window) block of true outside words, and
+    `batched_neg_sampling`'s all-ones (B, K+1). A word that appears twice in a row of
+    `targets` (a repeated outside or noise word) has two columns, each counted once.
     Per score s = u_j·v: J_j = -log σ(s) if label 1 else -log σ(-s), and dJ_j/ds = σ(s) - label.
     Returns per-row losses (n,) (NaN without `with_loss`), dJ/d inputs (n, d) and the U
     rows with their gradients.
@@ -186,7 +189,10 @@ def pooled_noise(inputs: np.ndarray, pool_vectors: np.ndarray, weights: np.ndarr
 
     inputs (G, g, d); pool_vectors (G, M, d); weights (G, g, 1) or (G, g, M): how many
     noise terms each score stands for. With M = K pool words of weight 1 and g = 1, this
-    is exactly the noise part of `neg_sampling_loss_and_gradient`.
+    is exactly the noise part of `neg_sampling_loss_and_gradient`. The trainer passes
+    pairs · K / M for an input with `pairs` pairs: its pairs' K draws each, spread evenly
+    over the M pool words, so that the expectation over pools drawn from the noise
+    distribution is that of K fresh draws per pair.
     """
     scores = inputs @ pool_vectors.transpose(0, 2, 1)  # u_m·v, (G, g, M)
     probabilities = sigmoid(scores)

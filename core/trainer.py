@@ -1,15 +1,21 @@
 """The fast vectorized trainer: minibatch skip-gram / CBOW in bounded steps, exact save/resume.
 
-No Python loop runs per word or per pair: a step takes `batch_words` (sub-sampled) center
-words, builds every (center, outside) pair of their dynamic windows as a masked
-(n, 2·window) block, and computes losses and gradients with the batched functions of
-`core.losses`. Gradients of a step are summed and applied at once (the step's pairs see
-the parameters as they were at its start).
+No Python loop runs per word or per pair. With batching="corpus" a step takes
+`batch_words` (sub-sampled) center words, builds every (center, outside) pair of their
+dynamic windows as a masked (n, 2·window) block, and computes losses and gradients with
+the batched functions of `core.losses`. Gradients of a step are summed and applied at once
+(the step's pairs see the parameters as they were at its start); with negative sampling
+each row's summed step is limited by its curvature (see `core.steps`). With
+batching="windows" a step is the handout's: `batch_size` random windows, K fresh noise
+words per pair (a draw equal to the outside word is drawn again).
 
-Negative sampling shares noise words within a window: each center word draws K noise
-words once, and they serve all of its pairs, counted once per pair (so the expected
-gradient is that of K fresh draws per pair). A noise word equal to a pair's outside word
-is skipped for that pair, as word2vec.c does.
+Negative sampling with batching="corpus" pools its noise words: each group of
+NOISE_GROUP = 64 inputs (skip-gram centers, or CBOW windows) shares one pool of
+NOISE_POOL = 48 words drawn from unigram^0.75, and every input scores every word of its
+pool, each counted noise_terms · K / 48 times (noise_terms: the input's pairs, 1 for a
+CBOW window). Its expected loss and gradient are those of K fresh unigram^0.75 draws per
+pair with nothing skipped or redrawn: a pool word equal to one of the input's true
+targets is scored as noise too (word2vec.c skips such a draw; the handout draws again).
 
 The trainer is split by job: `trainer_batches` (what a step trains on), `trainer_models`
 (skip-gram and CBOW), `trainer_negative` (the pooled negative-sampling update),
@@ -48,7 +54,9 @@ class StepStats:
     words_done:       corpus tokens consumed so far (windows for batching="windows")
     total_words:      words_done at the end of the run
     words_per_second: words_done / seconds spent inside `step`
-    learning_rate:    the rate this step used
+    learning_rate:    the rate the next step will use: `stats()` reads `learning_rate()`
+                      after the step advanced the position (with the linear schedule a
+                      little below this step's rate; with halving, possibly just halved)
     epoch:            current epoch (0-based)
     progress:         fraction of the run done, 0..1
     finished:         the run is over
