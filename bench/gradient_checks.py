@@ -2,8 +2,11 @@
 
     .venv/bin/python -m bench.gradient_checks
 
-Each row checks the handout's 50-window wrapper on random shapes (seeded), plus the
-course's own 5-word dummy dataset, and the skip-gram sanity losses the course publishes.
+Each row checks, by central differences (core.gradcheck), the gradient of the handout's
+50-window wrapper (`word2vec_sgd_wrapper`, window size 5) for one model and loss, on a
+random vocabulary of 5-14 words and 3-8 dimensions with uniformly drawn centers, context
+and noise words; three seeds, so twelve rows. The course's 5-word dummy dataset and its
+published sanity values are checked by tests/core/test_cs224n.py, not here.
 """
 
 from __future__ import annotations
