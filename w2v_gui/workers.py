@@ -1,9 +1,10 @@
-"""Workers that run on QThreads so the GUI thread never does training math.
+"""Workers that run on QThreads so the GUI thread never does training math or searches.
 
 `TrainingWorker` owns a `core.trainer.Trainer`. It steps it in chunks of a few
 milliseconds, checks its pause and stop flags between chunks, and emits at most
 `stats_hz` stats signals and `snapshot_hz` snapshots a second. Snapshots carry copies of
 the vectors, so views and searches never read arrays the trainer is writing.
+Unexpected exceptions are logged with their traceback (w2v_gui.safety) and reported.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from core.corpus import CorpusError, load_corpus
+from core.embeddings import Embeddings, UnknownWordError
 from core.projection import MapTracker
 from core.trainer import StepStats, Trainer, TrainerError
+from w2v_gui.safety import log_exception
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ class TrainingWorker(QObject):
     snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often
     embeddings = pyqtSignal(object)  # core.embeddings.Embeddings: every word, less often
     paused_changed = pyqtSignal(bool)
-    failed = pyqtSignal(str)  # a message that says what happened and what to do
+    # the exception: a TrainerError (DivergenceError when the run diverged) says what
+    # happened and what to do; anything else is a bug, already logged
+    failed = pyqtSignal(object)
     finished = pyqtSignal(object)  # the last StepStats, also when stopped
 
     def __init__(self, trainer: Trainer, *, chunk_seconds: float = 0.008,
@@ -130,9 +135,10 @@ class TrainingWorker(QObject):
                     self.embeddings.emit(trainer.embeddings())  # a copy
                     last_embeddings = now
         except TrainerError as error:
-            self.failed.emit(str(error))
+            self.failed.emit(error)
         except Exception as error:  # a bug must not kill the app silently
-            self.failed.emit(f"training stopped by an unexpected error: {error!r}")
+            log_exception("training stopped by an unexpected error", error)
+            self.failed.emit(error)
         stats = trainer.stats()
         self.stats.emit(stats)
         self.snapshot.emit(self.take_snapshot())
@@ -155,8 +161,12 @@ class FunctionWorker(QObject):
     def run(self) -> None:
         try:
             result = self.function()
-        except Exception as error:  # shown to the user; nothing else to undo
+        except (OSError, ValueError) as error:  # a file or value the user chose: say why
             self.failed.emit(str(error))
+            result = None
+        except Exception as error:  # a bug: logged, and shown
+            log_exception("a background task failed", error)
+            self.failed.emit(f"{error!r} (a bug; the details are in the log)")
             result = None
         self.finished.emit(result)
 
@@ -200,18 +210,19 @@ class CorpusLoadWorker(QObject):
             if not self.cancelled:
                 self.failed.emit(str(error))
         except Exception as error:  # an unreadable file must not kill the app
+            log_exception(f"reading {self.path} failed", error)
             self.failed.emit(f"{self.path} could not be read: {error}")
         self.finished.emit(None if self.cancelled else corpus)
 
 
 class ProjectionWorker(QObject):
     """Turns snapshots into aligned layouts (PCA, or t-SNE seeded from the last layout) on
-    its own thread; only the newest pending snapshot is laid out, so a slow frame (t-SNE
-    takes a fraction of a second) never builds a queue."""
+    its own thread. Only the newest snapshot is laid out: `submit` (safe from any thread)
+    replaces the pending one and wakes the worker at most once, so a slow frame (t-SNE
+    takes a fraction of a second) never builds a queue of stale frames."""
 
     layout_ready = pyqtSignal(object)  # MapFrame
     failed = pyqtSignal(str)
-    finished = pyqtSignal(object)
     _wake = pyqtSignal()
 
     def __init__(self) -> None:
@@ -220,13 +231,19 @@ class ProjectionWorker(QObject):
         self.method = "pca"  # or "tsne"; read at each frame
         self._reset = False
         self._pending: Snapshot | None = None
+        self._woken = False  # a wake-up is on its way to _project
         self._lock = threading.Lock()
-        self._wake.connect(self._project)
+        # Queued even when emitted on the worker's own thread: _project then always runs
+        # from the event loop, after the frame in progress, never nested inside submit.
+        self._wake.connect(self._project, Qt.ConnectionType.QueuedConnection)
 
     def submit(self, snapshot: Snapshot) -> None:
-        """Called from the GUI thread."""
+        """Lay out `snapshot` next, dropping any older one still waiting. Any thread."""
         with self._lock:
             self._pending = snapshot
+            if self._woken:
+                return
+            self._woken = True
         self._wake.emit()
 
     def reset(self) -> None:
@@ -241,7 +258,7 @@ class ProjectionWorker(QObject):
     @pyqtSlot()
     def _project(self) -> None:
         with self._lock:
-            snapshot, self._pending = self._pending, None
+            snapshot, self._pending, self._woken = self._pending, None, False
             if self._reset:
                 self.tracker.reset()
                 self._reset = False
@@ -253,7 +270,71 @@ class ProjectionWorker(QObject):
         except ValueError as error:  # e.g. vectors a diverging run left non-finite
             self.failed.emit(f"the map could not be drawn: {error}")
             return
+        except Exception as error:  # a bug: the map stops, the app and the run go on
+            log_exception("laying out the map failed", error)
+            self.failed.emit(f"the map could not be drawn: {error!r}")
+            return
         self.layout_ready.emit(MapFrame(snapshot.ids, layout, method))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Neighbours of words[0] (kind "neighbours") or words[0] − words[1] + words[2]
+    (kind "analogy"). quiet: a refresh on new vectors, whose failures are not shown."""
+
+    serial: int
+    kind: str
+    words: tuple[str, ...]
+    count: int
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    ranked: list[tuple[str, float]]
+    problem: str | None = None  # why there is no answer (e.g. an unknown word)
+
+
+class SearchWorker(QObject):
+    """Answers searches on its own thread, on the newest vectors it was given; each copy's
+    rows are normalised once (at 400k words that takes a good part of a second)."""
+
+    answered = pyqtSignal(object)  # SearchResult
+    ready = pyqtSignal(object)  # the Embeddings now searched, normalised
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embeddings: Embeddings | None = None
+
+    @pyqtSlot()
+    def run(self) -> None:  # requests arrive through the thread's event loop
+        pass
+
+    @pyqtSlot(object)
+    def set_embeddings(self, embeddings: Embeddings) -> None:
+        embeddings.unit_vectors  # noqa: B018 - normalise here, once, off the GUI thread
+        self.embeddings = embeddings
+        self.ready.emit(embeddings)
+
+    @pyqtSlot(object)
+    def search(self, request: SearchRequest) -> None:
+        embeddings = self.embeddings
+        if embeddings is None:
+            return
+        try:
+            if request.kind == "analogy":
+                ranked = embeddings.analogy(*request.words, count=request.count)
+            else:
+                ranked = embeddings.most_similar(request.words[0], request.count)
+        except UnknownWordError as error:
+            self.answered.emit(SearchResult(request, [], str(error)))
+            return
+        except Exception as error:
+            log_exception("a search failed", error)
+            self.answered.emit(SearchResult(request, [], f"the search failed: {error!r}"))
+            return
+        self.answered.emit(SearchResult(request, ranked))
 
 
 def start_worker(worker: QObject) -> QThread:
@@ -263,10 +344,12 @@ def start_worker(worker: QObject) -> QThread:
     thread.started.connect(worker.run)
     # Direct: QThread.quit is thread-safe, and a queued call would wait for the GUI
     # thread's event loop, which a caller blocked in thread.wait() never runs.
-    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    if hasattr(worker, "finished"):  # else the thread serves events until quit()
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     thread.start()
     return thread
 
 
-__all__ = ["CorpusLoadWorker", "FunctionWorker", "MapFrame", "ProjectionWorker", "Snapshot",
-           "StepStats", "TrainingWorker", "start_worker"]
+__all__ = ["CorpusLoadWorker", "FunctionWorker", "MapFrame", "ProjectionWorker",
+           "SearchRequest", "SearchResult", "SearchWorker", "Snapshot", "StepStats",
+           "TrainingWorker", "start_worker"]

@@ -7,7 +7,7 @@ import pytest
 
 from core.config import PRESETS
 from core.corpus import Corpus
-from core.trainer import Trainer
+from core.trainer import DivergenceError, Trainer
 from resources.toy_world import generate_sentences
 from w2v_gui.workers import TrainingWorker, start_worker
 
@@ -82,5 +82,6 @@ def test_divergence_is_reported_not_raised(qtbot, toy_corpus):
     with qtbot.waitSignal(worker.finished, timeout=30_000):
         thread = start_worker(worker)
     assert thread.wait(1000)
-    assert messages and "Lower the learning rate" in messages[0]
+    assert messages and isinstance(messages[0], DivergenceError)
+    assert "Lower the learning rate" in str(messages[0])
     assert np.isfinite(worker.trainer.center_vectors).all()

@@ -1,0 +1,65 @@
+"""The map lays out the newest snapshot only: a slow layout never builds a queue."""
+
+import threading
+import time
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
+
+from w2v_gui.controllers.map import MapController
+from w2v_gui.panels.map_controls import MapControls
+from w2v_gui.threads import WorkerThreads
+from w2v_gui.views.projection_view import ProjectionView
+from w2v_gui.workers import Snapshot
+
+SNAPSHOTS = 20
+
+
+class FastRun(QObject):
+    """Stands in for a TrainingWorker: many snapshots from its own thread, quickly."""
+
+    snapshot = pyqtSignal(object)
+    finished = pyqtSignal(object)
+
+    @pyqtSlot()
+    def run(self) -> None:
+        rng = np.random.default_rng(0)
+        for words_done in range(SNAPSHOTS):
+            self.snapshot.emit(Snapshot(words_done, np.arange(30),
+                                        rng.normal(size=(30, 8)).astype(np.float32)))
+        self.finished.emit(None)
+
+
+def test_a_slow_layout_skips_to_the_newest_snapshot(qtbot):
+    threads = WorkerThreads()
+    view = ProjectionView()
+    qtbot.addWidget(view)
+    controller = MapController(threads, view, MapControls())
+    laid_out, layout = [], controller.projection.tracker.update
+    projection_thread = []
+
+    def slow_update(vectors, ids, method):
+        projection_thread.append(threading.get_ident())
+        time.sleep(0.15)  # t-SNE-like: slower than snapshots arrive
+        laid_out.append(vectors)
+        return layout(vectors, ids, method)
+
+    controller.projection.tracker.update = slow_update
+    frames = []
+    controller.projection.layout_ready.connect(frames.append)
+    run = FastRun()
+    snapshots = []
+    run.snapshot.connect(snapshots.append)  # what was sent, seen on this thread
+    controller.follow(run)  # wired exactly as a training run is
+    threads.start(run)
+    qtbot.waitUntil(lambda: len(snapshots) == SNAPSHOTS, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(frames) and np.array_equal(
+        laid_out[-1], snapshots[-1].vectors), timeout=10_000)
+    qtbot.wait(400)  # nothing else is on its way
+    # all 20 arrive while the first is laid out: then only the newest follows it
+    # (laid out in order, they would be 20)
+    assert len(laid_out) <= 2
+    assert np.array_equal(laid_out[-1], snapshots[-1].vectors)
+    assert threading.get_ident() not in projection_thread
+    threads.quit_all()
+    qtbot.waitUntil(lambda: not threads.threads, timeout=5000)
