@@ -1,27 +1,55 @@
 """Word2Vec Studio: with no command, the desktop app; with one, the command line.
 
-    python main.py                                  the app
+    python main.py [FILE]                           the app (FILE: a session, model, corpus)
     python main.py train CORPUS --out vectors.txt   train from the command line
     python main.py neighbors vectors.txt WORD       nearest words
     python main.py analogy vectors.txt A B C        A - B + C
+    python main.py --help                           all of it (no display needed)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 from core.cli import COMMANDS
 
 
+def app_parser() -> argparse.ArgumentParser:
+    """The app's arguments. Qt-free, so --help and bad arguments need no display."""
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="Word2Vec Studio: train word2vec before your eyes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="commands (no display needed; COMMAND -h for each):\n"
+               "  train CORPUS --out FILE   train vectors on a corpus and save them\n"
+               "  neighbors VECTORS WORD    nearest words by cosine similarity\n"
+               "  analogy VECTORS A B C     A - B + C: king man woman -> queen")
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="open this in the app: a session (.w2vsession), a saved model "
+                             "(.npz), or a corpus file or folder")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="train (or continue FILE's run), save a PNG of the window, quit")
+    parser.add_argument("--train-seconds", type=float, default=8.0, metavar="N",
+                        help="with --screenshot: seconds of training before the picture "
+                             "(default 8)")
+    return parser
+
+
 def main(argv: list[str]) -> int:
-    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
+    if argv and argv[0] in COMMANDS:
         from core.cli import main as run_command_line
 
         return run_command_line(argv)
+    arguments = app_parser().parse_args(argv)
+    if arguments.file is not None and not Path(arguments.file).exists():
+        print(f"main.py: {arguments.file} does not exist. Give the path of a session, a "
+              "model, or a corpus file or folder.", file=sys.stderr)
+        return 2
     # Qt is imported only for the app, so the command line runs with no display.
     from w2v_gui.app import main as run_app
 
-    return run_app(argv)
+    return run_app(arguments)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 """Set up a local virtual environment, then run Word2Vec Studio or its tests.
 
     python3 run.py                 launch the app on the built-in corpus
+    python3 run.py FILE            launch the app on FILE (a session, model or corpus)
+    python3 run.py --help          the app's options and the commands (no display needed)
     python3 run.py test [ARGS]     run the whole test suite (ARGS go to pytest)
     python3 run.py bench           run the benchmarks (installs gensim, the peer)
     python3 run.py train ...       any `main.py` subcommand, inside the environment
@@ -22,6 +24,8 @@ import sys
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
+COMMAND_LINE = ("train", "neighbors", "analogy")  # main.py's commands (core/cli.py)
+HELP = {"-h", "--help"}
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("W2V_STUDIO_VENV", ROOT / ".venv"))
 STAMP = VENV / ".word2vec-studio-installed.json"
@@ -164,7 +168,8 @@ def main(argv: list[str]) -> int:
         check_qt(python, need_window=False)
         return subprocess.call([str(python), "-m", "pytest", *argv[1:]], cwd=ROOT)
     python = ensure_environment([])
-    launches_app = not argv or argv[0].startswith("--")
+    # The app needs a display; the commands and --help do not.
+    launches_app = not argv or (argv[0] not in COMMAND_LINE and not set(argv) & HELP)
     if launches_app:
         headless = os.environ.get("QT_QPA_PLATFORM") in {"offscreen", "minimal"}
         if (

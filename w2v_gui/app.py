@@ -1,43 +1,52 @@
-"""QApplication set-up and the app's entry point.
-
-    python main.py                                       the app
-    python main.py --screenshot PATH [--train-seconds N] train N seconds on the built-in
-                                                         corpus, save a PNG of the window
-"""
+"""QApplication set-up (logging, the exception safety net) and the app's entry point; the
+arguments are parsed Qt-free by main.py."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
-from w2v_gui.main_window import APP_NAME, MainWindow
+from w2v_gui.main_window import MainWindow
+from w2v_gui.safety import APP_NAME, install_excepthook, setup_logging
 
 
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="main.py", description=f"{APP_NAME}: the app.")
-    parser.add_argument("--screenshot", metavar="PATH",
-                        help="train on the built-in corpus, save a PNG of the window, quit")
-    parser.add_argument("--train-seconds", type=float, default=8.0, metavar="N",
-                        help="with --screenshot: seconds of training before the picture")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    arguments = parse_arguments(list(argv or []))
+def main(arguments: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    app.setOrganizationName("Word2Vec Studio")
+    app.setOrganizationName(APP_NAME)
+    log_path = setup_logging()
+    install_excepthook()
+    logging.getLogger("w2v_gui").info("started; the log is %s", log_path)
     # a screenshot shows the defaults, whatever this user's last settings were
-    window = MainWindow(remember=not arguments.screenshot)
+    window = MainWindow(remember=not arguments.screenshot, open_path=arguments.file)
+    window.gone.connect(app.quit)
     window.show()
     if arguments.screenshot:
-        def train_then_grab() -> None:
-            window.search_panel.query.setText("queen")  # neighbours refresh as it learns
-            window.set_pinned(["king", "paris"])  # pinned words leave trails
-            window.start_training()
-            window.grab_after(arguments.train_seconds, arguments.screenshot)
-
-        window.corpus_ready.connect(train_then_grab)
+        screenshot_when_ready(window, arguments.screenshot, arguments.train_seconds)
     return app.exec()
+
+
+def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None:
+    """Once a corpus or run is there: search, pin, train (or continue) `seconds`, grab."""
+    def train_then_grab() -> None:
+        window.corpora.loaded.disconnect(train_then_grab)
+        window.document.opened.disconnect(train_then_grab)
+        known = window.map.corpus.index if window.map.corpus is not None else {}
+        window.search_panel.query.setText(next((w for w in ("queen", "good") if w in known),
+                                               ""))
+        window.map.set_pinned([w for w in ("king", "paris") if w in known])
+        window.start_training()
+        QTimer.singleShot(int(seconds * 1000), grab)
+
+    def grab() -> None:
+        window.grab().save(path)
+        window.discard_on_close = True  # a screenshot run has nothing to keep
+        window.close()
+
+    # queued: the window finishes adopting the corpus or session before this runs
+    window.corpora.loaded.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)
+    window.document.opened.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import pytest
 from PyQt6.QtCore import QSettings
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtWidgets import QFileDialog, QMessageBox
 
 from w2v_gui import safety
 
@@ -26,6 +26,7 @@ class Dialogs:
         self.warnings: list[str] = []
         self.questions: list[str] = []
         self.errors: list[ShownError] = []
+        self.file_dialogs: list[str] = []
         self.answer = QMessageBox.StandardButton.Discard
 
     def warning(self, _parent, _title, text, *_rest):
@@ -46,6 +47,12 @@ def dialogs(monkeypatch, tmp_path) -> Iterator[Dialogs]:
     monkeypatch.setattr(QMessageBox, "warning", recorder.warning)
     monkeypatch.setattr(QMessageBox, "question", recorder.question)
     monkeypatch.setattr(QMessageBox, "about", lambda *_args: None)
+    # a file dialog in a test is a bug of the test: answer "cancelled" and say so
+    for name in ("getSaveFileName", "getOpenFileName"):
+        monkeypatch.setattr(QFileDialog, name, lambda *_a, _n=name: (
+            recorder.file_dialogs.append(_n), ("", ""))[1])
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args: (
+        recorder.file_dialogs.append("getExistingDirectory"), "")[1])
     monkeypatch.setattr(safety, "show_error_details", recorder.error)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(tmp_path / "settings"))

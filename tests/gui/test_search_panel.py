@@ -1,7 +1,16 @@
-import numpy as np
+"""Search: the panel asks, a worker thread answers on the newest vectors, normalised once
+per copy, and only the answer to the latest question is shown."""
 
+import threading
+
+import numpy as np
+import pytest
+
+from core import embeddings as embeddings_module
 from core.embeddings import Embeddings
+from w2v_gui.controllers.search import SearchController
 from w2v_gui.panels.search_panel import SearchPanel
+from w2v_gui.threads import WorkerThreads
 
 
 def toy_embeddings() -> Embeddings:
@@ -11,47 +20,103 @@ def toy_embeddings() -> Embeddings:
     return Embeddings(words, vectors, np.arange(5, 0, -1))
 
 
-def test_neighbours_are_listed_and_highlighted(qtbot):
+@pytest.fixture
+def search(qtbot):
+    threads = WorkerThreads()
     panel = SearchPanel()
     qtbot.addWidget(panel)
+    controller = SearchController(threads, panel)
+    yield controller
+    threads.quit_all()
+    qtbot.waitUntil(lambda: not threads.threads, timeout=5000)
+
+
+def give(qtbot, search, embeddings) -> None:
+    with qtbot.waitSignal(search.worker.ready, timeout=5000):
+        search.set_embeddings(embeddings)
+
+
+def ask(qtbot, search, action) -> None:
+    with qtbot.waitSignal(search.answered, timeout=5000):
+        action()
+
+
+def test_neighbours_are_listed_and_highlighted(qtbot, search):
+    panel = search.panel
     highlighted = []
     panel.highlight.connect(highlighted.append)
-    panel.set_embeddings(toy_embeddings())
+    give(qtbot, search, toy_embeddings())
     panel.count.setValue(2)
-    panel.search("king")
+    ask(qtbot, search, lambda: panel.search("king"))
     assert panel.results.rowCount() == 2
     assert panel.results.item(0, 0).text() == "man"
     assert highlighted[-1][0] == "king" and len(highlighted[-1]) == 3
 
 
-def test_analogy_box(qtbot):
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.set_embeddings(toy_embeddings())
+def test_analogy_box(qtbot, search):
+    panel = search.panel
+    give(qtbot, search, toy_embeddings())
     for field, word in zip(panel.analogy_words, ["king", "man", "woman"], strict=True):
         field.setText(word)
-    panel.run_analogy()
+    ask(qtbot, search, panel.run_analogy)
     assert panel.results.item(0, 0).text() == "queen"
 
 
-def test_unknown_word_gets_a_message_with_suggestions(qtbot):
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.set_embeddings(toy_embeddings())
-    panel.search("quen")
+def test_unknown_word_gets_a_message_with_suggestions(qtbot, search):
+    panel = search.panel
+    give(qtbot, search, toy_embeddings())
+    ask(qtbot, search, lambda: panel.search("quen"))
     assert "not in the vocabulary" in panel.message.text()
     assert "queen" in panel.message.text()
     assert panel.results.rowCount() == 0
 
 
-def test_results_refresh_when_new_vectors_arrive(qtbot):
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
+def test_results_refresh_when_new_vectors_arrive(qtbot, search):
+    panel = search.panel
     first = toy_embeddings()
-    panel.set_embeddings(first)
-    panel.search("king")
+    give(qtbot, search, first)
+    ask(qtbot, search, lambda: panel.search("king"))
     vectors = first.vectors.copy()
     vectors[0] = [0.0, 0.05, 1.0]  # king has moved next to apple
-    moved = Embeddings(first.words, vectors, first.counts)
-    panel.set_embeddings(moved)
+    ask(qtbot, search, lambda: search.set_embeddings(Embeddings(first.words, vectors,
+                                                                first.counts)))
     assert panel.results.item(0, 0).text() == "apple"
+
+
+def test_searching_and_normalising_happen_off_the_gui_thread_once_per_copy(qtbot, search,
+                                                                           monkeypatch):
+    normalised_on, searched_on = [], []
+    normalize = embeddings_module.normalize_rows
+    monkeypatch.setattr(embeddings_module, "normalize_rows", lambda rows: (
+        normalised_on.append(threading.get_ident()), normalize(rows))[1])
+    most_similar = Embeddings.most_similar
+    monkeypatch.setattr(Embeddings, "most_similar", lambda self, *a: (
+        searched_on.append(threading.get_ident()), most_similar(self, *a))[1])
+    give(qtbot, search, toy_embeddings())
+    for word in ("king", "queen", "man"):
+        ask(qtbot, search, lambda w=word: search.panel.search(w))
+    gui = threading.get_ident()
+    assert len(normalised_on) == 1 and gui not in normalised_on
+    assert len(searched_on) == 3 and gui not in searched_on
+
+
+def test_copies_that_arrive_while_one_is_normalised_replace_each_other(qtbot, search):
+    copies = [toy_embeddings() for _ in range(20)]
+    received = []
+    search.worker.ready.connect(received.append)
+    for copy in copies:
+        search.set_embeddings(copy)
+    qtbot.waitUntil(lambda: bool(received) and received[-1] is copies[-1], timeout=5000)
+    assert len(received) <= 2  # the first, then only the newest
+
+
+def test_only_the_latest_question_is_answered_on_screen(qtbot, search):
+    panel = search.panel
+    give(qtbot, search, toy_embeddings())
+    shown = []
+    search.answered.connect(shown.append)
+    panel.search("king")
+    panel.search("apple")  # asked before king's answer could arrive
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    qtbot.wait(100)  # king's answer, if it were shown, would be here by now
+    assert [result.request.words for result in shown] == [("apple",)]

@@ -5,172 +5,151 @@ import numpy as np
 import pytest
 from PyQt6.QtWidgets import QMessageBox
 
-from w2v_gui.main_window import MainWindow
-
-
-def open_window(qtbot) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    return window
-
-
-def close(window: MainWindow) -> None:
-    window.close()
-    assert all(not thread.isRunning() for thread in window.threads)
+from tests.gui.helpers import close_window, open_window, search, start, stop, train
 
 
 @pytest.fixture
 def window(qtbot):
     window = open_window(qtbot)
     yield window
-    close(window)
-
-
-def train(qtbot, window, **changes) -> None:
-    window.hyperparameters.set_config(window.config.replace(**changes))
-    with qtbot.waitSignal(window.training_finished, timeout=120_000):
-        window.start_training()
+    close_window(qtbot, window)
 
 
 def test_a_session_saves_and_reopens_with_the_same_vectors_and_history(qtbot, window,
                                                                          tmp_path):
-    window.set_pinned(["queen", "paris"])
+    window.map.set_pinned(["queen", "paris"])
     train(qtbot, window, epochs=2)
     path = str(tmp_path / "demo")  # the suffix is added
-    assert window.save_session_to(path)
-    saved_vectors = window.trainer.center_vectors.copy()
-    saved_history = window.loss_view.history()
-    assert not window.unsaved
+    assert window.files.save_to(path)
+    saved_vectors = window.training.trainer.center_vectors.copy()
+    saved_history = window.training.history.rows()
+    assert not window.document.unsaved
 
     other = open_window(qtbot)
-    with qtbot.waitSignal(other.session_opened, timeout=30_000):
-        other.open_session(path + ".w2vsession")
-    np.testing.assert_array_equal(other.trainer.center_vectors, saved_vectors)
-    np.testing.assert_array_equal(other.loss_view.history(), saved_history)
-    np.testing.assert_array_equal(other.latest_embeddings.vectors, saved_vectors)
-    assert other.pinned == ["queen", "paris"]
-    assert other.config == window.trainer.config
-    assert other.train_button.text() == "Train"  # that run had finished
-    other.search_panel.search("queen")
+    with qtbot.waitSignal(other.document.opened, timeout=30_000):
+        other.open_path(path + ".w2vsession")
+    np.testing.assert_array_equal(other.training.trainer.center_vectors, saved_vectors)
+    np.testing.assert_array_equal(other.training.history.rows(), saved_history)
+    np.testing.assert_array_equal(other.training.embeddings.vectors, saved_vectors)
+    assert other.map.pinned == ["queen", "paris"]
+    assert other.hyperparameters.config() == window.training.trainer.config
+    assert other.bar.train_button.text() == "Train"  # that run had finished
+    search(qtbot, other, "queen")
     assert other.search_panel.results.rowCount() == 10
-    close(other)
+    close_window(qtbot, other)
 
 
 def test_a_stopped_run_continues_and_a_reopened_one_too(qtbot, window, tmp_path):
-    window.hyperparameters.set_config(window.config.replace(epochs=100))
+    window.hyperparameters.set_config(window.hyperparameters.config().replace(epochs=100))
     window.start_training()
-    qtbot.waitUntil(lambda: window.trainer.words_done > 50_000, timeout=30_000)
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
-    assert window.train_button.text() == "Continue"
-    stopped_at = window.trainer.words_done
-    history_length = len(window.loss_view.history())
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > 50_000, timeout=30_000)
+    with qtbot.waitSignal(window.training.finished, timeout=5000):
+        window.training.stop()
+    assert window.bar.train_button.text() == "Continue"
+    stopped_at = window.training.trainer.words_done
+    history_length = len(window.training.history.rows())
     path = str(tmp_path / "half.w2vsession")
-    assert window.save_session_to(path)
+    assert window.files.save_to(path)
     window.start_training()  # continues the same trainer and its curve
-    qtbot.waitUntil(lambda: window.trainer.words_done > stopped_at + 50_000, timeout=30_000)
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
-    assert len(window.loss_view.history()) > history_length
-    assert window.loss_view.history()[history_length, 0] > stopped_at
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > stopped_at + 50_000,
+                    timeout=30_000)
+    with qtbot.waitSignal(window.training.finished, timeout=5000):
+        window.training.stop()
+    assert len(window.training.history.rows()) > history_length
+    assert window.training.history.rows()[history_length, 0] > stopped_at
 
     other = open_window(qtbot)
-    with qtbot.waitSignal(other.session_opened, timeout=30_000):
-        other.open_session(path)
-    assert other.train_button.text() == "Continue"
-    assert other.trainer.words_done == stopped_at
+    with qtbot.waitSignal(other.document.opened, timeout=30_000):
+        other.open_path(path)
+    assert other.bar.train_button.text() == "Continue"
+    assert other.training.trainer.words_done == stopped_at
     other.start_training()
-    qtbot.waitUntil(lambda: other.trainer.words_done > stopped_at, timeout=30_000)
-    with qtbot.waitSignal(other.training_finished, timeout=5000):
-        other.stop_training()
-    close(other)
+    qtbot.waitUntil(lambda: other.training.trainer.words_done > stopped_at, timeout=30_000)
+    with qtbot.waitSignal(other.training.finished, timeout=5000):
+        other.training.stop()
+    close_window(qtbot, other)
 
 
 def test_reset_forgets_the_run_after_asking(qtbot, window, dialogs):
     train(qtbot, window, epochs=1)
     dialogs.answer = QMessageBox.StandardButton.Cancel
     window.reset_run()
-    assert window.trainer is not None  # cancelled: nothing lost
+    assert window.training.trainer is not None  # cancelled: nothing lost
     dialogs.answer = QMessageBox.StandardButton.Discard
     window.reset_run()
-    assert window.trainer is None and window.latest_embeddings is None
-    assert len(window.loss_view.history()) == 0
-    assert window.train_button.text() == "Train" and not window.reset_button.isEnabled()
+    assert window.training.trainer is None and window.training.embeddings is None
+    assert len(window.training.history.rows()) == 0
+    assert window.bar.train_button.text() == "Train" and not window.bar.reset_button.isEnabled()
 
 
 def test_closing_mid_training_offers_to_save_and_ends_every_thread(qtbot, dialogs, tmp_path):
     window = open_window(qtbot)
-    window.session_path = str(tmp_path / "closing.w2vsession")
-    window.hyperparameters.set_config(window.config.replace(epochs=200))
-    window.start_training()
-    qtbot.waitUntil(lambda: window.trainer.words_done > 0, timeout=10_000)
+    start(qtbot, window)
+    window.document.path = str(tmp_path / "closing.w2vsession")  # as if saved there before
     dialogs.answer = QMessageBox.StandardButton.Cancel
     window.close()  # the user changes their mind: training goes on
-    assert window.training is not None and not window.training.paused
+    assert window.isVisible() and window.training.running and not window.training.paused
     dialogs.answer = QMessageBox.StandardButton.Save
-    thread = window.training_thread
     window.close()
     assert "has not been saved" in dialogs.questions[-1]
-    assert not thread.isRunning()
-    assert all(not t.isRunning() for t in window.threads)
     assert (tmp_path / "closing.w2vsession").stat().st_size > 0
+    qtbot.waitUntil(lambda: window.closed, timeout=10_000)
+    assert not window.threads.threads
 
 
 def test_a_corrupt_session_is_refused_and_the_current_work_kept(qtbot, window, dialogs,
                                                                  tmp_path):
     train(qtbot, window, epochs=1)
-    trainer = window.trainer
+    trainer = window.training.trainer
     path = tmp_path / "broken.w2vsession"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     dialogs.answer = QMessageBox.StandardButton.Discard
-    window.open_session(str(path))
+    window.open_path(str(path))
     qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=10_000)
     assert "not a readable Word2Vec Studio session" in dialogs.warnings[-1]
-    assert window.trainer is trainer
+    assert window.training.trainer is trainer
 
 
 def test_settings_and_layout_are_restored_at_the_next_launch(qtbot):
     window = open_window(qtbot)
-    window.hyperparameters.set_config(window.config.replace(dim=24, window=3))
+    window.hyperparameters.set_config(window.hyperparameters.config().replace(dim=24, window=3))
     window.map_controls.word_count.setValue(150)
     window.map_controls.set_method("tsne")
-    window.search_dock.hide()
-    close(window)
+    window.docks['Nearest words'].hide()
+    close_window(qtbot, window)
     again = open_window(qtbot)
-    assert again.config.dim == 24 and again.config.window == 3
+    assert again.hyperparameters.config().dim == 24 and again.hyperparameters.config().window == 3
     assert again.map_controls.word_count.value() == 150
     assert again.map_controls.method_key == "tsne"
-    assert not again.search_dock.isVisibleTo(again)
-    close(again)
+    assert not again.docks['Nearest words'].isVisibleTo(again)
+    close_window(qtbot, again)
 
 
 def test_the_map_shows_n_words_plus_pinned_ones_with_trails(qtbot, window):
     frames = []
-    window.projection.layout_ready.connect(frames.append)
+    window.map.projection.layout_ready.connect(frames.append)
     window.map_controls.word_count.setValue(50)
-    rare = window.corpus.words[-1]
-    window.set_pinned(["king", rare])
-    window.hyperparameters.set_config(window.config.replace(epochs=100))
+    rare = window.training.corpus.words[-1]
+    window.map.set_pinned(["king", rare])
+    window.hyperparameters.set_config(window.hyperparameters.config().replace(epochs=100))
     window.start_training()
     qtbot.waitUntil(lambda: len(frames) >= 8, timeout=30_000)
     ids = frames[-1].ids
-    assert len(ids) == 52 and window.corpus.index[rare] in ids  # king is beyond 50 too
+    assert len(ids) == 52 and window.training.corpus.index[rare] in ids  # king is beyond 50 too
     view = window.projection_view
-    king = window.corpus.index["king"]
+    king = window.training.corpus.index["king"]
     assert len(view.trails[king]) >= 5  # the path it took, frame by frame
-    assert {king, window.corpus.index[rare]} <= set(view.labelled)
+    assert {king, window.training.corpus.index[rare]} <= set(view.labelled)
     window.map_controls.word_count.setValue(120)  # applies now, while training
     qtbot.waitUntil(lambda: len(frames[-1].ids) == 121, timeout=10_000)
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
+    with qtbot.waitSignal(window.training.finished, timeout=5000):
+        window.training.stop()
 
 
 def test_tsne_runs_in_the_background_from_the_current_layout(qtbot, window):
     train(qtbot, window, epochs=2)
     frames = []
-    window.projection.layout_ready.connect(frames.append)
+    window.map.projection.layout_ready.connect(frames.append)
     window.map_controls.set_method("tsne")
     # a PCA frame of the run's last snapshot may still be on its way; then t-SNE's
     qtbot.waitUntil(lambda: any(frame.method == "tsne" for frame in frames), timeout=30_000)
@@ -205,12 +184,14 @@ def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, win
     train(qtbot, window, epochs=1)
     view = window.projection_view
     qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.search_panel.vocabulary), timeout=10_000)
     point = view.scatter.points()[250]  # a rare word: no label of its own at this zoom
-    word = window.corpus.words[int(point.data())]
+    word = window.training.corpus.words[int(point.data())]
     view._hovered(view.scatter, [point])
     assert int(point.data()) in view.labelled
     assert word in view._tip(0, 0, point.data()) and "count" in view._tip(0, 0, point.data())
-    view._clicked(view.scatter, [point])
+    with qtbot.waitSignal(window.search.answered, timeout=10_000):
+        view._clicked(view.scatter, [point])
     assert window.search_panel.query.text() == word
     assert window.search_panel.results.rowCount() == 10
 
@@ -219,41 +200,78 @@ def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, win
             return Qt.KeyboardModifier.ControlModifier
 
     view._clicked(view.scatter, [point], ControlClick())
-    assert window.pinned == [word]
+    assert window.map.pinned == [word]
     view._clicked(view.scatter, [point], ControlClick())
-    assert window.pinned == []
+    assert window.map.pinned == []
 
 
-def test_saving_during_training_pauses_only_for_the_copy(qtbot, window, tmp_path):
+def test_saving_during_training_pauses_only_for_the_copy(qtbot, window, tmp_path,
+                                                         monkeypatch):
     from core.session import load_session
+    from w2v_gui.controllers import document
 
-    window.hyperparameters.set_config(window.config.replace(epochs=100))
-    window.start_training()
-    qtbot.waitUntil(lambda: window.trainer.words_done > 20_000, timeout=30_000)
+    start(qtbot, window, words=20_000)
+    worker, events = window.training.worker, []
+    for name in ("pause", "resume"):
+        method = getattr(worker, name)
+        monkeypatch.setattr(worker, name, lambda *a, _m=method, _n=name, **k: (
+            events.append(_n), _m(*a, **k))[1])
+    copy, write = document.session_arrays, document.write_session
+    monkeypatch.setattr(document, "session_arrays", lambda s: (events.append("copy"),
+                                                               copy(s))[1])
+    monkeypatch.setattr(document, "write_session", lambda p, a: (events.append("write"),
+                                                                 write(p, a))[1])
     path = str(tmp_path / "live.w2vsession")
-    assert window.save_session_to(path)
+    assert window.files.save_to(path)  # waits for the file
+    assert events == ["pause", "copy", "resume", "write"]  # the write ran after the resume
     assert not window.training.paused  # it goes on by itself
     saved = load_session(path)
-    qtbot.waitUntil(lambda: window.trainer.words_done > saved.trainer.words_done, timeout=10_000)
-    assert saved.trainer.words_done > 20_000
-    assert np.isfinite(saved.trainer.center_vectors).all()
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > saved.trainer.words_done,
+                    timeout=10_000)
+    assert saved.trainer.words_done >= 20_000
+    stop(qtbot, window)
+
+
+def test_a_run_that_will_not_pause_is_not_saved_and_goes_on(qtbot, window, tmp_path, dialogs,
+                                                           monkeypatch):
+    start(qtbot, window)
+    monkeypatch.setattr(window.training.worker, "wait_until_idle", lambda timeout: False)
+    path = tmp_path / "never.w2vsession"
+    assert not window.files.save_to(str(path))
+    assert "did not pause" in dialogs.warnings[-1] and not path.exists()
+    assert not window.training.paused
+    stop(qtbot, window)
 
 
 def test_ctrl_s_writes_in_the_background_and_later_training_is_unsaved_again(qtbot, window,
                                                                               tmp_path):
-    window.hyperparameters.set_config(window.config.replace(epochs=100))
+    from core.session import load_session
+
+    start(qtbot, window, words=20_000)
+    window.document.path = str(tmp_path / "background.w2vsession")
+    with qtbot.waitSignal(window.document.saved, timeout=30_000):
+        window.files.save_session(wait=False)
+    saved_at = load_session(window.document.path).trainer.words_done
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > saved_at, timeout=10_000)
+    stop(qtbot, window)
+    assert window.document.unsaved  # stopped, and it trained on after the copy
+    assert window.files.save_to(window.document.path)
+    assert not window.document.unsaved
+    window.map.set_pinned(["king"])
+    assert window.document.unsaved  # pins are part of the work too
+
+
+def test_train_with_new_settings_asks_before_it_replaces_a_stopped_run(qtbot, window, dialogs):
+    start(qtbot, window)
+    stop(qtbot, window)
+    trainer = window.training.trainer
+    window.hyperparameters.fields["dim"].setValue(12)  # Train now starts a new run
+    assert window.bar.train_button.text() == "Train"
+    dialogs.answer = QMessageBox.StandardButton.Cancel
     window.start_training()
-    qtbot.waitUntil(lambda: window.trainer.words_done > 20_000, timeout=30_000)
-    window.session_path = str(tmp_path / "background.w2vsession")
-    with qtbot.waitSignal(window.session_saved, timeout=30_000):
-        window.save_session(wait=False)
-    assert window.unsaved  # training went on after the copy
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
-    assert window.unsaved
-    assert window.save_session_to(window.session_path)
-    assert not window.unsaved
-    window.set_pinned(["king"])
-    assert window.unsaved  # pins are part of the work too
+    assert "has not been saved" in dialogs.questions[-1]
+    assert window.training.trainer is trainer and not window.training.running
+    dialogs.answer = QMessageBox.StandardButton.Discard
+    window.start_training()
+    assert window.training.trainer is not trainer and window.training.running
+    stop(qtbot, window)

@@ -1,171 +1,198 @@
 """The main window: opens, loads the built-in corpus off the GUI thread, trains live."""
 
+import numpy as np
 import pytest
-from PyQt6.QtCore import QThread
+from PyQt6.QtWidgets import QMessageBox
 
-from w2v_gui.main_window import APP_NAME, MainWindow
+from core.embeddings import Embeddings
+from tests.gui.helpers import close_window, open_window, search, start, stop, train
+from w2v_gui import exports
+from w2v_gui.safety import APP_NAME
 
 
 @pytest.fixture
 def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot)
     yield window
-    window.close()
-    assert all(not thread.isRunning() for thread in window.threads)
+    close_window(qtbot, window)
 
 
 def test_window_opens_and_loads_the_toy_world(qtbot, window):
     assert window.windowTitle() == APP_NAME
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    assert window.train_button.isEnabled()
+    assert window.bar.train_button.isEnabled()
     assert "toy world" in window.corpus_status.text()
     assert "300 words" in window.corpus_panel.summary.text()
-    assert window.corpus_panel.frequent.item(0, 0).text() == window.corpus.words[0]
+    assert window.corpus_panel.frequent.item(0, 0).text() == window.training.corpus.words[0]
 
 
 def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.hyperparameters.set_config(window.config.replace(epochs=3))
     layouts = []
-    window.projection.layout_ready.connect(layouts.append)
-    with qtbot.waitSignal(window.training_finished, timeout=120_000):
-        window.start_training()
-    history = window.loss_view.history()
+    window.map.projection.layout_ready.connect(layouts.append)
+    train(qtbot, window, epochs=3)
+    history = window.training.history.rows()
     assert len(history) >= 5
     assert history[-1, 2] < history[0, 2]  # the smoothed loss went down
+    # the plot draws the model's rows (within one redraw interval)
+    qtbot.waitUntil(lambda: len(window.loss_view.raw_curve.getData()[0]) == len(history),
+                    timeout=2000)
+    np.testing.assert_array_equal(window.loss_view.raw_curve.getData()[0], history[:, 0])
     qtbot.waitUntil(lambda: len(layouts) > 0, timeout=5000)
     assert layouts[-1].layout.shape == (300, 2)
-    assert window.train_button.isEnabled()
+    assert window.bar.train_button.isEnabled()
     # search lists neighbours and highlights them on the map
-    window.search_panel.search("monday")
+    search(qtbot, window, "monday")
     assert window.search_panel.results.rowCount() == 10
     view = window.projection_view
     assert len(view.searched) == 11  # the query and its ten neighbours
-    assert window.corpus.index["monday"] in view.labelled
+    assert window.training.corpus.index["monday"] in view.labelled
 
 
 def test_pause_resume_and_stop_from_the_window(qtbot, window):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.hyperparameters.set_config(window.config.replace(epochs=200))
-    window.start_training()
-    qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
-    window.toggle_pause()
-    qtbot.waitUntil(lambda: window.pause_button.text() == "Resume", timeout=2000)
-    window.toggle_pause()
-    assert window.pause_button.text() == "Pause"
-    with qtbot.waitSignal(window.training_finished, timeout=5000):
-        window.stop_training()
-    assert window.training is None
+    start(qtbot, window)
+    window.training.toggle_pause()
+    qtbot.waitUntil(lambda: window.bar.pause_button.text() == "Resume", timeout=2000)
+    window.training.toggle_pause()
+    qtbot.waitUntil(lambda: window.bar.pause_button.text() == "Pause", timeout=2000)
+    stop(qtbot, window)
+    assert not window.training.running
+    assert window.bar.train_button.text() == "Continue"
 
 
-def test_closing_mid_training_leaves_no_running_thread(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    window.hyperparameters.set_config(window.config.replace(epochs=200))
-    window.start_training()
-    qtbot.waitUntil(lambda: window.training.trainer.words_done > 0, timeout=10_000)
-    thread: QThread = window.training_thread
+def test_closing_mid_training_ends_every_thread_without_blocking(qtbot):
+    window = open_window(qtbot)
+    start(qtbot, window)
+    assert len(window.threads.threads) == 3  # map, search, training
+    window.discard_on_close = True
     window.close()
-    assert not thread.isRunning()
-    assert all(not t.isRunning() for t in window.threads)
+    assert not window.isVisible()  # gone at once; the threads end behind it
+    qtbot.waitUntil(lambda: window.closed, timeout=10_000)
+    assert not window.threads.threads
+
+
+def test_finished_threads_are_forgotten(qtbot, window):
+    for _ in range(3):
+        train(qtbot, window, epochs=1)
+    qtbot.waitUntil(lambda: len(window.threads.threads) == 2, timeout=10_000)  # map, search
 
 
 def test_an_invalid_form_disables_train(qtbot, window):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    assert window.train_button.isEnabled()
+    assert window.bar.train_button.isEnabled()
     window.hyperparameters.fields["min_alpha"].setValue(5.0)
-    assert not window.train_button.isEnabled()
+    assert not window.bar.train_button.isEnabled()
     window.hyperparameters.fields["min_alpha"].setValue(0.0001)
-    assert window.train_button.isEnabled()
+    assert window.bar.train_button.isEnabled()
 
 
 def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    import pytest
-
     with pytest.raises(ValueError, match="train first"):
-        window.export_vectors(str(tmp_path / "early.txt"))
-    window.hyperparameters.set_config(window.config.replace(epochs=2))
-    with qtbot.waitSignal(window.training_finished, timeout=120_000):
-        window.start_training()
-    from core.embeddings import Embeddings
-
+        exports.export_vectors(window.training.embeddings, str(tmp_path / "early.txt"))
+    train(qtbot, window, epochs=2)
     for name in ("v.txt", "v.bin"):
-        window.export_vectors(str(tmp_path / name))
-        assert Embeddings.load_word2vec(tmp_path / name).words[:3] == window.corpus.words[:3]
-    window.export_vectors(str(tmp_path / "v.tsv"))
+        exports.export_vectors(window.training.embeddings, str(tmp_path / name))
+        loaded = Embeddings.load_word2vec(tmp_path / name)
+        assert loaded.words[:3] == window.training.corpus.words[:3]
+    exports.export_vectors(window.training.embeddings, str(tmp_path / "v.tsv"))
     assert (tmp_path / "v_metadata.tsv").read_text().startswith("word\tcount\n")
-    window.export_loss(str(tmp_path / "loss.csv"))
+    exports.export_loss(window.training.history, str(tmp_path / "loss.csv"))
     rows = (tmp_path / "loss.csv").read_text().splitlines()
-    assert rows[0] == "words_processed,loss,smoothed_loss,learning_rate" and len(rows) > 3
-    window.export_map(str(tmp_path / "map.png"))
-    window.export_map(str(tmp_path / "map.svg"))
+    assert rows[0] == "words_processed,loss,smoothed_loss,learning_rate"
+    assert len(rows) == len(window.training.history) + 1
+    exports.export_map(window.projection_view, str(tmp_path / "map.png"))
+    exports.export_map(window.projection_view, str(tmp_path / "map.svg"))
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:400]
 
 
 def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, dialogs):
-    import numpy as np
-    from PyQt6.QtWidgets import QMessageBox
-
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    # go on gently the first time only; then discard the run when the window closes
+    # go on gently the first time only
     dialogs.answer = lambda text: (QMessageBox.StandardButton.Yes if len(dialogs.questions) == 1
-                                   else QMessageBox.StandardButton.No if "diverged" in text
-                                   else QMessageBox.StandardButton.Discard)
-    window.hyperparameters.set_config(window.config.replace(alpha=8.0, epochs=30))
-    with qtbot.waitSignal(window.training_finished, timeout=60_000):
-        window.start_training()
+                                   else QMessageBox.StandardButton.No)
+    train(qtbot, window, alpha=8.0, epochs=30)
     qtbot.waitUntil(lambda: bool(dialogs.questions), timeout=5000)
-    asked = dialogs.questions
-    assert "diverged" in asked[0] and "half the learning rate (4)" in asked[0]
+    assert "diverged" in dialogs.questions[0] and "half the learning rate (4)" in \
+        dialogs.questions[0]
     # the second run goes on from the kept state with alpha halved, in the form too
     assert window.hyperparameters.fields["alpha"].value() == 4.0
-    if window.training is not None:
-        with qtbot.waitSignal(window.training_finished, timeout=60_000):
-            window.stop_training()
-    assert np.isfinite(window.latest_embeddings.vectors).all()
+    if window.training.running:
+        stop(qtbot, window)
+    assert np.isfinite(window.training.embeddings.vectors).all()
+    assert not dialogs.warnings
+
+
+def test_a_failure_other_than_divergence_says_so_and_keeps_the_run(qtbot, window, dialogs,
+                                                                    monkeypatch):
+    from core.trainer import Trainer
+
+    start(qtbot, window, words=20_000)
+    trainer = window.training.trainer
+
+    def broken_step(*_args):
+        raise RuntimeError("something no one expected")
+
+    monkeypatch.setattr(Trainer, "step", broken_step)
+    qtbot.waitUntil(lambda: not window.training.running, timeout=10_000)
+    assert not dialogs.questions  # no offer to halve the learning rate
+    assert "unexpected error" in dialogs.warnings[-1] and "kept" in dialogs.warnings[-1]
+    assert window.training.trainer is trainer and trainer.words_done >= 20_000
+    assert window.bar.train_button.text() == "Continue"
 
 
 def test_open_a_corpus_file_and_train_on_it(qtbot, window, tmp_path):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
     path = tmp_path / "mine.txt"
     path.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 200)
-    with qtbot.waitSignal(window.corpus_ready, timeout=30_000):
-        window.open_corpus(str(path))
-    assert window.corpus.source == str(path)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.open_path(str(path))
+    assert window.training.corpus.source == str(path)
     assert "mine.txt" in window.corpus_panel.summary.text()
     assert "plain text" in window.corpus_panel.summary.text()
     assert window.corpus_panel.frequent.item(0, 0).text() == "the"
-    assert window.train_button.isEnabled()
+    assert window.bar.train_button.isEnabled()
 
 
 def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, dialogs):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    before = window.corpus
-    warnings = dialogs.warnings
+    before = window.training.corpus
     path = tmp_path / "picture.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    window.open_corpus(str(path))
-    qtbot.waitUntil(lambda: window.corpus_loader is None, timeout=10_000)
-    assert warnings and "binary" in warnings[0]
-    assert window.corpus is before
+    window.open_path(str(path))
+    qtbot.waitUntil(lambda: not window.corpora.busy, timeout=10_000)
+    assert dialogs.warnings and "binary" in dialogs.warnings[0]
+    assert window.training.corpus is before
 
 
 def test_loading_can_be_cancelled(qtbot, window, tmp_path):
-    qtbot.waitUntil(lambda: window.corpus is not None, timeout=30_000)
-    before = window.corpus
+    before = window.training.corpus
     path = tmp_path / "big.txt"
     path.write_text(("word " * 200 + "\n") * 40_000)  # about 40 MB
-    window.open_corpus(str(path))
+    window.open_path(str(path))
     assert window.corpus_panel.cancel_button.isVisibleTo(window)
     window.corpus_panel.cancel_button.click()
-    qtbot.waitUntil(lambda: window.corpus_loader is None, timeout=30_000)
-    assert window.corpus is before
+    qtbot.waitUntil(lambda: not window.corpora.busy, timeout=30_000)
+    assert window.training.corpus is before
     assert "cancelled" in window.statusBar().currentMessage()
     assert not window.corpus_panel.cancel_button.isVisibleTo(window)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_bug_in_a_slot_is_shown_and_the_window_keeps_training(qtbot, window, dialogs,
+                                                                monkeypatch):
+    from w2v_gui import safety
+
+    safety.setup_logging()  # as the app does at launch
+    safety.install_excepthook()
+    broken = {"left": 1}
+    show_stats = window.bar.show_stats
+
+    def fails_once(*args):
+        if broken["left"]:
+            broken["left"] -= 1
+            raise RuntimeError("a bug in a slot")
+        show_stats(*args)
+
+    monkeypatch.setattr(window.bar, "show_stats", fails_once)
+    start(qtbot, window, words=50_000)  # it went on training after the bug
+    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=5000)
+    assert "a bug in a slot" in dialogs.errors[0].text
+    assert "RuntimeError" in dialogs.errors[0].details
+    assert "a bug in a slot" in safety.log_file().read_text()
+    stop(qtbot, window)
+    assert window.training.trainer.words_done >= 50_000

@@ -33,6 +33,12 @@ def describe_format(source: str) -> str:
     return "generated sentences with planted groups"
 
 
+def status_line(corpus: Corpus) -> str:
+    """One line for the status bar: the corpus's name and size."""
+    return (f"{Path(corpus.source).name or corpus.source}: {corpus.token_count:,} tokens, "
+            f"{corpus.vocab_size:,} words")
+
+
 class CorpusPanel(QWidget):
     """Shows a Corpus; asks the window (by signals) to open another one."""
 

@@ -1,4 +1,5 @@
-"""Nearest-word search and analogies over the latest copy of the vectors."""
+"""Nearest-word search and analogies: the fields and the results. The searching itself
+happens on a worker thread (w2v_gui.controllers.search); this panel asks and shows."""
 
 from __future__ import annotations
 
@@ -16,18 +17,19 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.embeddings import Embeddings, UnknownWordError
-
 
 class SearchPanel(QWidget):
     """Type a word: its top-k neighbours by cosine, refreshed as training goes on."""
 
+    # kind ("neighbours" or "analogy"), the words, how many; quiet: a refresh whose
+    # failure need not be shown
+    requested = pyqtSignal(str, tuple, int, bool)
     highlight = pyqtSignal(list)  # the query and its neighbours, for the map
     pin_toggled = pyqtSignal(str)  # pin the query word on the map, or unpin it
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.embeddings: Embeddings | None = None
+        self.vocabulary: set[str] = set()
         self.query = QLineEdit(placeholderText="a word, e.g. king")
         self.completion = QStringListModel()
         completer = QCompleter(self.completion, self)
@@ -80,11 +82,17 @@ class SearchPanel(QWidget):
         layout.addWidget(self.results, 1)
         self._last = "neighbours"
 
-    def set_embeddings(self, embeddings: Embeddings) -> None:
-        """A new copy of the vectors: refresh whatever is on show."""
-        if self.embeddings is None or self.embeddings.words != embeddings.words:
-            self.completion.setStringList(embeddings.words)
-        self.embeddings = embeddings
+    def set_vocabulary(self, words: list[str]) -> None:
+        """The words there are to search (for completion and the Pin check)."""
+        self.vocabulary = set(words)
+        self.completion.setStringList(words)
+
+    def focus_query(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def refresh_quietly(self) -> None:
+        """New vectors: ask again for whatever is on show."""
         if self._last == "analogy":
             self.run_analogy(quiet=True)
         else:
@@ -94,15 +102,14 @@ class SearchPanel(QWidget):
         word = self.query.text().strip()
         if not word:
             self._fail("Type a word to pin it on the map.")
-        elif self.embeddings is not None and word not in self.embeddings.index:
+        elif self.vocabulary and word not in self.vocabulary:
             self.refresh()  # says the word is unknown, with suggestions
         else:
             self.pin_toggled.emit(word)
 
     def clear(self) -> None:
-        """Forget the vectors (a new corpus or run is coming); keep what was typed."""
-        self.embeddings = None
-        self.completion.setStringList([])
+        """Forget the vocabulary (a new corpus or run is coming); keep what was typed."""
+        self.set_vocabulary([])
         self.results.setRowCount(0)
         self.message.clear()
 
@@ -112,33 +119,23 @@ class SearchPanel(QWidget):
 
     def refresh(self, quiet: bool = False) -> None:
         word = self.query.text().strip()
-        if self.embeddings is None or not word:
+        if not self.vocabulary or not word:
             return
         self._last = "neighbours"
-        try:
-            ranked = self.embeddings.most_similar(word, self.count.value())
-        except UnknownWordError as error:
-            if not quiet:
-                self._fail(str(error))
-            return
-        self._show(ranked, [word])
+        self.requested.emit("neighbours", (word,), self.count.value(), quiet)
 
     def run_analogy(self, quiet: bool = False) -> None:
-        words = [field.text().strip() for field in self.analogy_words]
-        if self.embeddings is None or not all(words):
-            if not quiet and self.embeddings is not None:
+        words = tuple(field.text().strip() for field in self.analogy_words)
+        if not self.vocabulary:
+            return
+        if not all(words):
+            if not quiet:
                 self._fail("Fill in all three words: a − b + c, e.g. king − man + woman.")
             return
         self._last = "analogy"
-        try:
-            ranked = self.embeddings.analogy(*words, count=self.count.value())
-        except UnknownWordError as error:
-            if not quiet:
-                self._fail(str(error))
-            return
-        self._show(ranked, words)
+        self.requested.emit("analogy", words, self.count.value(), quiet)
 
-    def _show(self, ranked: list[tuple[str, float]], query: list[str]) -> None:
+    def show_ranked(self, ranked: list[tuple[str, float]], query: list[str]) -> None:
         self.message.clear()
         self.results.setRowCount(len(ranked))
         for row, (word, score) in enumerate(ranked):
@@ -150,3 +147,5 @@ class SearchPanel(QWidget):
         self.message.setText(message)
         self.results.setRowCount(0)
         self.highlight.emit([])
+
+    show_problem = _fail

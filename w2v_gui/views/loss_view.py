@@ -1,15 +1,14 @@
 """The loss plot: per-step loss and its smoothed curve against words processed, with the
-learning rate on a second axis, a log-y option and a crosshair readout."""
+learning rate on a second axis, a log-y option and a crosshair readout. It draws a
+core.history.LossHistory; it keeps no numbers of its own."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, QTimer
 
-from core.trainer import StepStats
+from core.history import LossHistory
 
 REDRAW_MS = 250  # stats arrive faster; a curve redrawn 4 times a second looks smooth
 
@@ -72,7 +71,7 @@ class LossView(pg.PlotWidget):
         self.crosshair.hide()
         self.readout.hide()
         plot.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.clear_history()
+        self.show_history(LossHistory())
 
     def set_extent(self, total_words: int | None) -> None:
         """Fix the x axis to a whole run (0..total_words), so the curve fills it from the
@@ -84,46 +83,24 @@ class LossView(pg.PlotWidget):
         else:
             plot.enableAutoRange(axis="x")
 
-    def clear_history(self) -> None:
-        self.words: list[float] = []
-        self.losses: list[float] = []
-        self.smoothed: list[float] = []
-        self.rates: list[float] = []
+    def show_history(self, history: LossHistory) -> None:
+        """Draw `history` now, and from now on (refresh() after it grows)."""
+        self.history = history
         self._redraw()
 
-    def add(self, stats: StepStats) -> None:
-        loss = stats.cost if stats.cost is not None else stats.loss
-        smooth = stats.cost if stats.cost is not None else stats.smoothed_loss
-        if not (math.isfinite(loss) and math.isfinite(smooth)):
-            return
-        if self.words and stats.words_done <= self.words[-1]:
-            return
-        self.words.append(float(stats.words_done))
-        self.losses.append(loss)
-        self.smoothed.append(smooth)
-        self.rates.append(stats.learning_rate)
+    def refresh(self) -> None:
+        """The history grew: redraw soon (at most every REDRAW_MS)."""
         if not self.redraw_timer.isActive():
             self.redraw_timer.start()
-
-    def set_history(self, history: np.ndarray) -> None:
-        """Show a saved history: (n, 4) rows as `history()` returns them."""
-        history = np.asarray(history, dtype=np.float64).reshape(-1, 4)
-        self.words, self.losses, self.smoothed, self.rates = (
-            [float(v) for v in column] for column in history.T)
-        self._redraw()
-
-    def history(self) -> np.ndarray:
-        """(n, 4) words processed, loss, smoothed loss, learning rate."""
-        return np.column_stack([self.words, self.losses, self.smoothed, self.rates]) \
-            if self.words else np.zeros((0, 4))
 
     def set_log_y(self, enabled: bool) -> None:
         self.getPlotItem().setLogMode(y=enabled)
 
     def _redraw(self) -> None:
-        self.raw_curve.setData(self.words, self.losses)
-        self.smooth_curve.setData(self.words, self.smoothed)
-        self.rate_curve.setData(self.words, self.rates)
+        rows = self.history.rows()
+        self.raw_curve.setData(rows[:, 0], rows[:, 1])
+        self.smooth_curve.setData(rows[:, 0], rows[:, 2])
+        self.rate_curve.setData(rows[:, 0], rows[:, 3])
 
     def _match_rate_box(self) -> None:
         self.rate_box.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
@@ -131,16 +108,17 @@ class LossView(pg.PlotWidget):
 
     def _mouse_moved(self, position) -> None:
         box = self.getPlotItem().vb
-        if not self.words or not box.sceneBoundingRect().contains(position):
+        rows = self.history.rows()
+        if not len(rows) or not box.sceneBoundingRect().contains(position):
             self.crosshair.hide()
             self.readout.hide()
             return
         x = box.mapSceneToView(position).x()
-        index = int(np.clip(np.searchsorted(self.words, x), 0, len(self.words) - 1))
-        self.crosshair.setPos(self.words[index])
-        self.readout.setText(f"{self.words[index]:,.0f} words\nloss {self.losses[index]:.4f}"
-                             f"\nsmoothed {self.smoothed[index]:.4f}"
-                             f"\nlearning rate {self.rates[index]:.5f}")
-        self.readout.setPos(self.words[index], box.mapSceneToView(position).y())
+        words, loss, smoothed, rate = rows[int(np.clip(np.searchsorted(rows[:, 0], x), 0,
+                                                       len(rows) - 1))]
+        self.crosshair.setPos(words)
+        self.readout.setText(f"{words:,.0f} words\nloss {loss:.4f}\nsmoothed {smoothed:.4f}"
+                             f"\nlearning rate {rate:.5f}")
+        self.readout.setPos(words, box.mapSceneToView(position).y())
         self.crosshair.show()
         self.readout.show()

@@ -1,0 +1,1 @@
+"""QObjects without widgets, one job each; the main window composes them."""

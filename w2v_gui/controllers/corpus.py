@@ -1,0 +1,77 @@
+"""Loading corpora off the GUI thread: the built-in toy world, a file or a folder, with
+progress and cancel; the current corpus stays until another has loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from core.corpus import Corpus
+from core.trainer import Trainer
+from w2v_gui.threads import WorkerThreads
+from w2v_gui.workers import CorpusLoadWorker, FunctionWorker
+
+TOY_WORLD_SOURCE = "the toy world (built in)"
+
+
+def load_toy_world() -> Corpus:
+    from resources.toy_world import generate_sentences
+
+    corpus = Corpus.from_sentences(generate_sentences(), source=TOY_WORLD_SOURCE)
+    return Trainer.prepare(corpus)
+
+
+class CorpusController(QObject):
+    """One load at a time; `loaded` brings the new corpus, `failed` says why there is none."""
+
+    loaded = pyqtSignal(object)  # Corpus
+    loading = pyqtSignal(str)  # the name of what is being read ("" when done)
+    progress = pyqtSignal(int, int)  # bytes read, total bytes
+    cancelled = pyqtSignal()
+    failed = pyqtSignal(str, str)  # title, message
+
+    def __init__(self, threads: WorkerThreads) -> None:
+        super().__init__()
+        self.threads = threads
+        self.loader: QObject | None = None  # the load under way
+
+    @property
+    def busy(self) -> bool:
+        return self.loader is not None
+
+    def load_toy_world(self) -> None:
+        if self.busy:
+            return
+        loader = FunctionWorker(load_toy_world)
+        loader.failed.connect(lambda message: self.failed.emit("The corpus could not load",
+                                                               message))
+        self._start(loader, "the toy world")
+
+    def open(self, path: str, min_count: int = 1) -> None:
+        """Read a corpus file or folder."""
+        if self.busy:
+            return
+        loader = CorpusLoadWorker(path, min_count=min_count)
+        loader.progress.connect(self.progress)
+        loader.failed.connect(lambda message: self.failed.emit("The corpus could not load",
+                                                               message))
+        self._start(loader, Path(path).name)
+
+    def cancel(self) -> None:
+        if isinstance(self.loader, CorpusLoadWorker):
+            self.loader.cancel()
+
+    def _start(self, loader: QObject, name: str) -> None:
+        loader.finished.connect(lambda corpus: self._finished(loader, corpus))
+        self.loader = loader
+        self.loading.emit(name)
+        self.threads.start(loader)
+
+    def _finished(self, loader: QObject, corpus: Corpus | None) -> None:
+        self.loader = None
+        self.loading.emit("")
+        if getattr(loader, "cancelled", False):
+            self.cancelled.emit()
+        elif corpus is not None:
+            self.loaded.emit(corpus)

@@ -1,0 +1,228 @@
+"""The session as a document: where it is saved, whether the work is unsaved, Save / Open,
+autosave to a recovery file, and recovery after a crash.
+
+"Unsaved" is a revision counter: every change to the work (training progress, pins)
+touches it; a save records the revision its copy was taken at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QLockFile, QObject, QTimer, pyqtSignal
+
+from core.session import SESSION_SUFFIX, Session, load_session, session_arrays, write_session
+from core.trainer import Trainer, TrainerError
+from w2v_gui.controllers.training import TrainingController
+from w2v_gui.safety import data_dir
+from w2v_gui.threads import WorkerThreads
+from w2v_gui.workers import FunctionWorker
+
+AUTOSAVE_SECONDS = 60  # at most this much training is lost to a crash
+
+
+def recovery_dir() -> Path:
+    folder = data_dir() / "recovery"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class Document(QObject):
+    """Save, open and recover sessions. The app's own state (pins, map settings) comes
+    from `app_state()` and goes back through the `opened` signal."""
+
+    saved = pyqtSignal(str)  # the path, once the file is complete
+    # the Session, its file (None for a model or a recovered session), and whether it was
+    # recovered after a crash
+    opened = pyqtSignal(object, object, bool)
+    failed = pyqtSignal(str, str)  # title, message
+    status = pyqtSignal(str)  # a passing message for the status bar
+
+    def __init__(self, training: TrainingController, threads: WorkerThreads,
+                 app_state: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self.training = training
+        self.threads = threads
+        self.app_state = app_state
+        self.path: str | None = None
+        self.revision = 0
+        self.saved_revision = 0
+        self._autosaving = False
+        self._closed = False
+        # This instance's recovery file, and a lock that tells later launches it is alive.
+        stem = f"session-{os.getpid()}"
+        self.recovery_path = recovery_dir() / f"{stem}{SESSION_SUFFIX}"
+        self._lock = QLockFile(str(recovery_dir() / f"{stem}.lock"))
+        self._lock.tryLock(0)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_SECONDS * 1000)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+
+    # ------------------------------------------------------------------ unsaved work
+    @property
+    def unsaved(self) -> bool:
+        """True when there is a run whose latest state (or pins) no file holds."""
+        return self.training.trainer is not None and (
+            self.training.running or self.revision != self.saved_revision)
+
+    def touch(self) -> None:
+        """The work changed."""
+        self.revision += 1
+
+    def forget(self) -> None:
+        """The work was replaced or discarded: nothing to save, nothing to recover."""
+        self.path = None
+        self.saved_revision = self.revision
+        self.recovery_path.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------------ saving
+    def _capture(self, quiet: bool = False) -> tuple[dict, int] | None:
+        """Copy the session's arrays with training held still, and the revision they hold;
+        None if there is nothing to copy or training would not pause (said unless quiet)."""
+        try:
+            with self.training.held_still() as trainer:
+                if trainer is None:
+                    if not quiet:
+                        self.failed.emit("Nothing to save yet",
+                                         "Train first; then save the session.")
+                    return None
+                state = {**self.app_state(), "document_path": self.path}
+                session = Session(trainer, self.training.history, state)
+                return session_arrays(session), self.revision
+        except TrainerError as error:
+            if not quiet:
+                self.failed.emit("The session was not saved", str(error))
+            return None
+
+    def save_to(self, path: str, wait: bool = True) -> bool:
+        """Write the session to `path` (the suffix is added if it has none).
+
+        wait: write before returning (when work is about to be replaced or the app
+        closes), or write on a worker thread and emit `saved` when done. Returns False
+        (having said why) if there is nothing to save or the write failed.
+        """
+        if Path(path).suffix == "":
+            path += SESSION_SUFFIX
+        captured = self._capture()
+        if captured is None:
+            return False
+        arrays, revision = captured
+
+        def write() -> tuple[str, int]:
+            try:
+                write_session(path, arrays)
+            except OSError as error:
+                raise OSError(f"{path} could not be written ({error}). Choose another "
+                              "place; nothing was lost.") from error
+            return path, revision
+
+        if not wait:
+            self.status.emit(f"Saving the session to {path}…")
+            self._off_thread(write, self._written, "The session was not saved")
+            return True
+        try:
+            result = write()
+        except OSError as error:
+            self.failed.emit("The session was not saved", str(error))
+            return False
+        self._written(result)
+        return True
+
+    def _written(self, result: tuple[str, int] | None) -> None:
+        if result is None:  # the write failed, and said so
+            return
+        path, revision = result
+        self.path = path
+        self.saved_revision = revision
+        if not self.unsaved:
+            self.recovery_path.unlink(missing_ok=True)  # the user's file holds it all
+        self.status.emit(f"Saved the session to {path}")
+        self.saved.emit(path)
+
+    def autosave(self, wait: bool = False) -> None:
+        """Write unsaved work to this instance's recovery file (atomically), in the
+        background unless `wait`; quietly skipped if a write is under way or training
+        will not pause (the next autosave tries again)."""
+        if not self.unsaved or self._autosaving or self._closed:
+            return
+        captured = self._capture(quiet=True)
+        if captured is None:
+            return
+        arrays, path = captured[0], str(self.recovery_path)
+        if wait:
+            write_session(path, arrays)
+            return
+        self._autosaving = True
+
+        def done(_result) -> None:
+            self._autosaving = False
+
+        self._off_thread(lambda: write_session(path, arrays), done,
+                         "The recovery copy was not written")
+
+    # ------------------------------------------------------------------ opening
+    def open(self, path: str) -> None:
+        """Read a session, or a model saved by `train --out X.npz`, off the GUI thread;
+        `opened` follows, or `failed`. A model opens as a session with no file of its own
+        yet (Save asks where)."""
+        self.status.emit(f"Opening {Path(path).name}…")
+        if Path(path).suffix == ".npz":
+            self._off_thread(lambda: Session(Trainer.load(path)), lambda session: (
+                self._loaded(session, None)), "The model could not be opened")
+            return
+        self._off_thread(lambda: load_session(path), lambda session: self._loaded(
+            session, path), "The session could not be opened")
+
+    def _loaded(self, session: Session | None, path: str | None) -> None:
+        if session is None:
+            return
+        self.opened.emit(session, path, False)
+
+    def adopted(self, path: str | None, app_state: dict[str, Any], recovered: bool) -> None:
+        """The window made an opened session the current work. A recovered session keeps
+        the file it was last saved to, and is unsaved: no file of the user's holds it."""
+        saved_at = app_state.get("document_path")
+        self.path = path or (saved_at if recovered and isinstance(saved_at, str) else None)
+        self.touch()
+        self.saved_revision = self.revision - 1 if recovered else self.revision
+
+    # ------------------------------------------------------------------ recovery
+    def recoverable(self) -> list[Path]:
+        """Recovery files left by instances that are no longer running."""
+        found = []
+        for path in sorted(recovery_dir().glob(f"session-*{SESSION_SUFFIX}")):
+            if path == self.recovery_path:
+                continue
+            lock = QLockFile(str(path.with_suffix(".lock")))
+            if lock.tryLock(0):  # its owner is gone (a stale lock is taken over)
+                lock.unlock()
+                found.append(path)
+        return found
+
+    def recover(self, path: Path) -> None:
+        """Open a recovery file; it is deleted once its session is open."""
+        def loaded(session: Session | None) -> None:
+            if session is None:
+                return
+            path.unlink(missing_ok=True)
+            self.opened.emit(session, None, True)
+
+        self._off_thread(lambda: load_session(path), loaded,
+                         "The recovered session could not be opened")
+
+    def close(self) -> None:
+        """The app is closing with its work saved or discarded."""
+        self._closed = True
+        self.autosave_timer.stop()
+        self.recovery_path.unlink(missing_ok=True)
+        self._lock.unlock()
+
+    def _off_thread(self, function, done, error_title: str) -> None:
+        helper = FunctionWorker(function)
+        helper.finished.connect(done)
+        helper.failed.connect(lambda message: self.failed.emit(error_title, message))
+        self.threads.start(helper)

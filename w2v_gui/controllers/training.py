@@ -1,0 +1,185 @@
+"""The training lifecycle: a Trainer and its worker thread, start / continue / pause / stop /
+reset, the run's loss history, and what each kind of failure leads to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from core.config import TrainConfig
+from core.corpus import Corpus
+from core.embeddings import Embeddings
+from core.history import LossHistory
+from core.trainer import DivergenceError, StepStats, Trainer, TrainerError
+from w2v_gui.safety import log_file
+from w2v_gui.threads import WorkerThreads
+from w2v_gui.workers import TrainingWorker
+
+IDLE_TIMEOUT = 2.0  # seconds to wait for a chunk in flight to end before copying
+
+
+class TrainingController(QObject):
+    """Owns the current run. The GUI thread never touches the trainer's arrays while its
+    worker runs, except inside `held_still()`."""
+
+    started = pyqtSignal(object)  # the TrainingWorker, before its thread starts
+    stats = pyqtSignal(object)  # StepStats
+    history_changed = pyqtSignal()
+    embeddings_ready = pyqtSignal(object)  # a copy of every vector (Embeddings)
+    paused_changed = pyqtSignal(bool)
+    running_changed = pyqtSignal(bool)
+    progressed = pyqtSignal()  # the run changed: the work is unsaved
+    finished = pyqtSignal(object)  # StepStats: the run ended, was stopped or failed
+    diverged = pyqtSignal(str)  # why; the trainer is at its last good state
+    failed = pyqtSignal(str)  # any other failure; the run keeps its last vectors
+
+    def __init__(self, threads: WorkerThreads, map_ids: Callable[[], np.ndarray]) -> None:
+        super().__init__()
+        self.threads = threads
+        self.map_ids = map_ids  # the words the map shows now
+        self.corpus: Corpus | None = None
+        self.trainer: Trainer | None = None  # the current run, also once stopped
+        self.worker: TrainingWorker | None = None  # while a thread trains it
+        self.history = LossHistory()
+        self.embeddings: Embeddings | None = None  # the newest copy of the vectors
+        self._failure: Exception | None = None
+
+    # ------------------------------------------------------------------ state
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.worker is not None and self.worker.paused
+
+    def can_continue(self, config: TrainConfig | None) -> bool:
+        """True when Train with `config` continues the current run rather than starting one."""
+        return (self.trainer is not None and not self.trainer.finished
+                and self.trainer.corpus is self.corpus and self.trainer.config == config)
+
+    def use_corpus(self, corpus: Corpus) -> None:
+        """Train on `corpus` from now on; the current run is forgotten."""
+        self.corpus = corpus
+        self.forget_run()
+
+    def adopt(self, trainer: Trainer, history: LossHistory) -> None:
+        """Make a reopened run the current one (its corpus too); Train continues it."""
+        self.corpus = trainer.corpus
+        self.trainer = trainer
+        self.history = history
+        self.embeddings = trainer.embeddings()
+        self.history_changed.emit()
+        self.embeddings_ready.emit(self.embeddings)
+
+    def forget_run(self) -> None:
+        self.trainer = None
+        self.embeddings = None
+        self.history = LossHistory()
+        self.history_changed.emit()
+
+    # ------------------------------------------------------------------ commands
+    def start(self, config: TrainConfig) -> None:
+        """Continue the current run if `config` is its own, else start a new one.
+        Raises TrainerError (with what to change) when a new run cannot start."""
+        if self.running or self.corpus is None:
+            return
+        if self.can_continue(config):
+            self._run(self.trainer)
+            return
+        trainer = Trainer(self.corpus, config)
+        self.history = LossHistory()
+        self.history_changed.emit()
+        self._run(trainer)
+
+    def continue_with_lower_rate(self) -> TrainConfig:
+        """After a divergence: go on from the last good state at half the learning rate."""
+        trainer = self.trainer
+        alpha = trainer.config.alpha / 2
+        trainer.config = trainer.config.replace(alpha=alpha,
+                                                min_alpha=min(trainer.config.min_alpha, alpha))
+        self._run(trainer)
+        return trainer.config
+
+    def toggle_pause(self) -> None:
+        if self.worker is None:
+            return
+        if self.worker.paused:
+            self.worker.resume()
+        else:
+            self.worker.pause()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    @contextmanager
+    def paused_while(self) -> Iterator[None]:
+        """Hold a running run while inside (for as long as the user decides), then let it go
+        on if it was going."""
+        worker = self.worker
+        was_paused = worker is None or worker.paused
+        if worker is not None:
+            worker.pause(quiet=True)
+        try:
+            yield
+        finally:
+            if worker is not None and not was_paused:
+                worker.resume(quiet=True)
+
+    @contextmanager
+    def held_still(self) -> Iterator[Trainer | None]:
+        """While inside, the trainer's arrays do not change (the worker is paused between
+        chunks); yields the trainer. Raises TrainerError if the worker does not pause."""
+        with self.paused_while():
+            if self.worker is not None and not self.worker.wait_until_idle(IDLE_TIMEOUT):
+                raise TrainerError(f"training did not pause within {IDLE_TIMEOUT:g} s, so "
+                                   "its vectors could not be copied. Try again, or stop "
+                                   "training first.")
+            yield self.trainer
+
+    # ------------------------------------------------------------------ the worker
+    def _run(self, trainer: Trainer) -> None:
+        self.trainer = trainer
+        self._failure = None
+        worker = TrainingWorker(trainer, map_ids=self.map_ids())
+        worker.stats.connect(self._stats)
+        worker.embeddings.connect(self._keep_embeddings)
+        worker.paused_changed.connect(self.paused_changed)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self.worker = worker
+        self.started.emit(worker)
+        self.threads.start(worker)
+        self.running_changed.emit(True)
+
+    def _stats(self, stats: StepStats) -> None:
+        if self.history.add(stats):
+            self.history_changed.emit()
+        self.stats.emit(stats)
+        self.progressed.emit()
+
+    def _keep_embeddings(self, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
+        self.embeddings_ready.emit(embeddings)
+
+    def _failed(self, error: Exception) -> None:
+        self._failure = error
+
+    def _finished(self, stats: StepStats) -> None:
+        self.worker = None
+        self.running_changed.emit(False)
+        self.finished.emit(stats)
+        failure, self._failure = self._failure, None
+        if isinstance(failure, DivergenceError):
+            self.diverged.emit(str(failure))
+        elif isinstance(failure, TrainerError):
+            self.failed.emit(f"{failure}\n\nThe vectors trained so far are kept.")
+        elif failure is not None:
+            self.failed.emit(
+                f"Training stopped because of an unexpected error ({failure!r}). This is a "
+                "bug; the vectors trained so far are kept, and you can save them. The "
+                f"details are in {log_file()}.")

@@ -1,0 +1,72 @@
+"""The menu bar and its shortcuts; each entry calls one method of the window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PyQt6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from w2v_gui.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> dict[str, QAction]:
+    """Add the menus to `window`; returns the actions other code needs, by name."""
+    keys = QKeySequence.StandardKey
+    files = window.files
+    actions: dict[str, QAction] = {}
+
+    def add(menu, text: str, handler, shortcut=None, name: str | None = None,
+            checkable: bool = False) -> QAction:
+        action = QAction(text, window, checkable=checkable)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        (action.toggled if checkable else action.triggered).connect(handler)
+        menu.addAction(action)
+        if name:
+            actions[name] = action
+        return action
+
+    file_menu = window.menuBar().addMenu("&File")
+    add(file_menu, "&Open a corpus file…", files.open_corpus_dialog, keys.Open)
+    add(file_menu, "Open a corpus &folder…", files.open_folder_dialog)
+    add(file_menu, "Use the built-in &toy world", window.use_toy_world)
+    file_menu.addSeparator()
+    add(file_menu, "Open a &session or model…", files.open_session_dialog, "Ctrl+Shift+O")
+    add(file_menu, "&Save the session", lambda: files.save_session(wait=False), keys.Save)
+    add(file_menu, "Save the session &as…", lambda: files.save_session_as(wait=False),
+        keys.SaveAs)
+    file_menu.addSeparator()
+    add(file_menu, "Export &vectors…", files.export_vectors_dialog, "Ctrl+E")
+    add(file_menu, "Export the &loss history (CSV)…", files.export_loss_dialog)
+    add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
+    file_menu.addSeparator()
+    add(file_menu, "&Quit", window.close, keys.Quit)
+
+    train_menu = window.menuBar().addMenu("&Train")
+    add(train_menu, "&Train / Continue", window.start_training, "Ctrl+T", "train")
+    add(train_menu, "&Pause / Resume", window.training.toggle_pause, "Space", "pause")
+    add(train_menu, "&Stop", window.training.stop, "Ctrl+.", "stop")
+    add(train_menu, "&Reset", window.reset_run, "Ctrl+R", "reset")
+
+    view_menu = window.menuBar().addMenu("&View")
+    for dock in window.docks.values():
+        view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
+    add(view_menu, "&Find a word", lambda: (window.docks["Nearest words"].show(),
+                                            window.search_panel.focus_query()), keys.Find)
+    add(view_menu, "&Fit the map", window.projection_view.follow, "Ctrl+0")
+    add(view_menu, "&Logarithmic loss axis", window.loss_view.set_log_y, name="log_y",
+        checkable=True)
+    help_menu = window.menuBar().addMenu("&Help")
+    add(help_menu, "Show the &log file", files.show_log_file)
+    add(help_menu, "&About Word2Vec Studio", files.about)
+    return actions
+
+
+def enable_train_actions(actions: dict[str, QAction], can_train: bool, running: bool,
+                         has_run: bool) -> None:
+    actions["train"].setEnabled(can_train)
+    actions["pause"].setEnabled(running)
+    actions["stop"].setEnabled(running)
+    actions["reset"].setEnabled(not running and has_run)

@@ -1,0 +1,71 @@
+"""The strip above the map: Train / Pause / Stop / Reset, the run's progress and a line of
+status (epoch, words/s, time left)."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from core.trainer import StepStats, Trainer
+
+
+class TrainingBar(QWidget):
+    train = pyqtSignal()
+    pause = pyqtSignal()
+    stop = pyqtSignal()
+    reset = pyqtSignal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.train_button = QPushButton("Train")
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.reset_button = QPushButton("Reset")
+        self.train_button.setToolTip("Start a run, or continue a stopped one (Ctrl+T)")
+        self.pause_button.setToolTip("Pause or resume (Space)")
+        self.stop_button.setToolTip("Stop; Train continues from here (Ctrl+.)")
+        self.reset_button.setToolTip("Forget this run: the next Train starts afresh (Ctrl+R)")
+        self.train_button.clicked.connect(self.train)
+        self.pause_button.clicked.connect(self.pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.reset_button.clicked.connect(self.reset)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(150)
+        self.label = QLabel("Loading the toy world…")
+        self.label.setMinimumWidth(40)  # long messages are cut, not the window widened
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.train_button, self.pause_button, self.stop_button,
+                       self.reset_button, self.progress):
+            layout.addWidget(widget)
+        layout.addWidget(self.label, 1)
+
+    def set_state(self, *, running: bool, can_train: bool, can_continue: bool,
+                  has_run: bool) -> None:
+        self.train_button.setEnabled(can_train)
+        self.train_button.setText("Continue" if can_continue else "Train")
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.reset_button.setEnabled(not running and has_run)
+        if not running:
+            self.pause_button.setText("Pause")
+
+    def show_paused(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+
+    def show_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.label.setText(text)
+
+    def show_stats(self, stats: StepStats, epochs: int) -> None:
+        remaining = stats.total_words - stats.words_done
+        eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
+        self.show_progress(stats.progress, (
+            f"epoch {min(stats.epoch + 1, epochs)}/{epochs}  {stats.progress:.0%}  "
+            f"{stats.words_per_second:,.0f} words/s  ETA {int(eta // 60)}:{int(eta % 60):02d}"))
+
+    def show_opened(self, name: str, trainer: Trainer) -> None:
+        self.show_progress(trainer.progress, (
+            f"Opened {name}: {trainer.words_done:,} words trained, {trainer.progress:.0%} of "
+            "the run." + (" Train continues it." if not trainer.finished else "")))
