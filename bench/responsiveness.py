@@ -34,7 +34,7 @@ def peer_words_per_second(seconds: float) -> float:
     """Whole Quick-demo runs on the toy world, no window: corpus words per second."""
     from core.config import PRESETS
     from core.trainer import Trainer
-    from w2v_gui.main_window import load_toy_world
+    from w2v_gui.controllers.corpus import load_toy_world
 
     corpus = load_toy_world()
     words, elapsed = 0, 0.0
@@ -59,7 +59,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(remember=False)
     window.show()
-    window.map_controls.set_method(method)
+    window.map.set_method(method)
     lateness: list[float] = []
     frame_times: list[float] = []
     state = {"words": 0, "training_seconds": 0.0, "run_started": 0.0, "started": None,
@@ -89,40 +89,38 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
         window.start_training()
 
     def run_ended() -> None:
-        state["words"] += window.trainer.words_done
+        state["words"] += window.training.trainer.words_done
         state["training_seconds"] += time.perf_counter() - state["run_started"]
         state["runs"] += 1
         if not state["time_up"]:
-            window.unsaved = False  # each run is discarded unasked
-            window.reset_run()
+            window.training.forget_run()  # each run is discarded unasked
+            window.document.forget()
             start_run()
         else:
             ticker.stop()  # closing waits for the worker threads: not a stall of training
             state["elapsed"] = time.perf_counter() - state["started"]
             window.discard_on_close = True
-            window.close()
-            app.quit()
+            window.close()  # the app quits once every worker thread has ended
 
     def begin() -> None:
         window.hyperparameters.set_config(PRESETS["quick_demo"])
-        window.training_finished.connect(run_ended)
-        window.projection.layout_ready.connect(count_frame)
+        window.training.finished.connect(run_ended)
+        window.map.projection.layout_ready.connect(count_frame)
         state["started"] = time.perf_counter()
         clock.start()
         last_tick[0] = clock.nsecsElapsed()
         ticker.start(TICK_MS)
         def time_up() -> None:
             state["time_up"] = True
-            window.stop_training()
+            window.training.stop()
 
         QTimer.singleShot(int(seconds * 1000), time_up)
         start_run()
 
-    window.corpus_ready.connect(begin)
+    window.corpora.loaded.connect(begin)
+    window.gone.connect(app.quit)
     window.search_panel.query.setText("queen")  # the neighbour list refreshes live too
     app.exec()
-    for thread in window.threads:  # every worker thread has ended before Qt is torn down
-        thread.wait()
     frame_times = np.array(frame_times)
     return {
         "words_per_second": state["words"] / state["training_seconds"],
