@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -50,6 +51,9 @@ def peer_words_per_second(seconds: float) -> float:
 
 def measure_window(seconds: float, method: str, show_stalls: float | None = None) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # the bench's runs are nobody's work: their recovery copies and logs go to a folder of
+    # their own, and no copy left by the user's app is offered here
+    os.environ["WORD2VEC_STUDIO_DATA"] = tempfile.mkdtemp(prefix="w2v-bench-")
     from PyQt6.QtCore import QElapsedTimer, Qt, QTimer
     from PyQt6.QtWidgets import QApplication
 

@@ -193,7 +193,6 @@ class MainWindow(QMainWindow):
         self.hyperparameters.set_config(trainer.config)
         self.training.adopt(trainer, session.history)
         self.map.apply_state(session.app_state)
-        self.map.show_embeddings(self.training.embeddings, trainer.words_done)
         self.loss_view.show_history(session.history)
         self.loss_view.set_extent(trainer.total_words)
         self.document.adopted(path, session.app_state, recovered)

@@ -58,7 +58,10 @@ def test_autosave_runs_every_minute_and_when_training_pauses_or_stops(qtbot):
     window.training.toggle_pause()
     stop(qtbot, window)
     qtbot.waitUntil(recovery.exists, timeout=10_000)  # and when it stops
-    close_window(qtbot, window)
+    window.start_training()  # continues
+    qtbot.waitUntil(lambda: window.training.trainer.words_done > 40_000, timeout=30_000)
+    stop(qtbot, window)  # an autosave starts in the background ...
+    close_window(qtbot, window)  # ... and the window closes before it can have ended
     assert not recovery.exists()  # closed with the work discarded: nothing to recover
 
 

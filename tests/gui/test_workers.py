@@ -53,9 +53,9 @@ def test_pause_holds_progress_and_resume_continues(qtbot, toy_corpus):
     qtbot.waitUntil(lambda: worker.trainer.words_done > 0, timeout=10_000)
     with qtbot.waitSignal(worker.paused_changed, timeout=2000):
         worker.pause()
-    qtbot.wait(100)  # let the chunk in flight end
+    assert worker.wait_until_idle(2.0)  # the chunk in flight has ended
     held = worker.trainer.words_done
-    qtbot.wait(300)
+    qtbot.wait(300)  # an absence: nothing to wait for but time
     assert worker.trainer.words_done == held
     worker.resume()
     qtbot.waitUntil(lambda: worker.trainer.words_done > held, timeout=10_000)

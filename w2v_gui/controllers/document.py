@@ -8,6 +8,7 @@ touches it; a save records the revision its copy was taken at.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ class Document(QObject):
         self._autosaving = False
         self._closed = False
         # This instance's recovery file, and a lock that tells later launches it is alive.
-        stem = f"session-{os.getpid()}"
+        stem = f"session-{os.getpid()}-{time.time_ns()}"  # a reused pid names another
         self.recovery_path = recovery_dir() / f"{stem}{SESSION_SUFFIX}"
         self._lock = QLockFile(str(recovery_dir() / f"{stem}.lock"))
         self._lock.tryLock(0)
@@ -160,6 +161,8 @@ class Document(QObject):
 
         def done(_result) -> None:
             self._autosaving = False
+            if self._closed:  # closed while it was written: the work needs no recovery
+                self.recovery_path.unlink(missing_ok=True)
 
         self._off_thread(lambda: write_session(path, arrays), done,
                          "The recovery copy was not written")
