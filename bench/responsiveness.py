@@ -53,7 +53,8 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # the bench's runs are nobody's work: their recovery copies and logs go to a folder of
     # their own, and no copy left by the user's app is offered here
-    os.environ["WORD2VEC_STUDIO_DATA"] = tempfile.mkdtemp(prefix="w2v-bench-")
+    data = tempfile.TemporaryDirectory(prefix="w2v-bench-")
+    os.environ["WORD2VEC_STUDIO_DATA"] = data.name
     from PyQt6.QtCore import QElapsedTimer, Qt, QTimer
     from PyQt6.QtWidgets import QApplication
 
@@ -125,6 +126,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     window.gone.connect(app.quit)
     window.search_panel.query.setText("queen")  # the neighbour list refreshes live too
     app.exec()
+    data.cleanup()
     frame_times = np.array(frame_times)
     return {
         "words_per_second": state["words"] / state["training_seconds"],

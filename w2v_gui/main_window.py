@@ -237,13 +237,13 @@ class MainWindow(QMainWindow):
         self.bar.show_paused(paused)
         self.statusBar().showMessage("Paused: Space resumes." if paused else "", 0)
         if paused:
-            self.document.autosave()  # when training pauses or stops, as editors do
+            self.document.autosave_soon()  # when training pauses or stops, as editors do
 
     def _training_finished(self, stats) -> None:
         self.statusBar().showMessage("Training finished." if stats.finished else
                                      "Training stopped: Train continues it, Reset starts "
                                      "afresh.", 8000)
-        self.document.autosave()
+        self.document.autosave_soon()
 
     def _offer_recovery(self, message: str) -> None:
         """A diverged run keeps its last good vectors; offer to go on more gently."""

@@ -23,6 +23,8 @@ from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import FunctionWorker
 
 AUTOSAVE_SECONDS = 60  # at most this much training is lost to a crash
+# after a pause or stop: soon, but not in the same moment as whatever the user does next
+AUTOSAVE_DELAY_MS = 1000
 
 
 def recovery_dir() -> Path:
@@ -62,6 +64,8 @@ class Document(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_SECONDS * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
+        self._autosave_soon = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave_soon.timeout.connect(self.autosave)
 
     # ------------------------------------------------------------------ unsaved work
     @property
@@ -143,6 +147,10 @@ class Document(QObject):
             self.recovery_path.unlink(missing_ok=True)  # the user's file holds it all
         self.status.emit(f"Saved the session to {path}")
         self.saved.emit(path)
+
+    def autosave_soon(self) -> None:
+        """Autosave in a second (training paused or stopped)."""
+        self._autosave_soon.start()
 
     def autosave(self, wait: bool = False) -> None:
         """Write unsaved work to this instance's recovery file (atomically), in the

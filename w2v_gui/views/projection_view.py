@@ -133,12 +133,14 @@ class ProjectionView(pg.PlotWidget):
         keep = ids < len(self.words)
         self.ids, self.layout = ids[keep], frame.layout[keep]
         self.row_of = {int(word): row for row, word in enumerate(self.ids)}
-        self.scatter.setData(pos=self.layout, data=self.ids)
+        brushes, sizes = self._styles()
+        # one pass over the points: styles given separately would each redo it
+        self.scatter.setData(pos=self.layout, data=self.ids, brush=brushes, size=sizes)
         for word in self.pinned:
             if word in self.row_of:
                 self.trails.setdefault(word, deque(maxlen=TRAIL_FRAMES)).append(
                     self.layout[self.row_of[word]].copy())
-        self._restyle()
+        self._draw_trails()
         if self.following:
             self._fit(force=False)
         self._place_labels()
@@ -200,9 +202,8 @@ class ProjectionView(pg.PlotWidget):
         if not self._fitting:  # the user zoomed or panned, or the view was resized
             self._place_labels()
 
-    def _restyle(self) -> None:
-        if self.layout is None:
-            return
+    def _styles(self) -> tuple[list, np.ndarray]:
+        """Each point's brush and size: searched and pinned words stand out."""
         count = len(self.ids)
         brushes = [self.brushes["dot"]] * count
         sizes = np.full(count, 8.0)
@@ -213,6 +214,12 @@ class ProjectionView(pg.PlotWidget):
                 if row is not None:
                     brushes[row] = self.brushes[role]
                     sizes[row] = size
+        return brushes, sizes
+
+    def _restyle(self) -> None:
+        if self.layout is None:
+            return
+        brushes, sizes = self._styles()
         self.scatter.setBrush(brushes)
         self.scatter.setSize(sizes)
         self._draw_trails()
