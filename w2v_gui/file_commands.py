@@ -75,8 +75,10 @@ class FileCommands(QObject):
     def may_replace(self, doing: str) -> bool:
         """Before a new corpus or session replaces the current one: not while training or
         loading, and not before the user had the chance to save."""
-        if self.window.training.running or self.window.corpora.busy:
-            show_error(self.window, "Busy", "Stop training (or the load under way) first.")
+        window = self.window
+        if window.training.running or window.corpora.busy or window.document.opening:
+            show_error(window, "Busy", "Stop training (or wait for the file being opened) "
+                                       "first.")
             return False
         return self.may_discard(doing)
 

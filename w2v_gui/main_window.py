@@ -30,10 +30,10 @@ from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
 
 
-def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int | None = None) -> None:
-    """`top` above `rest`, which takes the height left."""
+def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> None:
+    """`top` above `rest`, which takes the height left (margins < 0: the style's)."""
     layout = QVBoxLayout(parent)
-    if margins is not None:
+    if margins >= 0:
         layout.setContentsMargins(margins, margins, margins, margins)
     layout.addWidget(top)
     layout.addWidget(rest, 1)
@@ -62,13 +62,11 @@ class MainWindow(QMainWindow):
         self.corpora = CorpusController(self.threads)
         self.search = SearchController(self.threads, self.search_panel)
         self.files = FileCommands(self)
-        self.may_discard = self.files.may_discard
         self._compose()
         self.actions = build_menus(self)
         self._wire()
         self.settings = app_settings() if remember else None
-        if self.settings is not None:
-            restore_settings(self, self.settings)
+        restore_settings(self, self.settings)
         self.update_controls()
         QTimer.singleShot(0, lambda: self._begin(open_path))
 
@@ -134,6 +132,7 @@ class MainWindow(QMainWindow):
         self.search_panel.highlight.connect(self.projection_view.highlight)
         self.search_panel.pin_toggled.connect(self.map.toggle_pin)
         document.opened.connect(self._session_opened)
+        document.busy_changed.connect(lambda _busy: self.update_controls())
         document.failed.connect(self._failed)
 
     def _begin(self, open_path: str | None) -> None:
@@ -193,6 +192,8 @@ class MainWindow(QMainWindow):
         self.hyperparameters.set_config(trainer.config)
         self.training.adopt(trainer, session.history)
         self.map.apply_state(session.app_state)
+        if isinstance(session.app_state.get("query"), str):
+            self.search_panel.query.setText(session.app_state["query"])  # searched when ready
         self.loss_view.show_history(session.history)
         self.loss_view.set_extent(trainer.total_words)
         self.document.adopted(path, session.app_state, recovered)
@@ -206,10 +207,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ training
     def start_training(self) -> None:
         config, training = self.hyperparameters.config(), self.training
-        if config is None or training.corpus is None or training.running:
+        if not self.can_train(config):
             return
         new_run = not training.can_continue(config)
-        if new_run and not self.may_discard("start a new run"):
+        if new_run and not self.files.may_discard("start a new run"):
             return
         try:
             training.start(config)
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         """Forget the current run (asking first if it is unsaved)."""
         if self.training.running or self.training.trainer is None:
             return
-        if self.may_discard("reset"):
+        if self.files.may_discard("reset"):
             self.training.forget_run()
             self.document.forget()
             self._use_corpus(self.training.corpus)
@@ -253,10 +254,13 @@ class MainWindow(QMainWindow):
                     Button.Yes | Button.No) == Button.Yes:
             self.hyperparameters.set_config(self.training.continue_with_lower_rate())
 
+    def can_train(self, config) -> bool:
+        return (config is not None and not self.training.running and not self.corpora.busy
+                and self.training.corpus is not None and not self.document.opening)
+
     def update_controls(self) -> None:
         training, config = self.training, self.hyperparameters.config()
-        can_train = (not training.running and training.corpus is not None
-                     and config is not None and not self.corpora.busy)
+        can_train = self.can_train(config)
         self.bar.set_state(running=training.running, can_train=can_train,
                            can_continue=training.can_continue(config),
                            has_run=training.trainer is not None)
@@ -276,12 +280,11 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         with self.training.paused_while():  # hold still while the user decides
-            if not self.discard_on_close and not self.may_discard("quit"):
+            if not self.discard_on_close and not self.files.may_discard("quit"):
                 return
-        self._closing = True
-        if self.settings is not None:
-            save_settings(self, self.settings)
+        save_settings(self, self.settings)
         self.document.close()
+        self._closing = True
         self.hide()
         self.training.stop()
         self.corpora.cancel()

@@ -19,7 +19,10 @@ def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
 
 
-def restore_settings(window: MainWindow, settings: QSettings) -> None:
+def restore_settings(window: MainWindow, settings: QSettings | None) -> None:
+    """Apply the saved settings (None: keep the defaults, as screenshots do)."""
+    if settings is None:
+        return
     geometry = settings.value("window/geometry")
     state = settings.value("window/state")
     if geometry is not None:
@@ -39,7 +42,9 @@ def restore_settings(window: MainWindow, settings: QSettings) -> None:
     window.actions["log_y"].setChecked(settings.value("loss/log_y", False, type=bool))
 
 
-def save_settings(window: MainWindow, settings: QSettings) -> None:
+def save_settings(window: MainWindow, settings: QSettings | None) -> None:
+    if settings is None:
+        return
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
     config = window.hyperparameters.config()

@@ -72,6 +72,7 @@ class TrainingWorker(QObject):
         self._running = threading.Event()
         self._running.set()
         self._idle = threading.Event()  # set while the loop touches no array
+        self._ended = False  # the loop has returned: idle for good
 
     # Called from any thread.
     def pause(self, quiet: bool = False) -> None:
@@ -81,7 +82,7 @@ class TrainingWorker(QObject):
                 self.paused_changed.emit(True)
 
     def resume(self, quiet: bool = False) -> None:
-        if not self._running.is_set():
+        if not self._running.is_set() and not self._ended:
             self._idle.clear()  # before waking the loop, so no one sees a stale idle
             self._running.set()
             if not quiet:
@@ -143,6 +144,7 @@ class TrainingWorker(QObject):
         self.stats.emit(stats)
         self.snapshot.emit(self.take_snapshot())
         self.embeddings.emit(trainer.embeddings())
+        self._ended = True
         self._idle.set()
         self.finished.emit(stats)
 
@@ -230,6 +232,7 @@ class ProjectionWorker(QObject):
         self.tracker = MapTracker()
         self.method = "pca"  # or "tsne"; read at each frame
         self._reset = False
+        self._generation = 0  # bumped by reset(): a frame begun before it is dropped
         self._pending: Snapshot | None = None
         self._woken = False  # a wake-up is on its way to _project
         self._lock = threading.Lock()
@@ -250,6 +253,7 @@ class ProjectionWorker(QObject):
         """Start afresh at the next frame (the tracker itself lives on the worker's thread)."""
         with self._lock:
             self._reset, self._pending = True, None
+            self._generation += 1
 
     @pyqtSlot()
     def run(self) -> None:  # the thread's event loop delivers _wake; nothing to do here
@@ -262,6 +266,7 @@ class ProjectionWorker(QObject):
             if self._reset:
                 self.tracker.reset()
                 self._reset = False
+            generation = self._generation
         if snapshot is None or len(snapshot.ids) == 0:
             return
         method = self.method
@@ -274,7 +279,8 @@ class ProjectionWorker(QObject):
             log_exception("laying out the map failed", error)
             self.failed.emit(f"the map could not be drawn: {error!r}")
             return
-        self.layout_ready.emit(MapFrame(snapshot.ids, layout, method))
+        if generation == self._generation:  # else a new corpus or run began meanwhile
+            self.layout_ready.emit(MapFrame(snapshot.ids, layout, method))
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ def test_after_a_crash_the_next_launch_offers_the_unsaved_run(qtbot, dialogs):
     assert window.training.trainer.words_done >= 20_000
     assert window.document.unsaved  # recovered work is in no file of the user's yet
     assert window.bar.train_button.text() == "Continue"
-    assert not left.exists()  # opened: the copy has done its job
+    assert not left.exists()
+    assert window.document.recovery_path.exists()  # it is this instance's copy now
     start(qtbot, window, words=window.training.trainer.words_done + 1000)
     stop(qtbot, window)
     close_window(qtbot, window)
@@ -101,3 +102,21 @@ def test_a_running_instance_s_copy_is_not_offered(qtbot, dialogs):
     stop(qtbot, first)
     close_window(qtbot, second)
     close_window(qtbot, first)
+
+
+def test_opening_a_session_over_discarded_work_drops_that_work_s_copy(qtbot, dialogs,
+                                                                     tmp_path):
+    window = open_window(qtbot)
+    start(qtbot, window, words=20_000)
+    stop(qtbot, window)
+    assert window.files.save_to(str(tmp_path / "kept.w2vsession"))
+    start(qtbot, window, words=window.training.trainer.words_done + 20_000)
+    stop(qtbot, window)
+    recovery = window.document.recovery_path
+    qtbot.waitUntil(recovery.exists, timeout=10_000)  # the unsaved training after the save
+    dialogs.answer = QMessageBox.StandardButton.Discard
+    with qtbot.waitSignal(window.document.opened, timeout=30_000):
+        window.open_path(str(tmp_path / "kept.w2vsession"))
+    assert not recovery.exists()  # discarded work is never offered back
+    assert not window.document.unsaved
+    close_window(qtbot, window)

@@ -275,3 +275,25 @@ def test_train_with_new_settings_asks_before_it_replaces_a_stopped_run(qtbot, wi
     window.start_training()
     assert window.training.trainer is not trainer and window.training.running
     stop(qtbot, window)
+
+
+def test_train_waits_while_a_session_opens(qtbot, window, tmp_path, monkeypatch, dialogs):
+    import threading
+
+    from w2v_gui.controllers import document
+
+    train(qtbot, window, epochs=1)
+    path = str(tmp_path / "slow.w2vsession")
+    assert window.files.save_to(path)
+    release, load = threading.Event(), document.load_session
+    monkeypatch.setattr(document, "load_session", lambda p: (release.wait(10), load(p))[1])
+    window.open_path(path)
+    qtbot.waitUntil(lambda: window.document.opening, timeout=5000)
+    assert not window.bar.train_button.isEnabled()
+    window.start_training()  # Ctrl+T does nothing either
+    assert not window.training.running
+    window.use_toy_world()  # nor can another file replace it meanwhile
+    assert "Stop training (or wait for the file being opened)" in dialogs.warnings[-1]
+    with qtbot.waitSignal(window.document.opened, timeout=10_000):
+        release.set()
+    assert window.bar.train_button.isEnabled()

@@ -7,6 +7,7 @@ touches it; a save records the revision its copy was taken at.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -22,15 +23,21 @@ from w2v_gui.safety import data_dir
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import FunctionWorker
 
-AUTOSAVE_SECONDS = 60  # at most this much training is lost to a crash
+log = logging.getLogger("w2v_gui.document")
+AUTOSAVE_SECONDS = 60  # while training, the most a crash can take
 # after a pause or stop: soon, but not in the same moment as whatever the user does next
 AUTOSAVE_DELAY_MS = 1000
 
 
 def recovery_dir() -> Path:
-    folder = data_dir() / "recovery"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return data_dir() / "recovery"
+
+
+def instance_lock(path: Path) -> QLockFile:
+    lock = QLockFile(str(path))
+    # held for the app's whole life: only a dead owner makes it stale, never its age
+    lock.setStaleLockTime(0)
+    return lock
 
 
 class Document(QObject):
@@ -43,6 +50,7 @@ class Document(QObject):
     opened = pyqtSignal(object, object, bool)
     failed = pyqtSignal(str, str)  # title, message
     status = pyqtSignal(str)  # a passing message for the status bar
+    busy_changed = pyqtSignal(bool)  # a file is being opened
 
     def __init__(self, training: TrainingController, threads: WorkerThreads,
                  app_state: Callable[[], dict[str, Any]]) -> None:
@@ -53,13 +61,21 @@ class Document(QObject):
         self.path: str | None = None
         self.revision = 0
         self.saved_revision = 0
+        self.opening = False  # a session or model is being read
         self._autosaving = False
         self._closed = False
+        self._copies = 0  # bumped whenever the recovery copy stops being wanted
         # This instance's recovery file, and a lock that tells later launches it is alive.
         stem = f"session-{os.getpid()}-{time.time_ns()}"  # a reused pid names another
         self.recovery_path = recovery_dir() / f"{stem}{SESSION_SUFFIX}"
-        self._lock = QLockFile(str(recovery_dir() / f"{stem}.lock"))
-        self._lock.tryLock(0)
+        try:
+            recovery_dir().mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # autosave will fail too, and say so in the log
+            log.warning("no recovery folder (%s): unsaved work has no recovery copy", error)
+        self._lock = instance_lock(recovery_dir() / f"{stem}.lock")
+        if not self._lock.tryLock(0):
+            log.warning("could not lock %s: other launches may offer this run's copy",
+                        self._lock.error())
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_SECONDS * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -82,6 +98,10 @@ class Document(QObject):
         """The work was replaced or discarded: nothing to save, nothing to recover."""
         self.path = None
         self.saved_revision = self.revision
+        self._drop_copy()
+
+    def _drop_copy(self) -> None:
+        self._copies += 1  # an autosave still being written is dropped when it ends
         self.recovery_path.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ saving
@@ -144,7 +164,7 @@ class Document(QObject):
         self.path = path
         self.saved_revision = revision
         if not self.unsaved:
-            self.recovery_path.unlink(missing_ok=True)  # the user's file holds it all
+            self._drop_copy()  # the user's file holds it all
         self.status.emit(f"Saved the session to {path}")
         self.saved.emit(path)
 
@@ -154,26 +174,33 @@ class Document(QObject):
 
     def autosave(self, wait: bool = False) -> None:
         """Write unsaved work to this instance's recovery file (atomically), in the
-        background unless `wait`; quietly skipped if a write is under way or training
-        will not pause (the next autosave tries again)."""
+        background unless `wait`. Skipped while a write is under way or training will not
+        pause (the next autosave tries again); a failed write is logged, not shown."""
         if not self.unsaved or self._autosaving or self._closed:
             return
         captured = self._capture(quiet=True)
         if captured is None:
             return
-        arrays, path = captured[0], str(self.recovery_path)
+        arrays, path, copies = captured[0], str(self.recovery_path), self._copies
         if wait:
             write_session(path, arrays)
             return
         self._autosaving = True
 
-        def done(_result) -> None:
+        def write() -> bool:
+            try:
+                write_session(path, arrays)
+            except OSError as error:
+                log.warning("the recovery copy %s was not written: %s", path, error)
+                return False
+            return True
+
+        def done(_written) -> None:
             self._autosaving = False
-            if self._closed:  # closed while it was written: the work needs no recovery
+            if copies != self._copies or self._closed:  # saved, replaced or closed meanwhile
                 self.recovery_path.unlink(missing_ok=True)
 
-        self._off_thread(lambda: write_session(path, arrays), done,
-                         "The recovery copy was not written")
+        self._off_thread(write, done, "The recovery copy was not written")
 
     # ------------------------------------------------------------------ opening
     def open(self, path: str) -> None:
@@ -182,20 +209,29 @@ class Document(QObject):
         yet (Save asks where)."""
         self.status.emit(f"Opening {Path(path).name}…")
         if Path(path).suffix == ".npz":
-            self._off_thread(lambda: Session(Trainer.load(path)), lambda session: (
-                self._loaded(session, None)), "The model could not be opened")
-            return
-        self._off_thread(lambda: load_session(path), lambda session: self._loaded(
-            session, path), "The session could not be opened")
+            self._read(lambda: Session(Trainer.load(path)), None,
+                       "The model could not be opened")
+        else:
+            self._read(lambda: load_session(path), path, "The session could not be opened")
 
-    def _loaded(self, session: Session | None, path: str | None) -> None:
-        if session is None:
-            return
-        self.opened.emit(session, path, False)
+    def _read(self, read: Callable[[], Session], path: str | None, error_title: str,
+              recovered: bool = False) -> None:
+        self.opening = True
+        self.busy_changed.emit(True)
+
+        def done(session: Session | None) -> None:
+            self.opening = False
+            self.busy_changed.emit(False)
+            if session is not None:
+                self.opened.emit(session, path, recovered)
+
+        self._off_thread(read, done, error_title)
 
     def adopted(self, path: str | None, app_state: dict[str, Any], recovered: bool) -> None:
         """The window made an opened session the current work. A recovered session keeps
         the file it was last saved to, and is unsaved: no file of the user's holds it."""
+        if not recovered:  # (a recovered session's copy is this instance's own now)
+            self._drop_copy()  # the work before it was saved or discarded
         saved_at = app_state.get("document_path")
         self.path = path or (saved_at if recovered and isinstance(saved_at, str) else None)
         self.touch()
@@ -208,28 +244,27 @@ class Document(QObject):
         for path in sorted(recovery_dir().glob(f"session-*{SESSION_SUFFIX}")):
             if path == self.recovery_path:
                 continue
-            lock = QLockFile(str(path.with_suffix(".lock")))
-            if lock.tryLock(0):  # its owner is gone (a stale lock is taken over)
+            lock = instance_lock(path.with_suffix(".lock"))
+            if lock.tryLock(0):  # its owner is gone (its lock, if any, was stale)
                 lock.unlock()
                 found.append(path)
         return found
 
     def recover(self, path: Path) -> None:
-        """Open a recovery file; it is deleted once its session is open."""
-        def loaded(session: Session | None) -> None:
-            if session is None:
-                return
-            path.unlink(missing_ok=True)
-            self.opened.emit(session, None, True)
+        """Open a recovery file. Once open, the file becomes this instance's own copy, so
+        the work stays recoverable until it is saved or discarded."""
+        def read() -> Session:
+            session = load_session(path)
+            os.replace(path, self.recovery_path)
+            return session
 
-        self._off_thread(lambda: load_session(path), loaded,
-                         "The recovered session could not be opened")
+        self._read(read, None, "The recovered session could not be opened", recovered=True)
 
     def close(self) -> None:
         """The app is closing with its work saved or discarded."""
         self._closed = True
         self.autosave_timer.stop()
-        self.recovery_path.unlink(missing_ok=True)
+        self._drop_copy()
         self._lock.unlock()
 
     def _off_thread(self, function, done, error_title: str) -> None:

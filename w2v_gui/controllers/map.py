@@ -98,7 +98,8 @@ class MapController(QObject):
             self.controls.set_method(method)
         if self.worker is None:
             self.redraw()
-        elif self.worker.paused:  # no snapshot is coming: lay out the still vectors now
+        elif self.worker.paused and self.worker.wait_until_idle(0.5):
+            # no snapshot is coming: lay out the still vectors now
             self.projection.submit(self.worker.take_snapshot())
 
     def redraw(self) -> None:

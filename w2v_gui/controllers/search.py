@@ -26,6 +26,7 @@ class SearchController(QObject):
         self._pending: Embeddings | None = None  # newest vectors not yet sent
         self._sending = False  # the worker is normalising a copy
         self._words: list[str] | None = None
+        self._sent: Embeddings | None = None  # the copy the worker has or is normalising
         self._to_worker_vectors.connect(self.worker.set_embeddings)
         self._to_worker_request.connect(self.worker.search)
         self.worker.ready.connect(self._ready)
@@ -40,11 +41,14 @@ class SearchController(QObject):
             self._pending = embeddings
             return
         self._sending = True
+        self._sent = embeddings
         self._to_worker_vectors.emit(embeddings)
 
     def clear(self) -> None:
-        self._pending = None
+        """A new corpus or run: vectors and answers on their way are for the old one."""
+        self._pending = self._sent = None
         self._words = None
+        self._serial += 1
         self.panel.clear()
 
     def _ready(self, embeddings: Embeddings) -> None:
@@ -53,6 +57,8 @@ class SearchController(QObject):
             pending, self._pending = self._pending, None
             self.set_embeddings(pending)
             return
+        if embeddings is not self._sent:
+            return  # cleared since it was sent
         if embeddings.words != self._words:
             self._words = embeddings.words
             self.panel.set_vocabulary(embeddings.words)
