@@ -14,6 +14,9 @@ of 300 labelled words and the loss curve live. Meanwhile:
   with no window at all (the peer), measured before and after the window and averaged,
   because this machine's speed drifts by 10-20% from minute to minute.
 
+The process uses the app's interpreter switch interval (w2v_gui.app.SWITCH_INTERVAL),
+for the window and the peer alike.
+
 Targets: worst stall <= 50 ms, p99 <= 20 ms, >= 5 map frames/s, >= 80% of the peer's
 words/s.
 """
@@ -149,6 +152,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show-stalls", type=float, metavar="MS",
                         help="print each stall longer than MS milliseconds as it happens")
     arguments = parser.parse_args(argv)
+    from w2v_gui.app import share_the_interpreter
+
+    share_the_interpreter()  # as the app does; the peer runs with the same setting
     before = peer_words_per_second(arguments.peer_seconds)
     print(f"no window (peer), before: {before:,.0f} words/s over {arguments.peer_seconds:g} s "
           "of Quick-demo runs", flush=True)

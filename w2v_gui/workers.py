@@ -112,7 +112,10 @@ class TrainingWorker(QObject):
     @pyqtSlot()
     def run(self) -> None:
         trainer = self.trainer
-        last_stats = last_snapshot = last_embeddings = 0.0
+        last_stats = last_snapshot = 0.0
+        # The first full copy waits one interval: the first stats and map frame already
+        # reach the GUI thread at this moment, and a search can wait a second.
+        last_embeddings = time.perf_counter()
         stats = trainer.stats()
         try:
             while not self._stop.is_set() and not trainer.finished:
