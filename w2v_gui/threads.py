@@ -21,10 +21,12 @@ class WorkerThreads(QObject):
     def start(self, worker: QObject) -> QThread:
         """Run `worker.run` on a new thread; the thread ends with `worker.finished` (or, for
         a worker that serves its thread's event loop, with `quit_all`)."""
-        thread = start_worker(worker)
-        self._running[thread] = worker
-        thread.finished.connect(lambda: self._ended(thread))
-        return thread
+        def register(thread: QThread) -> None:
+            # before the thread starts: a quick worker can end before start() returns
+            self._running[thread] = worker
+            thread.finished.connect(lambda: self._ended(thread))
+
+        return start_worker(worker, register)
 
     @property
     def threads(self) -> list[QThread]:

@@ -346,8 +346,11 @@ class SearchWorker(QObject):
         self.answered.emit(SearchResult(request, ranked))
 
 
-def start_worker(worker: QObject) -> QThread:
-    """Move `worker` to a new QThread, start it, and let the thread end with the worker."""
+def start_worker(worker: QObject, prepare=None) -> QThread:
+    """Move `worker` to a new QThread, start it, and let the thread end with the worker.
+
+    prepare(thread), if given, runs before the thread starts: a worker can end before
+    start() returns, so whatever must hear of its end is connected there."""
     thread = QThread()
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
@@ -355,6 +358,8 @@ def start_worker(worker: QObject) -> QThread:
     # thread's event loop, which a caller blocked in thread.wait() never runs.
     if hasattr(worker, "finished"):  # else the thread serves events until quit()
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    if prepare is not None:
+        prepare(thread)
     thread.start()
     return thread
 
