@@ -16,6 +16,14 @@ from core.scatter import scatter_add_rows
 from core.steps import apply_input_rows
 
 
+def active_windows(center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the windows with no context word; returns the rest and each one's count."""
+    count = valid.sum(axis=1)
+    active = count > 0
+    return center_ids[active], context[active], valid[active], count[active]
+
+
 class ModelSteps:
     """Skip-gram and CBOW updates of `Trainer` (a mixin; see the module).
 
@@ -26,10 +34,7 @@ class ModelSteps:
 
     def _skipgram(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
                   learning_rate: float) -> tuple[float | None, int]:
-        pair_count = valid.sum(axis=1)
-        active = pair_count > 0
-        center_ids, context, valid = center_ids[active], context[active], valid[active]
-        pair_count = pair_count[active]
+        center_ids, context, valid, pair_count = active_windows(center_ids, context, valid)
         inputs = self.center_vectors[center_ids]
         if self.config.loss == "softmax":
             owner, slot = np.nonzero(valid)
@@ -48,10 +53,7 @@ class ModelSteps:
 
     def _cbow(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
               learning_rate: float) -> tuple[float | None, int]:
-        context_count = valid.sum(axis=1)
-        active = context_count > 0
-        center_ids, context, valid = center_ids[active], context[active], valid[active]
-        context_count = context_count[active]
+        center_ids, context, valid, context_count = active_windows(center_ids, context, valid)
         owner, slot = np.nonzero(valid)
         context_rows = context[owner, slot]
         # v̂ = Σ_w v_w (or the mean), one row per window, read straight from V
