@@ -120,3 +120,16 @@ def test_opening_a_session_over_discarded_work_drops_that_work_s_copy(qtbot, dia
     assert not recovery.exists()  # discarded work is never offered back
     assert not window.document.unsaved
     close_window(qtbot, window)
+
+
+def test_a_damaged_recovery_copy_is_set_aside_and_the_toy_world_loads(qtbot, dialogs):
+    folder = Path(os.environ["WORD2VEC_STUDIO_DATA"]) / "recovery"
+    folder.mkdir(parents=True)
+    damaged = folder / "session-1-1.w2vsession"
+    damaged.write_bytes(b"PK\x03\x04 half a file")
+    dialogs.answer = QMessageBox.StandardButton.Open
+    window = open_window(qtbot)  # the toy world, after the message
+    assert "moved aside" in dialogs.warnings[0]
+    assert not damaged.exists() and damaged.with_suffix(".damaged").exists()
+    assert window.document.recoverable() == []  # not offered again
+    close_window(qtbot, window)

@@ -16,7 +16,14 @@ from typing import Any
 
 from PyQt6.QtCore import QLockFile, QObject, QTimer, pyqtSignal
 
-from core.session import SESSION_SUFFIX, Session, load_session, session_arrays, write_session
+from core.session import (
+    SESSION_SUFFIX,
+    Session,
+    SessionError,
+    load_session,
+    session_arrays,
+    write_session,
+)
 from core.trainer import Trainer, TrainerError
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.safety import data_dir
@@ -254,7 +261,12 @@ class Document(QObject):
         """Open a recovery file. Once open, the file becomes this instance's own copy, so
         the work stays recoverable until it is saved or discarded."""
         def read() -> Session:
-            session = load_session(path)
+            try:
+                session = load_session(path)
+            except SessionError as error:  # set aside, so it is not offered again
+                os.replace(path, path.with_suffix(".damaged"))
+                raise SessionError(f"{error} It was moved aside as "
+                                   f"{path.with_suffix('.damaged').name}.") from error
             os.replace(path, self.recovery_path)
             return session
 
