@@ -55,8 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
             train.add_argument(f"--{name.replace('_', '-')}", choices=parameter.choices,
                                help=f"{parameter.help} (default {default})")
             continue
-        limits = (f"{parameter.low:,}..{parameter.high:,}" if parameter.kind == "int"
-                  else f"{parameter.low:g}..{parameter.high:g}")
+        limits = parameter.range_text("..")
         train.add_argument(f"--{name.replace('_', '-')}",
                            type=int if parameter.kind == "int" else float,
                            metavar=name.upper(),

@@ -52,6 +52,12 @@ class Parameter:
     choices: tuple[str, ...] = ()
     optional: bool = False
 
+    def range_text(self, between: str = " to ") -> str:
+        """The inclusive range as people read it: "1 to 10,000", "1e-08 to 10"."""
+        if self.kind == "int":
+            return f"{self.low:,}{between}{self.high:,}"
+        return f"{self.low:g}{between}{self.high:g}"
+
     def check(self, value: Any) -> None:
         """Raise ConfigError naming this parameter when `value` is not allowed."""
         if value is None and self.optional:

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from core.files import atomic_write
-from core.history import HISTORY_COLUMNS, LossHistory
+from core.history import LossHistory
 from core.trainer import Trainer, TrainerError
 
 SESSION_SUFFIX = ".w2vsession"
 SESSION_VERSION = 2  # 2: the app's state is one JSON object (1: pins and view apart)
 
-__all__ = ["HISTORY_COLUMNS", "SESSION_SUFFIX", "Session", "SessionError", "load_session",
+__all__ = ["SESSION_SUFFIX", "Session", "SessionError", "load_session",
            "save_session", "session_arrays", "write_session"]
 
 

@@ -12,6 +12,7 @@ from PyQt6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core.session import SESSION_SUFFIX
 from w2v_gui import exports
+from w2v_gui.controllers.document import NOTHING_TO_SAVE
 from w2v_gui.safety import APP_NAME, log_file
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class FileCommands(QObject):
 
     def save_session_as(self, wait: bool = True) -> bool:
         if self.window.training.trainer is None:
-            show_error(self.window, "Nothing to save yet", "Train first; then save the session.")
+            show_error(self.window, *NOTHING_TO_SAVE)
             return False
         path, _ = QFileDialog.getSaveFileName(self.window, "Save the session",
                                               self.document.path or f"word2vec{SESSION_SUFFIX}",

@@ -11,7 +11,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLa
 from core.corpus import Corpus
 from core.session import SESSION_SUFFIX, Session
 from core.trainer import TrainerError
-from w2v_gui.controllers.corpus import CorpusController
+from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.map import MapController
 from w2v_gui.controllers.search import SearchController
@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
             "Loading cancelled; the corpus is unchanged.", 5000))
         training.started.connect(self.map.follow)
         training.running_changed.connect(lambda _running: self.update_controls())
-        training.history_changed.connect(self.loss_view.refresh)
+        training.history_changed.connect(lambda: self.loss_view.follow(training.history))
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
         training.embeddings_ready.connect(self.search.set_embeddings)
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.corpus_panel.show_loading(name or None)
         if name:
             self.bar.label.setText(f"Reading {name}…")
-        if name and name != "the toy world":  # a file the user chose: show its progress
+        if name and name != TOY_WORLD_NAME:  # a file the user chose: show its progress
             self.docks["Corpus"].raise_()
         self.update_controls()
 
@@ -177,7 +177,6 @@ class MainWindow(QMainWindow):
         self._use_corpus(corpus)
         self.training.use_corpus(corpus)
         self.document.forget()
-        self.loss_view.show_history(self.training.history)
         self.update_controls()
 
     def _use_corpus(self, corpus: Corpus) -> None:
@@ -194,7 +193,6 @@ class MainWindow(QMainWindow):
         self.map.apply_state(session.app_state)
         if isinstance(session.app_state.get("query"), str):
             self.search_panel.query.setText(session.app_state["query"])  # searched when ready
-        self.loss_view.show_history(session.history)
         self.loss_view.set_extent(trainer.total_words)
         self.document.adopted(path, session.app_state, recovered)
         self.update_controls()
@@ -220,7 +218,6 @@ class MainWindow(QMainWindow):
         if new_run:
             self.document.forget()
             self.map.restart()
-            self.loss_view.show_history(training.history)
         self.loss_view.set_extent(training.trainer.total_words)
 
     def reset_run(self) -> None:
@@ -231,7 +228,6 @@ class MainWindow(QMainWindow):
             self.training.forget_run()
             self.document.forget()
             self._use_corpus(self.training.corpus)
-            self.loss_view.show_history(self.training.history)
             self.update_controls()
 
     def _paused(self, paused: bool) -> None:

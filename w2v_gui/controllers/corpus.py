@@ -13,6 +13,7 @@ from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import CorpusLoadWorker, FunctionWorker
 
 TOY_WORLD_SOURCE = "the toy world (built in)"
+TOY_WORLD_NAME = "the toy world"  # what `loading` says while it is built
 
 
 def load_toy_world() -> Corpus:
@@ -46,7 +47,7 @@ class CorpusController(QObject):
         loader = FunctionWorker(load_toy_world)
         loader.failed.connect(lambda message: self.failed.emit("The corpus could not load",
                                                                message))
-        self._start(loader, "the toy world")
+        self._start(loader, TOY_WORLD_NAME)
 
     def open(self, path: str, min_count: int = 1) -> None:
         """Read a corpus file or folder."""

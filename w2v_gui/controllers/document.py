@@ -34,6 +34,7 @@ log = logging.getLogger("w2v_gui.document")
 AUTOSAVE_SECONDS = 60  # while training, the most a crash can take
 # after a pause or stop: soon, but not in the same moment as whatever the user does next
 AUTOSAVE_DELAY_MS = 1000
+NOTHING_TO_SAVE = ("Nothing to save yet", "Train first; then save the session.")
 
 
 def recovery_dir() -> Path:
@@ -119,8 +120,7 @@ class Document(QObject):
             with self.training.held_still() as trainer:
                 if trainer is None:
                     if not quiet:
-                        self.failed.emit("Nothing to save yet",
-                                         "Train first; then save the session.")
+                        self.failed.emit(*NOTHING_TO_SAVE)
                     return None
                 state = {**self.app_state(), "document_path": self.path}
                 session = Session(trainer, self.training.history, state)

@@ -37,17 +37,14 @@ def field_for(parameter: Parameter) -> QWidget:
         return widget
     if parameter.kind == "float":
         widget = ExactRealBox(parameter.low, parameter.high, parameter.step)
-        limits = f"{parameter.low:g} to {parameter.high:g}"
     elif parameter.high > INT32_MAX:
         widget = WholeNumberBox(int(parameter.low), int(parameter.high), int(parameter.step))
-        limits = f"{parameter.low:,} to {parameter.high:,}"
     else:
         widget = QSpinBox()
         widget.setRange(int(parameter.low), int(parameter.high))
         widget.setSingleStep(int(parameter.step))
-        limits = f"{parameter.low:,} to {parameter.high:,}"
-    widget.setToolTip(f"{parameter.name}: {parameter.help}. From {limits}; the field "
-                      "refuses anything outside.")
+    widget.setToolTip(f"{parameter.name}: {parameter.help}. From {parameter.range_text()}; "
+                      "the field refuses anything outside.")
     widget.setMinimumWidth(70)  # not the width of the largest allowed value
     return widget
 

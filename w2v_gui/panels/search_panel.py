@@ -101,7 +101,7 @@ class SearchPanel(QWidget):
     def _pin_clicked(self) -> None:
         word = self.query.text().strip()
         if not word:
-            self._fail("Type a word to pin it on the map.")
+            self.show_problem("Type a word to pin it on the map.")
         elif self.vocabulary and word not in self.vocabulary:
             self.refresh()  # says the word is unknown, with suggestions
         else:
@@ -130,7 +130,7 @@ class SearchPanel(QWidget):
             return
         if not all(words):
             if not quiet:
-                self._fail("Fill in all three words: a − b + c, e.g. king − man + woman.")
+                self.show_problem("Fill in all three words: a − b + c, e.g. king − man + woman.")
             return
         self._last = "analogy"
         self.requested.emit("analogy", words, self.count.value(), quiet)
@@ -143,9 +143,9 @@ class SearchPanel(QWidget):
             self.results.setItem(row, 1, QTableWidgetItem(f"{score:.3f}"))
         self.highlight.emit(query + [word for word, _ in ranked])
 
-    def _fail(self, message: str) -> None:
+    def show_problem(self, message: str) -> None:
+        """Say why there is no answer (an unknown word, a missing field)."""
         self.message.setText(message)
         self.results.setRowCount(0)
         self.highlight.emit([])
 
-    show_problem = _fail

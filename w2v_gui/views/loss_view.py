@@ -90,6 +90,13 @@ class LossView(pg.PlotWidget):
         self.history = history
         self._redraw()
 
+    def follow(self, history: LossHistory) -> None:
+        """The run's history grew, or another took its place: draw it."""
+        if history is not self.history:
+            self.show_history(history)
+        else:
+            self.refresh()
+
     def refresh(self) -> None:
         """The history grew: redraw soon (at most every REDRAW_MS)."""
         if not self.redraw_timer.isActive():
