@@ -13,6 +13,7 @@ from core.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
 from core.corpus import CorpusError, load_corpus
 from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 from core.trainer import StepStats, Trainer, TrainerError
+from core.vector_files import read_vectors
 
 COMMANDS = ("train", "neighbors", "analogy")
 
@@ -24,6 +25,21 @@ TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_co
 
 class CommandError(Exception):
     """A one-line reason the command cannot run."""
+
+
+VECTORS_HELP = ("word vectors: word2vec text or binary, fastText .vec, GloVe, Embedding "
+                "Projector TSV (metadata found beside it), a model (.npz) or a session")
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -68,17 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="replace undecodable bytes instead of stopping at them")
 
     neighbors = commands.add_parser("neighbors", help="nearest words by cosine similarity")
-    neighbors.add_argument("vectors", help="a word2vec text or binary file")
+    neighbors.add_argument("vectors", help=VECTORS_HELP)
     neighbors.add_argument("word")
-    neighbors.add_argument("-n", type=int, default=10, help="how many (default 10)")
 
     analogy = commands.add_parser("analogy", help="A - B + C: king man woman -> queen")
-    analogy.add_argument("vectors", help="a word2vec text or binary file")
+    analogy.add_argument("vectors", help=VECTORS_HELP)
     analogy.add_argument("a")
     analogy.add_argument("b")
     analogy.add_argument("c")
-    analogy.add_argument("-n", type=int, default=10, help="how many (default 10)")
     analogy.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    for query in (neighbors, analogy):
+        query.add_argument("-n", type=int, default=10, help="how many (default 10)")
+        query.add_argument("--limit", type=at_least_one, metavar="N",
+                           help="read only the first N words of the vectors file")
     return parser
 
 
@@ -186,11 +204,15 @@ def run_train(arguments: argparse.Namespace) -> int:
     return 130 if interrupted else 0
 
 
-def load_vectors(path: str) -> Embeddings:
+def load_vectors(path: str, limit: int | None = None) -> Embeddings:
+    """Any vectors file core.vector_files reads; what it dropped is noted on stderr."""
     try:
-        return Embeddings.load_word2vec(path)
+        loaded = read_vectors(path, limit=limit)
     except EmbeddingsError as error:
         raise CommandError(str(error)) from error
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return loaded.embeddings
 
 
 def print_ranked(results: list[tuple[str, float]]) -> None:
@@ -207,10 +229,11 @@ def main(argv: list[str]) -> int:
         if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
             raise CommandError("-n must be at least 1.")
         if arguments.command == "neighbors":
-            print_ranked(load_vectors(arguments.vectors).most_similar(arguments.word, arguments.n))
+            embeddings = load_vectors(arguments.vectors, arguments.limit)
+            print_ranked(embeddings.most_similar(arguments.word, arguments.n))
             return 0
         if arguments.command == "analogy":
-            embeddings = load_vectors(arguments.vectors)
+            embeddings = load_vectors(arguments.vectors, arguments.limit)
             print_ranked(embeddings.analogy(arguments.a, arguments.b, arguments.c, arguments.n,
                                             method=arguments.method))
             return 0

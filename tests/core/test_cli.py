@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from core.cli import main as command_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +69,8 @@ def test_unknown_word_is_one_line_with_suggestions(trained):
     (["train", "missing.txt", "--out", "x.txt"], "no such file"),
     (["train", "{corpus}", "--out", "x.txt", "--dim", "-3"], "dim must be between"),
     (["train", "{corpus}", "--out", "/no/such/folder/x.txt"], "does not exist"),
-    (["neighbors", "{corpus}", "cat"], "first line should be"),
+    (["neighbors", "{corpus}", "cat"], "is not a vectors file"),
+    (["neighbors", "{corpus}", "cat", "--limit", "0"], "must be at least 1"),
     (["train", "{corpus}", "--out", "x.txt", "--dim", "abc"], "invalid int value"),
     (["train", "{corpus}"], "the following arguments are required: --out"),
     (["train", "{corpus}", "--out", "x.txt", "--model", "glove"], "invalid choice"),
@@ -100,3 +104,63 @@ def test_command_line_never_imports_qt(corpus, tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=ROOT, timeout=300)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+# ---------------------------------------------------------------------------- in-process
+def write_glove(path: Path, words: list[str], dim: int = 4) -> None:
+    """Words in two clusters: the first half near e1, the second half near e2."""
+    lines = []
+    for i, word in enumerate(words):
+        row = np.full(dim, 0.01 * (i + 1))
+        row[0 if i < len(words) // 2 else 1] = 1.0
+        lines.append(word + " " + " ".join(f"{x:.5f}" for x in row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_neighbors_reads_a_glove_file(tmp_path, capsys):
+    path = tmp_path / "glove.6B.4d.txt"
+    write_glove(path, ["cat", "dog", "mouse", "fish", "bone", "meat"])
+    assert command_line(["neighbors", str(path), "cat", "-n", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in out] == ["dog", "mouse"]
+
+
+def test_neighbors_reads_a_vec_file_with_line_separator_words(tmp_path, capsys):
+    words = ["a\u2028b", "c\u2029d", "e\x85f", "plain", "other", "more"]
+    rows = [f"{w} " + " ".join(f"{x:.3f}" for x in ([1, 0.1 * i, 0] if i < 3 else [0, 1, 0.1 * i]))
+            for i, w in enumerate(words)]
+    path = tmp_path / "wiki.en.vec"
+    path.write_text(f"{len(words)} 3\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert command_line(["neighbors", str(path), "a\u2028b", "-n", "2"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split("\t")[0] for line in out.split("\n") if line] == ["c\u2029d", "e\x85f"]
+
+
+def test_analogy_reads_a_saved_model_and_limit_reads_the_first_words(tmp_path, capsys):
+    from core.config import PRESETS
+    from core.trainer import Trainer
+    from tests.core.test_trainer import planted_corpus
+
+    corpus, _ = planted_corpus(sentences=200)
+    trainer = Trainer(corpus, PRESETS["quick_demo"].replace(epochs=1, dim=6))
+    trainer.train()
+    trainer.save(tmp_path / "model.npz")
+    a, b, c = corpus.words[:3]
+    assert command_line(["analogy", str(tmp_path / "model.npz"), a, b, c, "-n", "3"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert command_line(["neighbors", str(tmp_path / "model.npz"), a, "--limit", "4"]) == 0
+    captured = capsys.readouterr()
+    assert {line.split("\t")[0] for line in captured.out.splitlines()} == set(corpus.words[1:4])
+    assert "note: Read the first 4 words of" in captured.err
+    far = corpus.words[-1]
+    assert command_line(["neighbors", str(tmp_path / "model.npz"), far, "--limit", "4"]) == 1
+    assert f"'{far}' is not in the vocabulary" in capsys.readouterr().err
+
+
+def test_a_bad_vectors_file_is_one_line_and_exit_1(tmp_path, capsys):
+    path = tmp_path / "broken.vec"
+    path.write_text("3 4\nalpha 0.1 0.2 0.3 0.4\nbeta 0.1 0.2\n", encoding="utf-8")
+    assert command_line(["neighbors", str(path), "alpha"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "broken.vec, line 3: has 2 numbers, but the header says 4" in err

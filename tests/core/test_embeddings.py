@@ -79,11 +79,11 @@ def test_projector_tsv(tmp_path, toy):
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"", "first line should be"),
-    (b"hello world\n", "first line should be"),
-    (b"3 2\na 1 2\nb 1 2\n", "promises 3 words"),
-    (b"2 2\na 1 2\nb 1\n", "row 3 has 1 numbers"),
-    (b"1 2\na 1 x\n", "not a number"),
+    (b"", "is empty"),
+    (b"hello world\n", "is not a vectors file"),
+    (b"3 2\na 1 2\nb 1 2\n", "promises 3"),
+    (b"2 2\na 1 2\nb 1\n", "line 3: has 1 number, but the header says 2"),
+    (b"1 2\na 1 x\n", "line 2: 'x' is not a number"),
 ])
 def test_corrupt_text_files_are_reported(tmp_path, content, message):
     path = tmp_path / "bad.txt"
@@ -96,5 +96,37 @@ def test_truncated_binary_file_is_reported(tmp_path, toy):
     path = tmp_path / "v.bin"
     toy.save_word2vec(path, binary=True)
     path.write_bytes(path.read_bytes()[:-20])
-    with pytest.raises(EmbeddingsError, match="truncated"):
+    with pytest.raises(EmbeddingsError, match="cut off"):
         Embeddings.load_word2vec(path, binary=True)
+
+
+def reference_ranking(unit: np.ndarray, scores: np.ndarray, exclude: list[int], count: int):
+    """Every word scored in float64 and fully sorted: what the fast ranking must match."""
+    order = [i for i in np.argsort(-scores, kind="stable") if i not in exclude]
+    return order[:count]
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_queries_match_a_full_sort_in_float64(method):
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((500, 16)).astype(np.float32)
+    embeddings = Embeddings([f"w{i}" for i in range(500)], vectors)
+    unit = vectors.astype(np.float64) / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosines = unit @ unit[7]
+    ranked = embeddings.most_similar("w7", 12)
+    assert [embeddings.index[w] for w, _ in ranked] == reference_ranking(unit, cosines, [7], 12)
+    np.testing.assert_allclose([s for _, s in ranked], np.sort(cosines)[::-1][1:13], atol=1e-6)
+    a, b, c = (unit @ unit[i] for i in (3, 4, 5))
+    if method == "3cosadd":
+        scores = a - b + c
+    else:
+        scores = ((a + 1) / 2) * ((c + 1) / 2) / ((b + 1) / 2 + 1e-3)
+    answer = embeddings.analogy("w3", "w4", "w5", 10, method=method)
+    assert [embeddings.index[w] for w, _ in answer] == reference_ranking(unit, scores,
+                                                                         [3, 4, 5], 10)
+    np.testing.assert_allclose([s for _, s in answer],
+                               sorted(np.delete(scores, [3, 4, 5]), reverse=True)[:10],
+                               atol=1e-5)
+    assert len(embeddings.most_similar("w1", 1000)) == 499
+    with pytest.raises(ValueError, match="3cosadd or 3cosmul"):
+        embeddings.analogy("w3", "w4", "w5", method="3coswrong")
