@@ -16,6 +16,13 @@ from pathlib import Path
 from core.cli import COMMANDS
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def app_parser() -> argparse.ArgumentParser:
     """The app's arguments. Qt-free, so --help and bad arguments need no display."""
     parser = argparse.ArgumentParser(
@@ -27,7 +34,11 @@ def app_parser() -> argparse.ArgumentParser:
                "  analogy VECTORS A B C     A - B + C: king man woman -> queen")
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="open this in the app: a session (.w2vsession), a saved model "
-                             "(.npz), or a corpus file or folder")
+                             "(.npz), word vectors to explore (word2vec text or binary, "
+                             "GloVe, fastText .vec, Embedding Projector TSV), or a corpus "
+                             "file or folder")
+    parser.add_argument("--limit", type=positive, metavar="N",
+                        help="of a vectors FILE, read only the first N words")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="train (or continue FILE's run), save a PNG of the window, quit")
     parser.add_argument("--train-seconds", type=float, default=8.0, metavar="N",
@@ -44,7 +55,7 @@ def main(argv: list[str]) -> int:
     arguments = app_parser().parse_args(argv)
     if arguments.file is not None and not Path(arguments.file).exists():
         print(f"main.py: {arguments.file} does not exist. Give the path of a session, a "
-              "model, or a corpus file or folder.", file=sys.stderr)
+              "model, a vectors file, or a corpus file or folder.", file=sys.stderr)
         return 2
     # Qt is imported only for the app, so the command line runs with no display.
     from w2v_gui.app import main as run_app

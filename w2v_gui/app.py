@@ -33,7 +33,8 @@ def main(arguments: argparse.Namespace) -> int:
     install_excepthook()
     logging.getLogger("w2v_gui").info("started; the log is %s", log_path)
     # a screenshot shows the defaults, whatever this user's last settings were
-    window = MainWindow(remember=not arguments.screenshot, open_path=arguments.file)
+    window = MainWindow(remember=not arguments.screenshot, open_path=arguments.file,
+                        open_limit=getattr(arguments, "limit", None))
     window.gone.connect(app.quit)
     window.show()
     if arguments.screenshot:
@@ -42,11 +43,13 @@ def main(arguments: argparse.Namespace) -> int:
 
 
 def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None:
-    """Once a corpus or run is there: search, pin, train (or continue) `seconds`, grab."""
+    """Once a corpus or run is there: search, pin, train (or continue) `seconds`, grab.
+    Vectors opened to explore: search and pin, let the map settle `seconds`, grab."""
     def train_then_grab() -> None:
         window.corpora.loaded.disconnect(train_then_grab)
+        window.corpora.vectors_loaded.disconnect(train_then_grab)
         window.document.opened.disconnect(train_then_grab)
-        known = window.map.corpus.index if window.map.corpus is not None else {}
+        known = window.map.index
         window.search_panel.query.setText(next((w for w in ("queen", "good") if w in known),
                                                ""))
         window.map.set_pinned([w for w in ("king", "paris") if w in known])
@@ -60,4 +63,5 @@ def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None
 
     # queued: the window finishes adopting the corpus or session before this runs
     window.corpora.loaded.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)
+    window.corpora.vectors_loaded.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)
     window.document.opened.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)

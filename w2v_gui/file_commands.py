@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, Qt, QUrl
 from PyQt6.QtGui import QDesktopServices
-from PyQt6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PyQt6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
+from core.map_colours import read_word_labels
 from core.session import SESSION_SUFFIX
 from w2v_gui import exports
 from w2v_gui.controllers.document import NOTHING_TO_SAVE
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 SESSION_FILTER = (f"Sessions and models (*{SESSION_SUFFIX} *.npz);;Word2Vec Studio session "
                   f"(*{SESSION_SUFFIX});;Saved model (*.npz);;All files (*)")
 CORPUS_FILTER = "Text (*.txt *.text *.tok *.gz *.bz2 *.xz);;All files (*)"
+VECTORS_FILTER = ("Word vectors (*.txt *.vec *.bin *.tsv *.npz *.w2vsession);;"
+                  "All files (*)")
+LABELS_FILTER = "Labels (*.tsv *.txt);;All files (*)"
 Button = QMessageBox.StandardButton
 
 
@@ -57,6 +61,34 @@ class FileCommands(QObject):
                                               "", SESSION_FILTER)
         if path:
             self.window.open_path(path)
+
+    def open_vectors_dialog(self, ask_limit: bool = False) -> None:
+        """File ▸ Open vectors: word2vec text or binary, GloVe, fastText .vec, Embedding
+        Projector TSV, or a model or session; ask_limit: read only the first N words."""
+        limit = None
+        if ask_limit:
+            limit, ok = QInputDialog.getInt(
+                self.window, "Open the first words only", "How many words (from the top "
+                "of the file, usually the most frequent)?", 100_000, 1, 2_000_000_000, 10_000)
+            if not ok:
+                return
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open word vectors", "",
+                                              VECTORS_FILTER)
+        if path:
+            self.window.open_vectors(path, limit)
+
+    def load_labels_dialog(self) -> None:
+        """Colour the map by a column of a word<TAB>label file or a Projector metadata TSV."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Colour the map by labels", "",
+                                              LABELS_FILTER)
+        if not path:
+            return
+        try:
+            columns = read_word_labels(path)
+        except (OSError, ValueError) as error:
+            show_error(self.window, "The labels could not be read", str(error))
+            return
+        self.window.map.add_metadata(columns)
 
     def offer_recovery(self) -> bool:
         """At launch: offer each session a crashed instance left; True if one is opening."""
@@ -132,7 +164,12 @@ class FileCommands(QObject):
 
     def export_vectors_dialog(self) -> None:
         self._export("Export vectors", exports.VECTOR_FILTERS, lambda path: (
-            exports.export_vectors(self.window.training.embeddings, path)))
+            exports.export_vectors(self.window.current_embeddings(), path)))
+
+    def export_coordinates_dialog(self) -> None:
+        self._export("Export the map's coordinates", exports.COORDINATE_FILTERS,
+                     lambda path: exports.export_coordinates(self.window.projection_view,
+                                                             path))
 
     def export_loss_dialog(self) -> None:
         self._export("Export loss history", "CSV (*.csv)", lambda path: (

@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLa
 from core.corpus import Corpus
 from core.session import SESSION_SUFFIX, Session
 from core.trainer import TrainerError
+from core.vector_files import VectorFile, is_vectors_file
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.map import MapController
@@ -42,13 +43,17 @@ def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> N
 class MainWindow(QMainWindow):
     gone = pyqtSignal()  # closed for good: every thread has ended
 
-    def __init__(self, remember: bool = True, open_path: str | None = None) -> None:
+    def __init__(self, remember: bool = True, open_path: str | None = None,
+                 open_limit: int | None = None) -> None:
         """remember: restore the last layout and settings, and keep them on close.
-        open_path: a session, model, corpus file or folder to open instead of the toy world."""
+        open_path: a session, model, vectors file, corpus file or folder to open instead of
+        the toy world; open_limit: of a vectors file, read only the first N words."""
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.discard_on_close = False  # close without offering to save (screenshot mode)
+        self.explored: VectorFile | None = None  # a vectors file open to explore
+        self.setAcceptDrops(True)  # a file dropped on the window opens like File ▸ Open
         self.closed = False  # every thread has ended and the window is gone
         self._closing = False
         self.threads = WorkerThreads(self)
@@ -68,7 +73,7 @@ class MainWindow(QMainWindow):
         self.settings = app_settings() if remember else None
         restore_settings(self, self.settings)
         self.update_controls()
-        QTimer.singleShot(0, lambda: self._begin(open_path))
+        QTimer.singleShot(0, lambda: self._begin(open_path, open_limit))
 
     # ------------------------------------------------------------------ set-up
     def _compose(self) -> None:
@@ -107,6 +112,9 @@ class MainWindow(QMainWindow):
         self.corpus_panel.open_folder.connect(self.files.open_folder_dialog)
         self.corpus_panel.use_toy_world.connect(self.use_toy_world)
         self.corpus_panel.cancel.connect(corpora.cancel)
+        corpora.vectors_loaded.connect(self._vectors_loaded)
+        self.map_controls.load_labels.connect(self.files.load_labels_dialog)
+        self.search_panel.isolate.connect(self.map.isolate)
         corpora.loading.connect(self._loading)
         corpora.progress.connect(self.corpus_panel.show_progress)
         corpora.loaded.connect(self._corpus_loaded)
@@ -135,31 +143,76 @@ class MainWindow(QMainWindow):
         document.busy_changed.connect(lambda _busy: self.update_controls())
         document.failed.connect(self._failed)
 
-    def _begin(self, open_path: str | None) -> None:
+    def _begin(self, open_path: str | None, open_limit: int | None = None) -> None:
         """At launch: a crashed session if the user recovers it, else the file asked for,
         else the toy world."""
         if self.files.offer_recovery():
             return
         if open_path is not None:
-            self.open_path(open_path)
+            self.open_path(open_path, open_limit)
         else:
             self.corpora.load_toy_world()
 
     def _failed(self, title: str, message: str) -> None:
         show_error(self, title, message)
-        if self.training.corpus is None and not self.corpora.busy:
+        if self.training.corpus is None and self.explored is None and not self.corpora.busy:
             self.corpora.load_toy_world()  # the file asked for at launch did not open
 
     # ------------------------------------------------------------------ opening
-    def open_path(self, path: str) -> None:
-        """Open a session or saved model (.w2vsession, .npz), or a corpus file or folder."""
+    def open_path(self, path: str, limit: int | None = None) -> None:
+        """Open a session or saved model (.w2vsession, .npz), a file of word vectors (to
+        explore), or a corpus file or folder (to train on): decided by the content."""
         if not self.files.may_replace("open another file"):
             return
         if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
             self.document.open(path)
+        elif is_vectors_file(path):
+            self.corpora.open_vectors(path, limit)
         else:
             config = self.hyperparameters.config()
             self.corpora.open(path, config.min_count if config is not None else 1)
+
+    def open_vectors(self, path: str, limit: int | None = None) -> None:
+        """Explore a vectors file (File ▸ Open vectors); models and sessions open whole."""
+        if Path(path).suffix in (SESSION_SUFFIX, ".npz") or limit is None:
+            self.open_path(path, limit)
+        elif self.files.may_replace("open another file"):
+            self.corpora.open_vectors(path, limit)
+
+    def _vectors_loaded(self, loaded: VectorFile) -> None:
+        """Explore: map, search, colouring and exports work; training needs a corpus."""
+        self.explored = loaded
+        self.loss_view.hide()  # nothing trains: the map takes the room
+        self.training.use_corpus(None)
+        self.document.forget()
+        embeddings = loaded.embeddings
+        self.corpus_panel.show_vectors(loaded)
+        self.corpus_status.setText(f"{loaded.path.name}: {len(embeddings):,} words × "
+                                   f"{embeddings.dim}")
+        self.map.set_vectors(embeddings, loaded.metadata)
+        self.search.clear()
+        self.search.set_embeddings(embeddings)
+        self.update_controls()
+        self.bar.label.setText(f"Exploring {loaded.path.name}. To train, open a corpus or "
+                               "a saved model.")
+        if loaded.notes:
+            self.statusBar().showMessage(" ".join(loaded.notes), 15000)
+
+    def current_embeddings(self):
+        """The vectors on show: the run's newest copy, or the file being explored."""
+        if self.training.embeddings is not None:
+            return self.training.embeddings
+        return self.explored.embeddings if self.explored is not None else None
+
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_path(paths[0])
 
     def use_toy_world(self) -> None:
         if self.files.may_replace("load the toy world"):
@@ -180,6 +233,8 @@ class MainWindow(QMainWindow):
         self.update_controls()
 
     def _use_corpus(self, corpus: Corpus) -> None:
+        self.explored = None
+        self.loss_view.show()
         self.corpus_panel.show_corpus(corpus)
         self.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
@@ -264,6 +319,7 @@ class MainWindow(QMainWindow):
                              training.trainer is not None)
         if training.trainer is None and training.corpus is not None and not training.running:
             self.bar.show_progress(0, "Press Train to watch word2vec learn.")
+        self.hyperparameters.setEnabled(self.explored is None)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:

@@ -32,12 +32,18 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(file_menu, "Open a corpus &folder…", files.open_folder_dialog)
     add(file_menu, "Use the built-in &toy world", window.use_toy_world)
     file_menu.addSeparator()
+    add(file_menu, "Open &vectors to explore…", files.open_vectors_dialog, "Ctrl+Shift+V")
+    add(file_menu, "Open the &first words of a vectors file…",
+        lambda: files.open_vectors_dialog(ask_limit=True))
+    file_menu.addSeparator()
     add(file_menu, "Open a &session or model…", files.open_session_dialog, "Ctrl+Shift+O")
     add(file_menu, "&Save the session", lambda: files.save_session(wait=False), keys.Save)
     add(file_menu, "Save the session &as…", lambda: files.save_session_as(wait=False),
         keys.SaveAs)
     file_menu.addSeparator()
     add(file_menu, "Export &vectors…", files.export_vectors_dialog, "Ctrl+E")
+    add(file_menu, "Export the map's &coordinates (CSV or TSV)…",
+        files.export_coordinates_dialog)
     add(file_menu, "Export the &loss history (CSV)…", files.export_loss_dialog)
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
     file_menu.addSeparator()
@@ -56,6 +62,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(view_menu, "&Find a word", lambda: (window.docks["Nearest words"].show(),
                                             window.search_panel.focus_query()), keys.Find)
     add(view_menu, "&Fit the map", window.projection_view.follow, "Ctrl+0")
+    add(view_menu, "&Isolate the searched word and its neighbours",
+        window.search_panel.isolate_shown, "Ctrl+I")
+    add(view_menu, "Show the &whole map", window.map.show_all, "Esc")
+    add(view_menu, "Colour by &labels from a file…", files.load_labels_dialog)
     add(view_menu, "&Logarithmic loss axis", window.loss_view.set_log_y, name="log_y",
         checkable=True)
     help_menu = window.menuBar().addMenu("&Help")

@@ -17,9 +17,9 @@ import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from core.corpus import CorpusError, load_corpus
-from core.embeddings import Embeddings, UnknownWordError
-from core.projection import MapTracker
+from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 from core.trainer import StepStats, Trainer, TrainerError
+from core.vector_files import LoadCancelled, read_vectors
 from w2v_gui.safety import log_exception
 
 
@@ -34,15 +34,6 @@ class Snapshot:
     words_done: int
     ids: np.ndarray
     vectors: np.ndarray
-
-
-@dataclass(frozen=True)
-class MapFrame:
-    """A 2-D layout of the words `ids`: layout[i] is the position of word ids[i]."""
-
-    ids: np.ndarray
-    layout: np.ndarray  # (n, 2) float64
-    method: str
 
 
 class TrainingWorker(QObject):
@@ -220,70 +211,54 @@ class CorpusLoadWorker(QObject):
         self.finished.emit(None if self.cancelled else corpus)
 
 
-class ProjectionWorker(QObject):
-    """Turns snapshots into aligned layouts (PCA, or t-SNE seeded from the last layout) on
-    its own thread. Only the newest snapshot is laid out: `submit` (safe from any thread)
-    replaces the pending one and wakes the worker at most once, so a slow frame (t-SNE
-    takes a fraction of a second) never builds a queue of stale frames."""
+class VectorLoadWorker(QObject):
+    """Reads a word-vectors file off the GUI thread (core.vector_files), with progress and
+    cancel; `finished` brings the VectorFile, or None if it failed or was cancelled."""
 
-    layout_ready = pyqtSignal(object)  # MapFrame
+    progress = pyqtSignal(int, int)  # bytes read, total bytes
     failed = pyqtSignal(str)
-    _wake = pyqtSignal()
+    finished = pyqtSignal(object)
 
-    def __init__(self) -> None:
+    def __init__(self, path: str, limit: int | None = None, format: str | None = None,
+                 progress_hz: float = 20.0) -> None:
         super().__init__()
-        self.tracker = MapTracker()
-        self.method = "pca"  # or "tsne"; read at each frame
-        self._reset = False
-        self._generation = 0  # bumped by reset(): a frame begun before it is dropped
-        self._pending: Snapshot | None = None
-        self._woken = False  # a wake-up is on its way to _project
-        self._lock = threading.Lock()
-        # Queued even when emitted on the worker's own thread: _project then always runs
-        # from the event loop, after the frame in progress, never nested inside submit.
-        self._wake.connect(self._project, Qt.ConnectionType.QueuedConnection)
+        self.path, self.limit, self.format = path, limit, format
+        self.progress_interval = 1.0 / progress_hz
+        self._cancel = threading.Event()
+        self._last_progress = 0.0
 
-    def submit(self, snapshot: Snapshot) -> None:
-        """Lay out `snapshot` next, dropping any older one still waiting. Any thread."""
-        with self._lock:
-            self._pending = snapshot
-            if self._woken:
-                return
-            self._woken = True
-        self._wake.emit()
+    def cancel(self) -> None:
+        self._cancel.set()
 
-    def reset(self) -> None:
-        """Start afresh at the next frame (the tracker itself lives on the worker's thread)."""
-        with self._lock:
-            self._reset, self._pending = True, None
-            self._generation += 1
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _report(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self._last_progress >= self.progress_interval or done >= total:
+            self._last_progress = now
+            self.progress.emit(done, total)
 
     @pyqtSlot()
-    def run(self) -> None:  # the thread's event loop delivers _wake; nothing to do here
-        pass
-
-    @pyqtSlot()
-    def _project(self) -> None:
-        with self._lock:
-            snapshot, self._pending, self._woken = self._pending, None, False
-            if self._reset:
-                self.tracker.reset()
-                self._reset = False
-            generation = self._generation
-        if snapshot is None or len(snapshot.ids) == 0:
-            return
-        method = self.method
+    def run(self) -> None:
+        loaded = None
         try:
-            layout = self.tracker.update(snapshot.vectors, snapshot.ids, method)
-        except ValueError as error:  # e.g. vectors a diverging run left non-finite
-            self.failed.emit(f"the map could not be drawn: {error}")
-            return
-        except Exception as error:  # a bug: the map stops, the app and the run go on
-            log_exception("laying out the map failed", error)
-            self.failed.emit(f"the map could not be drawn: {error!r}")
-            return
-        if generation == self._generation:  # else a new corpus or run began meanwhile
-            self.layout_ready.emit(MapFrame(snapshot.ids, layout, method))
+            loaded = read_vectors(self.path, format=self.format, limit=self.limit,
+                                  progress=self._report, should_stop=self._cancel.is_set)
+        except LoadCancelled:
+            pass
+        except (EmbeddingsError, OSError) as error:
+            if not self.cancelled:
+                self.failed.emit(str(error))
+        except MemoryError:
+            self.failed.emit(f"{self.path} is too large for this computer's memory. Open "
+                             "only its first words (the limit in the Open dialog).")
+        except Exception as error:  # an unreadable file must not kill the app
+            log_exception(f"reading {self.path} failed", error)
+            self.failed.emit(f"{self.path} could not be read: {error!r} (a bug; the details "
+                             "are in the log)")
+        self.finished.emit(None if self.cancelled else loaded)
 
 
 @dataclass(frozen=True)
@@ -364,6 +339,6 @@ def start_worker(worker: QObject, prepare=None) -> QThread:
     return thread
 
 
-__all__ = ["CorpusLoadWorker", "FunctionWorker", "MapFrame", "ProjectionWorker",
-           "SearchRequest", "SearchResult", "SearchWorker", "Snapshot", "StepStats",
-           "TrainingWorker", "start_worker"]
+__all__ = ["CorpusLoadWorker", "FunctionWorker", "SearchRequest", "SearchResult",
+           "SearchWorker", "Snapshot", "StepStats", "TrainingWorker", "VectorLoadWorker",
+           "start_worker"]

@@ -38,11 +38,11 @@ def test_a_slow_layout_skips_to_the_newest_snapshot(qtbot):
     laid_out, layout = [], controller.projection.tracker.update
     projection_thread = []
 
-    def slow_update(vectors, ids, method):
+    def slow_update(vectors, ids, **options):
         projection_thread.append(threading.get_ident())
         time.sleep(0.15)  # t-SNE-like: slower than snapshots arrive
         laid_out.append(vectors)
-        return layout(vectors, ids, method)
+        return layout(vectors, ids, **options)
 
     controller.projection.tracker.update = slow_update
     frames = []

@@ -1,5 +1,6 @@
-"""Loading corpora off the GUI thread: the built-in toy world, a file or a folder, with
-progress and cancel; the current corpus stays until another has loaded."""
+"""Loading off the GUI thread: the built-in toy world, a corpus file or folder, or a file of
+word vectors to explore, with progress and cancel; what is open stays open until the new
+one has loaded."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from core.corpus import Corpus
 from core.trainer import Trainer
 from w2v_gui.threads import WorkerThreads
-from w2v_gui.workers import CorpusLoadWorker, FunctionWorker
+from w2v_gui.workers import CorpusLoadWorker, FunctionWorker, VectorLoadWorker
 
 TOY_WORLD_SOURCE = "the toy world (built in)"
 TOY_WORLD_NAME = "the toy world"  # what `loading` says while it is built
@@ -24,9 +25,11 @@ def load_toy_world() -> Corpus:
 
 
 class CorpusController(QObject):
-    """One load at a time; `loaded` brings the new corpus, `failed` says why there is none."""
+    """One load at a time; `loaded` brings a new corpus, `vectors_loaded` a VectorFile, and
+    `failed` says why there is none."""
 
     loaded = pyqtSignal(object)  # Corpus
+    vectors_loaded = pyqtSignal(object)  # core.vector_files.VectorFile
     loading = pyqtSignal(str)  # the name of what is being read ("" when done)
     progress = pyqtSignal(int, int)  # bytes read, total bytes
     cancelled = pyqtSignal()
@@ -59,8 +62,18 @@ class CorpusController(QObject):
                                                                message))
         self._start(loader, Path(path).name)
 
+    def open_vectors(self, path: str, limit: int | None = None) -> None:
+        """Read a file of word vectors (any format core.vector_files knows)."""
+        if self.busy:
+            return
+        loader = VectorLoadWorker(path, limit=limit)
+        loader.progress.connect(self.progress)
+        loader.failed.connect(lambda message: self.failed.emit("The vectors could not open",
+                                                               message))
+        self._start(loader, Path(path).name)
+
     def cancel(self) -> None:
-        if isinstance(self.loader, CorpusLoadWorker):
+        if isinstance(self.loader, (CorpusLoadWorker, VectorLoadWorker)):
             self.loader.cancel()
 
     def _start(self, loader: QObject, name: str) -> None:
@@ -69,10 +82,13 @@ class CorpusController(QObject):
         self.loading.emit(name)
         self.threads.start(loader)
 
-    def _finished(self, loader: QObject, corpus: Corpus | None) -> None:
+    def _finished(self, loader: QObject, result) -> None:
         self.loader = None
         self.loading.emit("")
         if getattr(loader, "cancelled", False):
             self.cancelled.emit()
-        elif corpus is not None:
-            self.loaded.emit(corpus)
+        elif isinstance(loader, VectorLoadWorker):
+            if result is not None:
+                self.vectors_loaded.emit(result)
+        elif result is not None:
+            self.loaded.emit(result)

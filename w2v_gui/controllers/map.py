@@ -1,5 +1,6 @@
-"""Which words the map shows (the N most frequent plus pinned ones), its method, the pins,
-and the projection worker that lays out the newest snapshot."""
+"""Which words the map shows (the N most frequent plus pinned ones, or an isolated
+neighbourhood), how it lays them out and colours them, and the projection worker that
+lays out the newest snapshot."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
 from core.corpus import Corpus
 from core.embeddings import Embeddings
+from core.map_colours import labels_for_words
+from core.projection import SemanticAxes
 from w2v_gui.panels.map_controls import MapControls
+from w2v_gui.projection_worker import MapStyle, ProjectionWorker
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.projection_view import ProjectionView
-from w2v_gui.workers import ProjectionWorker, Snapshot, TrainingWorker
+from w2v_gui.workers import Snapshot, TrainingWorker
+
+METHODS = ("pca", "tsne", "umap", "axes")
 
 
 class MapController(QObject):
@@ -21,14 +27,19 @@ class MapController(QObject):
 
     pins_changed = pyqtSignal(list)  # the pinned words: the work changed
     failed = pyqtSignal(str)  # a passing message (the map could not be drawn)
+    isolated_changed = pyqtSignal(str)  # the isolated word, "" when the whole map shows
 
     def __init__(self, threads: WorkerThreads, view: ProjectionView,
                  controls: MapControls) -> None:
         super().__init__()
         self.view = view
         self.controls = controls
-        self.corpus: Corpus | None = None
+        self.words: list[str] = []  # the vocabulary, most frequent (or first in file) first
+        self.index: dict[str, int] = {}
         self.pinned: list[str] = []
+        self.isolated: list[str] = []  # a word and its neighbours shown on their own
+        self.axes: SemanticAxes | None = None
+        self.metadata: dict[str, list[str]] = {}  # colouring columns, keyed by name
         self.embeddings: Embeddings | None = None  # what a redraw lays out when idle
         self.words_done = 0
         self.worker: TrainingWorker | None = None  # the run feeding the map, if any
@@ -40,17 +51,38 @@ class MapController(QObject):
         controls.word_count_changed.connect(lambda _count: self._words_changed())
         controls.trails_toggled.connect(view.set_trails_visible)
         controls.clear_pins.connect(lambda: self.set_pinned([]))
+        controls.colouring_changed.connect(lambda: self._restyle())
+        controls.axes_changed.connect(self.set_axes_text)
+        controls.show_all.connect(self.show_all)
         view.pin_toggled.connect(self.toggle_pin)
 
     # ------------------------------------------------------------------ inputs
     def set_corpus(self, corpus: Corpus) -> None:
         """A new vocabulary: the map starts afresh; pins of words it lacks are dropped."""
-        self.corpus = corpus
+        self._set_vocabulary(corpus.words, corpus.counts, {}, corpus.index)
         self.embeddings = None
+
+    def set_vectors(self, embeddings: Embeddings, metadata: dict[str, list[str]]) -> None:
+        """Explore `embeddings` (word order = rank); `metadata` columns can colour them."""
+        self._set_vocabulary(embeddings.words, embeddings.counts, metadata, embeddings.index)
+        self.show_embeddings(embeddings, 0)
+
+    def _set_vocabulary(self, words: list[str], counts: np.ndarray | None,
+                        metadata: dict[str, list[str]], index: dict[str, int]) -> None:
+        """`index` maps each word to its row (built by the loader, off this thread)."""
+        axes_words = self.axes_words()
+        self.words, self.index = words, index
+        self.metadata = dict(metadata)
+        self.projection.words = self.words
+        self.isolated = []
+        self.isolated_changed.emit("")
         self.projection.reset()
-        self.view.set_vocabulary(corpus.words, corpus.counts)
-        self.set_pinned([word for word in self.pinned if word in corpus.index])
+        self.view.set_vocabulary(self.words, counts, self.index)
+        self.controls.set_metadata_columns(list(self.metadata))
+        self.set_pinned([word for word in self.pinned if word in self.index])
         self.view.set_pinned(self.pinned)
+        self._keep_axes(axes_words)
+        self._restyle(redraw=False)
 
     def restart(self) -> None:
         """A new run on the same corpus: the layout and trails start afresh."""
@@ -60,6 +92,7 @@ class MapController(QObject):
     def follow(self, worker: TrainingWorker) -> None:
         """Lay out the snapshots of `worker`'s run as they come."""
         self.worker = worker
+        self.projection.pace = True  # t-SNE refines at half duty while the run trains
         # Direct: submit only swaps the pending snapshot, so the training thread calls it
         # itself, and the projection thread wakes for the newest snapshot only.
         worker.snapshot.connect(self.projection.submit, Qt.ConnectionType.DirectConnection)
@@ -68,6 +101,7 @@ class MapController(QObject):
     def _unfollow(self, worker: TrainingWorker) -> None:
         if self.worker is worker:
             self.worker = None
+            self.projection.pace = False
 
     def show_embeddings(self, embeddings: Embeddings, words_done: int) -> None:
         """The newest copy of every vector; drawn now unless a run feeds the map."""
@@ -78,13 +112,21 @@ class MapController(QObject):
 
     # ------------------------------------------------------------------ the words
     def ids(self) -> np.ndarray:
-        """The words the map shows: the N most frequent, then any pinned word beyond them."""
-        if self.corpus is None:
+        """The words the map shows: an isolated neighbourhood, or the N most frequent words
+        then any pinned word beyond them; the words that define semantic axes join them."""
+        if not self.words:
             return np.zeros(0, dtype=np.int64)
-        count = min(self.controls.word_count.value(), self.corpus.vocab_size)
-        extra = [self.corpus.index[w] for w in self.pinned
-                 if w in self.corpus.index and self.corpus.index[w] >= count]
-        return np.r_[np.arange(count), np.array(extra, dtype=np.int64)].astype(np.int64)
+        if self.isolated:
+            chosen = [self.index[w] for w in self.isolated if w in self.index]
+        else:
+            count = min(self.controls.word_count.value(), len(self.words))
+            chosen = list(range(count))
+            chosen += [self.index[w] for w in self.pinned
+                       if w in self.index and self.index[w] >= count]
+        if self.axes is not None and self.controls.method_key == "axes":
+            chosen += [i for i in (*self.axes.x_from, *self.axes.x_to, *self.axes.y_from,
+                                   *self.axes.y_to)]
+        return np.array(list(dict.fromkeys(chosen)), dtype=np.int64)
 
     def _words_changed(self) -> None:
         if self.worker is not None:
@@ -93,25 +135,121 @@ class MapController(QObject):
             self.redraw()
 
     def set_method(self, method: str) -> None:
+        if method not in METHODS:
+            return
+        if method == "axes" and self.axes is None:
+            self.controls.ask_for_axes()
         self.projection.method = method
+        self.projection.axes = self.axes
         if self.controls.method_key != method:
             self.controls.set_method(method)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Lay out the current vectors again now (a setting changed)."""
         if self.worker is None:
             self.redraw()
-        elif self.worker.paused and self.worker.wait_until_idle(0.5):
-            # no snapshot is coming: lay out the still vectors now
-            self.projection.submit(self.worker.take_snapshot())
+        else:
+            self.worker.set_map_ids(self.ids())
+            if self.worker.paused and self.worker.wait_until_idle(0.5):
+                # no snapshot is coming: lay out the still vectors now
+                self.projection.submit(self.worker.take_snapshot())
 
     def redraw(self) -> None:
         """Lay out the latest vectors again (when no run is feeding the map)."""
-        if self.embeddings is None or self.corpus is None:
+        if self.embeddings is None or not self.words:
             return
         ids = self.ids()
         self.projection.submit(Snapshot(self.words_done, ids, self.embeddings.vectors[ids]))
 
+    # ------------------------------------------------------------------ isolate
+    def isolate(self, words: list[str]) -> None:
+        """Show only these words (a word and its nearest neighbours), laid out afresh."""
+        known = [w for w in dict.fromkeys(words) if w in self.index]
+        if not known:
+            return
+        self.isolated = known
+        self.projection.reset()
+        self.view.clear_trails()
+        self.isolated_changed.emit(known[0])
+        self.controls.show_isolated(known[0], len(known) - 1)
+        self._words_changed()
+
+    def show_all(self) -> None:
+        if not self.isolated:
+            return
+        self.isolated = []
+        self.projection.reset()
+        self.isolated_changed.emit("")
+        self.controls.show_isolated("", 0)
+        self._words_changed()
+
+    # ------------------------------------------------------------------ axes
+    def set_axes_text(self, x_from: str, x_to: str, y_from: str, y_to: str) -> None:
+        """Semantic axes from the words typed ("man, boy" → "woman, girl"): x runs from
+        the mean of the first set to the mean of the second; y likewise, or the main axis
+        of the rest when left empty. Unknown words are named and the axes kept."""
+        sets = [[w for w in text.replace(",", " ").split()] for text in
+                (x_from, x_to, y_from, y_to)]
+        unknown = [w for words in sets for w in words if w not in self.index]
+        if unknown:
+            self.failed.emit(f"not in the vocabulary: {', '.join(unknown[:5])}; the axes "
+                             "are unchanged")
+            return
+        if not (sets[0] and sets[1]) or bool(sets[2]) != bool(sets[3]):
+            self.failed.emit("semantic axes need words at both ends of x (and of y, if y "
+                             "is given)")
+            return
+        ids = [tuple(self.index[w] for w in words) for words in sets]
+        self.axes = SemanticAxes(*ids)
+        self.projection.axes = self.axes
+        if self.controls.method_key != "axes":
+            self.controls.set_method("axes")
+        self.set_method("axes")
+
+    def axes_words(self) -> list[list[str]]:
+        if self.axes is None:
+            return []
+        return [[self.words[i] for i in part] for part in
+                (self.axes.x_from, self.axes.x_to, self.axes.y_from, self.axes.y_to)]
+
+    def _keep_axes(self, axes_words: list[list[str]]) -> None:
+        """A new vocabulary keeps the axes only if it knows all their words."""
+        if axes_words and all(w in self.index for part in axes_words for w in part):
+            self.axes = SemanticAxes(*(tuple(self.index[w] for w in part)
+                                       for part in axes_words))
+        else:
+            self.axes = None
+            if self.controls.method_key == "axes":
+                self.controls.set_method("pca")
+                self.projection.method = "pca"
+        self.projection.axes = self.axes
+
+    # ------------------------------------------------------------------ colour
+    def add_metadata(self, columns: dict[str, list[str]]) -> None:
+        """Columns read from a labels file: offered for colouring (and chosen)."""
+        self.metadata.update(columns)
+        self.controls.set_metadata_columns(list(self.metadata))
+        names = [name for name in columns if name.lower() != "word"]
+        if names:
+            self.controls.choose_metadata(names[0])
+
+    def _restyle(self, redraw: bool = True) -> None:
+        kind, clusters, column = self.controls.colouring()
+        labels: tuple = ()
+        if kind == "metadata":
+            if column not in self.metadata:
+                kind = "none"
+            else:
+                labels = tuple(labels_for_words(self.words, self.metadata, column,
+                                                vocabulary_words=self.words))
+        self.projection.set_style(MapStyle(kind, clusters, labels))
+        if redraw:
+            self._relayout()
+
     # ------------------------------------------------------------------ pins
     def toggle_pin(self, word: str) -> None:
-        if self.corpus is None or word not in self.corpus.index:
+        if word not in self.index:
             return
         self.set_pinned([w for w in self.pinned if w != word] if word in self.pinned
                         else [*self.pinned, word])
@@ -128,17 +266,29 @@ class MapController(QObject):
     # ------------------------------------------------------------------ state
     def state(self) -> dict[str, Any]:
         """What a session keeps of the map."""
+        kind, clusters, _column = self.controls.colouring()
         return {"pinned": list(self.pinned), "map_words": self.controls.word_count.value(),
-                "method": self.controls.method_key}
+                "method": self.controls.method_key, "axes": self.axes_words(),
+                "colour": kind, "clusters": clusters}
 
     def apply_state(self, state: dict[str, Any]) -> None:
         """Restore `state()` (from a session; unknown or damaged entries are ignored)."""
         words = state.get("map_words")
         if isinstance(words, int) and not isinstance(words, bool):
             self.controls.word_count.setValue(words)
-        if state.get("method") in ("pca", "tsne"):
+        axes = state.get("axes")
+        if (isinstance(axes, list) and len(axes) == 4
+                and all(isinstance(p, list) and all(isinstance(w, str) for w in p)
+                        for p in axes)):
+            self.controls.set_axes_text(*(" ".join(part) for part in axes))
+            if axes[0] and axes[1]:
+                self.set_axes_text(*(" ".join(part) for part in axes))
+        if state.get("colour") in ("none", "clusters", "frequency"):
+            clusters = state.get("clusters")
+            self.controls.set_colouring(state["colour"], clusters if isinstance(
+                clusters, int) and not isinstance(clusters, bool) else None)
+        if state.get("method") in METHODS and state["method"] != "umap":
             self.set_method(state["method"])
         pinned = state.get("pinned", [])
-        known = self.corpus.index if self.corpus is not None else {}
         if isinstance(pinned, list):
-            self.set_pinned([w for w in pinned if isinstance(w, str) and w in known])
+            self.set_pinned([w for w in pinned if isinstance(w, str) and w in self.index])

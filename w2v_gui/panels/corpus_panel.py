@@ -3,6 +3,7 @@ buttons to load something else, with progress and cancel while a file is read.""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PyQt6.QtCore import pyqtSignal
@@ -20,6 +21,9 @@ from PyQt6.QtWidgets import (
 from core.corpus import Corpus, is_sst_file
 
 FREQUENT_SHOWN = 30
+FORMAT_NAMES = {"word2vec": "word2vec / fastText text", "word2vec-binary": "word2vec binary",
+                "glove": "GloVe text", "projector": "Embedding Projector TSV",
+                "model": "a saved model", "session": "a session"}
 
 
 def describe_format(source: str) -> str:
@@ -83,6 +87,25 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.frequent, 1)
 
+    def show_vectors(self, loaded) -> None:
+        """A file of word vectors open to explore (a core.vector_files.VectorFile)."""
+        embeddings = loaded.embeddings
+        notes = "".join(f"<br><i>{escape(note)}</i>" for note in loaded.notes)
+        kind = FORMAT_NAMES.get(loaded.format, loaded.format)
+        self.summary.setText(
+            f"<b>{escape(loaded.path.name)}</b><br>{kind}, explored (training needs a corpus "
+            f"or a saved model)<br>{len(embeddings):,} words × {embeddings.dim} dimensions"
+            f"{notes}")
+        self.summary.setToolTip(str(loaded.path))
+        shown = min(FREQUENT_SHOWN, len(embeddings))
+        self.frequent.setHorizontalHeaderLabels(["first in the file", "count"])
+        self.frequent.setRowCount(shown)
+        for row in range(shown):
+            count = embeddings.counts[row] if embeddings.counts is not None else None
+            self.frequent.setItem(row, 0, QTableWidgetItem(embeddings.words[row]))
+            self.frequent.setItem(row, 1, QTableWidgetItem(
+                "" if count is None else f"{int(count):,}"))
+
     def show_corpus(self, corpus: Corpus) -> None:
         self.summary.setText(
             f"<b>{Path(corpus.source).name or corpus.source}</b><br>"
@@ -90,6 +113,7 @@ class CorpusPanel(QWidget):
             f"{corpus.token_count:,} tokens · {corpus.vocab_size:,} words in the vocabulary")
         self.summary.setToolTip(corpus.source)
         shown = min(FREQUENT_SHOWN, corpus.vocab_size)
+        self.frequent.setHorizontalHeaderLabels(["most frequent", "count"])
         self.frequent.setRowCount(shown)
         for row in range(shown):
             self.frequent.setItem(row, 0, QTableWidgetItem(corpus.words[row]))

@@ -26,6 +26,7 @@ class SearchPanel(QWidget):
     requested = pyqtSignal(str, tuple, int, bool)
     highlight = pyqtSignal(list)  # the query and its neighbours, for the map
     pin_toggled = pyqtSignal(str)  # pin the query word on the map, or unpin it
+    isolate = pyqtSignal(list)  # show only the query and its neighbours on the map
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -44,6 +45,11 @@ class SearchPanel(QWidget):
         pin.setToolTip("Pin (or unpin) this word on the map: it is always shown and "
                        "labelled, and can leave a trail")
         pin.clicked.connect(self._pin_clicked)
+        isolate = QPushButton("Isolate")
+        isolate.setToolTip("Show only this word and the neighbours listed, laid out on their "
+                           "own (Ctrl+I; Esc shows the whole map again)")
+        isolate.clicked.connect(self.isolate_shown)
+        self.shown: list[str] = []  # the query and the words listed for it
         self.results = QTableWidget(0, 2)
         self.results.setHorizontalHeaderLabels(["word", "cosine"])
         self.results.horizontalHeader().setStretchLastSection(True)
@@ -66,6 +72,7 @@ class SearchPanel(QWidget):
         top.addWidget(QLabel("top"))
         top.addWidget(self.count)
         top.addWidget(pin)
+        top.addWidget(isolate)
         analogy = QHBoxLayout()
         for index, field in enumerate(self.analogy_words):
             field.setMinimumWidth(50)
@@ -111,6 +118,7 @@ class SearchPanel(QWidget):
         """Forget the vocabulary (a new corpus or run is coming); keep what was typed."""
         self.set_vocabulary([])
         self.results.setRowCount(0)
+        self.shown = []
         self.message.clear()
 
     def search(self, word: str) -> None:
@@ -141,11 +149,20 @@ class SearchPanel(QWidget):
         for row, (word, score) in enumerate(ranked):
             self.results.setItem(row, 0, QTableWidgetItem(word))
             self.results.setItem(row, 1, QTableWidgetItem(f"{score:.3f}"))
-        self.highlight.emit(query + [word for word, _ in ranked])
+        self.shown = query + [word for word, _ in ranked]
+        self.highlight.emit(self.shown)
+
+    def isolate_shown(self) -> None:
+        if not self.shown:
+            self.show_problem("Search a word first; Isolate then shows it and its "
+                              "neighbours on their own.")
+            return
+        self.isolate.emit(self.shown)
 
     def show_problem(self, message: str) -> None:
         """Say why there is no answer (an unknown word, a missing field)."""
         self.message.setText(message)
         self.results.setRowCount(0)
+        self.shown = []
         self.highlight.emit([])
 

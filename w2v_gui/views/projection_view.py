@@ -1,23 +1,28 @@
-"""The word map: a 2-D layout of words as one scatter item, with readable labels, hover
-tips, click to select, pinned words and their trails.
+"""The word map: a 2-D layout of words as one scatter item, coloured by group with a
+legend, with readable labels, hover tips, click to select, pinned words and their trails.
 
-Labels go first to pinned, searched and hovered words, then to the most frequent words on
-screen whose label would not overlap one already placed. Zooming in spreads the points
-apart on screen, so more of them get a label.
+Labels go first to pinned, searched and hovered words, then to the words on screen whose
+label would not overlap one already placed: each colour group's most central words first
+(taking turns between groups), or the most frequent words when the map has one colour.
+Zooming in spreads the points apart on screen, so more of them get a label.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from html import escape
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QPen
+from PyQt6.QtWidgets import QLabel
 
-from w2v_gui.workers import MapFrame
+from core.map_colours import label_order
+from w2v_gui.projection_worker import MapFrame
 
 MAX_LABELS = 70  # labels on screen at once
+LABEL_CANDIDATES = 2000  # words tried for a label, in order, before giving up
 TRAIL_FRAMES = 30  # positions a trail remembers: the last five seconds or so
 CHAR_WIDTH, LABEL_HEIGHT = 6.5, 14  # approximate label size in pixels, for overlaps
 
@@ -79,14 +84,19 @@ class ProjectionView(pg.PlotWidget):
         plot.setAspectLocked(True)
         self.words: list[str] = []
         self.index: dict[str, int] = {}
-        self.counts: np.ndarray = np.zeros(0, dtype=np.int64)
+        self.counts: np.ndarray | None = None
         self.ids = np.zeros(0, dtype=np.int64)
+        self.frame: MapFrame | None = None  # the frame on screen (exports read it)
+        self.label_rows = np.zeros(0, dtype=np.int64)  # rows in the order labels go to
+        self.group_brushes: list = []  # each row's brush when it is neither searched nor pinned
         self.layout: np.ndarray | None = None
         self.row_of: dict[int, int] = {}
         self.method = "pca"
         self.brushes = {role: pg.mkBrush(*color) for role, color in
                         (("dot", DOT), ("searched", (*SEARCHED, 230)),
                          ("pinned", (*PINNED, 230)))}
+        self.pens = {"plain": pg.mkPen(255, 255, 255, 160),
+                     "ring": pg.mkPen(30, 30, 30, 230, width=2)}
         self.trail_item = pg.PlotDataItem(pen=pg.mkPen((*PINNED, 110), width=2),
                                           connect="finite")
         plot.addItem(self.trail_item)
@@ -103,6 +113,10 @@ class ProjectionView(pg.PlotWidget):
         self.trails: dict[int, deque] = {}
         self.label_layer = LabelLayer()
         plot.addItem(self.label_layer, ignoreBounds=True)
+        self.legend_box = QLabel(self)
+        self.legend_box.setStyleSheet("background: rgba(255, 255, 255, 215); color: #303030; "
+                                  "border: 1px solid #c8c8c8; padding: 4px;")
+        self.legend_box.hide()
         self.labelled: list[int] = []  # word ids that carry a label now, for tests and tips
         # The view follows the moving layout until the user pans or zooms it.
         self.following = True
@@ -112,11 +126,15 @@ class ProjectionView(pg.PlotWidget):
         box.sigRangeChanged.connect(self._range_changed)
 
     # ------------------------------------------------------------------ inputs
-    def set_vocabulary(self, words: list[str], counts: np.ndarray) -> None:
-        """The whole vocabulary (most frequent first); frames refer to it by id."""
-        self.words = list(words)
-        self.index = {word: i for i, word in enumerate(self.words)}
-        self.counts = np.asarray(counts)
+    def set_vocabulary(self, words: list[str], counts: np.ndarray | None,
+                       index: dict[str, int] | None = None) -> None:
+        """The whole vocabulary (most frequent, or first in its file, first); frames refer
+        to it by id. counts: None for vectors read from a file (the tip shows the rank)."""
+        self.words = words
+        self.index = index if index is not None else {w: i for i, w in enumerate(words)}
+        self.counts = None if counts is None else np.asarray(counts)
+        self.frame = None
+        self.legend_box.hide()
         self.searched, self.pinned, self.hovered = [], [], None
         self.ids = np.zeros(0, dtype=np.int64)
         self.layout = None
@@ -131,11 +149,25 @@ class ProjectionView(pg.PlotWidget):
             self.method = frame.method
         ids = np.asarray(frame.ids)
         keep = ids < len(self.words)
+        previous = self.frame
+        # t-SNE's frames of one snapshot differ only in where the words are: then only
+        # the positions change, which at 20,000 words costs a fraction of restyling them
+        moved_only = (previous is not None and frame.colouring is previous.colouring
+                      and frame.method == previous.method and frame.axes == previous.axes
+                      and len(ids) == len(previous.ids) and np.array_equal(ids,
+                                                                           previous.ids))
         self.ids, self.layout = ids[keep], frame.layout[keep]
-        self.row_of = {int(word): row for row, word in enumerate(self.ids)}
-        brushes, sizes = self._styles()
-        # one pass over the points: styles given separately would each redo it
-        self.scatter.setData(pos=self.layout, data=self.ids, brush=brushes, size=sizes)
+        self.frame = frame
+        if moved_only and len(self.scatter.data) == len(self.ids):
+            self._move_points()
+        else:
+            self.row_of = {int(word): row for row, word in enumerate(self.ids)}
+            self._colour(frame, keep)
+            self._show_axes(frame)
+            brushes, sizes, pens = self._styles()
+            # one pass over the points: styles given separately would each redo it
+            self.scatter.setData(pos=self.layout, data=self.ids, brush=brushes, size=sizes,
+                                 pen=pens)
         for word in self.pinned:
             if word in self.row_of:
                 self.trails.setdefault(word, deque(maxlen=TRAIL_FRAMES)).append(
@@ -144,6 +176,18 @@ class ProjectionView(pg.PlotWidget):
         if self.following:
             self._fit(force=False)
         self._place_labels()
+
+    def _move_points(self) -> None:
+        """New positions for the same points with the same styles: written into the
+        scatter item's own table (pyqtgraph's `data` record array), then redrawn."""
+        scatter = self.scatter
+        scatter.data["x"] = self.layout[:, 0]
+        scatter.data["y"] = self.layout[:, 1]
+        scatter.prepareGeometryChange()
+        scatter.informViewBoundsChanged()
+        scatter.bounds = [None, None]
+        scatter.invalidate()
+        scatter.sigPlotChanged.emit(scatter)
 
     def highlight(self, words: list[str]) -> None:
         """Mark these words (the query and its neighbours) in orange, each labelled."""
@@ -202,26 +246,84 @@ class ProjectionView(pg.PlotWidget):
         if not self._fitting:  # the user zoomed or panned, or the view was resized
             self._place_labels()
 
-    def _styles(self) -> tuple[list, np.ndarray]:
-        """Each point's brush and size: searched and pinned words stand out."""
+    def _colour(self, frame: MapFrame, keep: np.ndarray) -> None:
+        """Each row's brush from the frame's colouring, the legend, and the label order."""
+        colouring = frame.colouring
+        if colouring is None or len(colouring.colours) != len(keep):
+            self.group_brushes = [self.brushes["dot"]] * len(self.ids)
+            self.label_rows = np.argsort(self.ids, kind="stable")  # most frequent first
+            self.legend_box.hide()
+            return
+        colours = colouring.colours[keep]
+        unique, inverse = np.unique(colours, axis=0, return_inverse=True)
+        brushes = [pg.mkBrush(int(r), int(g), int(b), 200) for r, g, b in unique]
+        self.group_brushes = [brushes[i] for i in inverse.ravel()]
+        order = label_order(np.arange(len(keep)), colouring)
+        self.label_rows = np.cumsum(keep)[order[keep[order]]] - 1  # rows after `keep`
+        entries = "".join(
+            f"<div><span style='color: #{r:02x}{g:02x}{b:02x}'>&#9632;</span> "
+            f"{escape(name)}</div>" for name, (r, g, b) in colouring.legend)
+        self.legend_box.setText(entries)
+        self.legend_box.adjustSize()
+        self._place_legend()
+        self.legend_box.setVisible(bool(colouring.legend))
+
+    def _place_legend(self) -> None:
+        if "legend_box" not in self.__dict__:
+            return  # pyqtgraph resizes the view while it is built
+        self.legend_box.move(max(0, self.width() - self.legend_box.width() - 8), 8)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_legend()
+
+    def _show_axes(self, frame: MapFrame) -> None:
+        """Semantic axes have meaning: name them on the plot's own axes."""
+        plot = self.getPlotItem()
+        axes = frame.axes if frame.method == "axes" else None
+        if axes is None:
+            plot.hideAxis("left")
+            plot.hideAxis("bottom")
+            return
+        def name(first, second) -> str:
+            return (f"{' + '.join(self.words[i] for i in first)} → "
+                    f"{' + '.join(self.words[i] for i in second)}")
+        plot.showAxis("bottom")
+        plot.showAxis("left")
+        for side in ("bottom", "left"):
+            plot.getAxis(side).enableAutoSIPrefix(False)  # cosines, not milli-units
+        plot.setLabel("bottom", name(axes.x_from, axes.x_to))
+        plot.setLabel("left", name(axes.y_from, axes.y_to) if axes.y_from
+                      else "main direction of the rest")
+
+    def _styles(self) -> tuple[list, np.ndarray, list]:
+        """Each point's brush, size and outline: searched and pinned words stand out by
+        size and a dark ring; a searched word keeps its group's colour when the map is
+        coloured (an orange fill could be read as a group), and is orange otherwise."""
         count = len(self.ids)
-        brushes = [self.brushes["dot"]] * count
+        coloured = len(self.group_brushes) == count and self.frame is not None and (
+            self.frame.colouring is not None)
+        brushes = list(self.group_brushes) if coloured else [self.brushes["dot"]] * count
         sizes = np.full(count, 8.0)
+        pens = [self.pens["plain"]] * count
         for role, size, words in (("searched", 12.0, self.searched),
                                   ("pinned", 13.0, self.pinned)):
             for word in words:
                 row = self.row_of.get(word)
                 if row is not None:
-                    brushes[row] = self.brushes[role]
+                    if role == "pinned" or not coloured:
+                        brushes[row] = self.brushes[role]
                     sizes[row] = size
-        return brushes, sizes
+                    pens[row] = self.pens["ring"]
+        return brushes, sizes, pens
 
     def _restyle(self) -> None:
         if self.layout is None:
             return
-        brushes, sizes = self._styles()
+        brushes, sizes, pens = self._styles()
         self.scatter.setBrush(brushes)
         self.scatter.setSize(sizes)
+        self.scatter.setPen(pens)
         self._draw_trails()
 
     def _draw_trails(self) -> None:
@@ -248,13 +350,18 @@ class ProjectionView(pg.PlotWidget):
         if not (pixel_width > 0 and pixel_height > 0):
             return
         (x_low, x_high), (y_low, y_high) = box.viewRange()
-        always = [w for w in (*self.pinned, *self.searched[:1], self.hovered)
+        axes = self.frame.axes if self.frame is not None else None
+        ends = [] if axes is None else [*axes.x_from, *axes.x_to, *axes.y_from, *axes.y_to]
+        always = [w for w in (*self.pinned, *self.searched[:1], self.hovered, *ends)
                   if w is not None and w in self.row_of]
         visible = ((self.layout[:, 0] >= x_low) & (self.layout[:, 0] <= x_high)
                    & (self.layout[:, 1] >= y_low) & (self.layout[:, 1] <= y_high))
-        # then the query's neighbours, then the rest by frequency (ids are frequency ranks)
+        # then the query's neighbours, then the rest: central words of each group first
         searched = [w for w in self.searched[1:] if w in self.row_of]
-        order = [*dict.fromkeys(always), *searched, *np.sort(self.ids[visible]).tolist()]
+        rows = self.label_rows if len(self.label_rows) == len(self.ids) else np.argsort(
+            self.ids, kind="stable")
+        candidates = self.ids[rows[visible[rows]]][:LABEL_CANDIDATES]
+        order = [*dict.fromkeys(always), *searched, *candidates.tolist()]
         x_pixels = self.layout[:, 0] / pixel_width
         y_pixels = self.layout[:, 1] / pixel_height  # upwards, like the data
         taken: set[tuple[int, int]] = set()
@@ -293,7 +400,9 @@ class ProjectionView(pg.PlotWidget):
         word = int(data)
         if word < len(self.words):
             pinned = "  (pinned)" if word in self.pinned else ""
-            return (f"{self.words[word]}  (count {int(self.counts[word]):,}){pinned}\n"
+            amount = (f"count {int(self.counts[word]):,}" if self.counts is not None
+                      else f"row {word + 1:,} of the file")
+            return (f"{self.words[word]}  ({amount}){pinned}\n"
                     "click: neighbours · Ctrl+click: pin or unpin")
         return ""
 
