@@ -89,6 +89,7 @@ class ProjectionView(pg.PlotWidget):
         self.frame: MapFrame | None = None  # the frame on screen (exports read it)
         self.label_rows = np.zeros(0, dtype=np.int64)  # rows in the order labels go to
         self.group_brushes: list = []  # each row's brush when it is neither searched nor pinned
+        self._marked_rows: set[int] = set()  # rows drawn as searched or pinned
         self.layout: np.ndarray | None = None
         self.row_of: dict[int, int] = {}
         self.method = "pca"
@@ -168,6 +169,8 @@ class ProjectionView(pg.PlotWidget):
             # one pass over the points: styles given separately would each redo it
             self.scatter.setData(pos=self.layout, data=self.ids, brush=brushes, size=sizes,
                                  pen=pens)
+            self._marked_rows = {self.row_of[w] for w in (*self.searched, *self.pinned)
+                                 if w in self.row_of}
         for word in self.pinned:
             if word in self.row_of:
                 self.trails.setdefault(word, deque(maxlen=TRAIL_FRAMES)).append(
@@ -318,12 +321,25 @@ class ProjectionView(pg.PlotWidget):
         return brushes, sizes, pens
 
     def _restyle(self) -> None:
+        """Searched or pinned words changed: restyle only the points whose style changed
+        (the words marked before and now), writing into the scatter item's own table.
+        Restyling all 20,000 points through pyqtgraph's setters costs a stall per search."""
         if self.layout is None:
             return
-        brushes, sizes, pens = self._styles()
-        self.scatter.setBrush(brushes)
-        self.scatter.setSize(sizes)
-        self.scatter.setPen(pens)
+        data = self.scatter.data
+        if len(data) != len(self.ids):
+            return
+        marked = {self.row_of[w] for w in (*self.searched, *self.pinned) if w in self.row_of}
+        rows = np.array(sorted(marked | self._marked_rows), dtype=np.int64)
+        self._marked_rows = marked
+        if len(rows):
+            brushes, sizes, pens = self._styles()
+            for row in rows.tolist():
+                data["brush"][row] = brushes[row]
+                data["pen"][row] = pens[row]
+            data["size"][rows] = sizes[rows]
+            data["sourceRect"][rows] = 0  # these points' pictures are looked up again
+            self.scatter.updateSpots()  # only the points whose picture was cleared
         self._draw_trails()
 
     def _draw_trails(self) -> None:
