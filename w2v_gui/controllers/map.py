@@ -92,7 +92,7 @@ class MapController(QObject):
     def follow(self, worker: TrainingWorker) -> None:
         """Lay out the snapshots of `worker`'s run as they come."""
         self.worker = worker
-        self.projection.pace = True  # t-SNE refines at half duty while the run trains
+        self.projection.pace = True  # the map rests between frames while the run trains
         # Direct: submit only swaps the pending snapshot, so the training thread calls it
         # itself, and the projection thread wakes for the newest snapshot only.
         worker.snapshot.connect(self.projection.submit, Qt.ConnectionType.DirectConnection)
