@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from core.number_parsing import is_number
-from core.vector_types import MAX_BINARY_WORD, VectorFileError
+from core.vector_types import MAX_BINARY_WORD, VectorFileError, unreadable
 
 HEAD_BYTES = 1 << 20  # bytes examined to tell the format
 SESSION_SUFFIX = ".w2vsession"  # the same as core.session's; not imported, to stay light
@@ -48,8 +48,7 @@ def _read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
         raise VectorFileError(path, "is a folder, not a vectors file.",
                               "Choose a file of word vectors.") from None
     except OSError as error:
-        raise VectorFileError(path, f"cannot be read ({error.strerror or error}).",
-                              "Check that it exists and that you may read it.") from error
+        raise unreadable(path, error) from error
 
 
 def detect(path: Path) -> Layout:

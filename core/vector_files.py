@@ -74,6 +74,7 @@ from core.vector_types import (
     LoadCancelled,
     VectorFile,
     VectorFileError,
+    unreadable,
 )
 from core.vector_writing import write_vectors
 
@@ -125,8 +126,7 @@ def read_vectors(path: str | os.PathLike, *, format: str | None = None,
     try:
         size = source.stat().st_size
     except OSError as error:
-        raise VectorFileError(source, f"cannot be read ({error.strerror or error}).",
-                              "Check that it exists and that you may read it.") from error
+        raise unreadable(source, error) from error
     tracker = _Progress(source, size, progress, should_stop)
     tracker.report(0, final=True)
     try:
@@ -140,8 +140,7 @@ def read_vectors(path: str | os.PathLike, *, format: str | None = None,
         raise VectorFileError(source, "is too large for this computer's memory.",
                               "Read only its first words (a limit).") from None
     except OSError as error:
-        raise VectorFileError(source, f"cannot be read ({error.strerror or error}).",
-                              "Check that it exists and that you may read it.") from error
+        raise unreadable(source, error) from error
     tracker.report(size, final=True)
     return loaded
 

@@ -28,6 +28,12 @@ class VectorFileError(EmbeddingsError):
         super().__init__(f"{where}: {problem}" + (f" {fix}" if fix else ""))
 
 
+def unreadable(path: str | os.PathLike, error: OSError) -> VectorFileError:
+    """The error for a file the system would not let us read."""
+    return VectorFileError(path, f"cannot be read ({error.strerror or error}).",
+                           "Check that it exists and that you may read it.")
+
+
 class LoadCancelled(Exception):
     """Reading stopped because `should_stop()` returned True."""
 

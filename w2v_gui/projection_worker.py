@@ -79,7 +79,7 @@ class ProjectionWorker(QObject):
         self._lock = threading.Lock()
         self._current: Snapshot | None = None  # the snapshot being refined
         self._colouring: Colouring | None = None
-        self._coloured: tuple | None = None  # (style, ids) the colouring was made for
+        self._coloured: tuple[MapStyle, np.ndarray] | None = None  # what it was made for
         self._coloured_at = 0.0
         # Queued even when emitted on the worker's own thread: _work then always runs
         # from the event loop, after the frame in progress, never nested inside submit.
@@ -171,19 +171,19 @@ class ProjectionWorker(QObject):
         recomputed for new words or a new style, and (clusters) every few seconds while
         the vectors change, numbered to match the last clusters so colours stay put."""
         style, ids = self.style, snapshot.ids
-        key = (style, ids.tobytes())
         now = time.perf_counter()
-        if self._coloured == key and not (
-                fresh and style.kind == "clusters"
-                and now - self._coloured_at >= RECLUSTER_SECONDS):
+        same = (self._coloured is not None and self._coloured[0] is style
+                and np.array_equal(self._coloured[1], ids))
+        if same and not (fresh and style.kind == "clusters"
+                         and now - self._coloured_at >= RECLUSTER_SECONDS):
             return self._colouring
-        previous, previous_key = self._colouring, self._coloured
+        previous, previous_ids = self._colouring, (
+            self._coloured[1] if self._coloured is not None else None)
         if style.kind == "clusters":
             words = [self.words[i] if i < len(self.words) else "" for i in ids]
             colouring = cluster_colouring(snapshot.vectors, k=style.clusters, words=words)
-            if previous is not None and previous.kind == "clusters" and previous_key is not None:
-                colouring = match_groups(np.frombuffer(previous_key[1], dtype=ids.dtype),
-                                         previous, ids, colouring)
+            if previous is not None and previous.kind == "clusters":
+                colouring = match_groups(previous_ids, previous, ids, colouring)
         elif style.kind == "metadata":
             labels = [style.labels[i] if i < len(style.labels) else None for i in ids]
             words = [self.words[i] if i < len(self.words) else "" for i in ids]
@@ -192,5 +192,5 @@ class ProjectionWorker(QObject):
             colouring = frequency_colouring(np.asarray(ids))
         else:
             colouring = None
-        self._colouring, self._coloured, self._coloured_at = colouring, key, now
+        self._colouring, self._coloured, self._coloured_at = colouring, (style, ids), now
         return colouring

@@ -167,17 +167,17 @@ class FunctionWorker(QObject):
         self.finished.emit(result)
 
 
-class CorpusLoadWorker(QObject):
-    """Reads a corpus file or folder off the GUI thread, with progress and cancel."""
+class LoadWorker(QObject):
+    """Reads a file off the GUI thread, with progress and cancel: `finished` brings what was
+    read, or None if it failed (`failed` says why) or was cancelled."""
 
     progress = pyqtSignal(int, int)  # bytes read, total bytes
     failed = pyqtSignal(str)
-    finished = pyqtSignal(object)  # the Corpus, or None if it failed or was cancelled
+    finished = pyqtSignal(object)
 
-    def __init__(self, path: str, min_count: int = 1, progress_hz: float = 20.0) -> None:
+    def __init__(self, path: str, progress_hz: float = 20.0) -> None:
         super().__init__()
         self.path = path
-        self.min_count = min_count
         self.progress_interval = 1.0 / progress_hz
         self._cancel = threading.Event()
         self._last_progress = 0.0
@@ -194,6 +194,20 @@ class CorpusLoadWorker(QObject):
         if now - self._last_progress >= self.progress_interval or done >= total:
             self._last_progress = now
             self.progress.emit(done, total)
+
+    def _bug(self, error: Exception) -> None:
+        """An unreadable file must not kill the app: log it and say so."""
+        log_exception(f"reading {self.path} failed", error)
+        self.failed.emit(f"{self.path} could not be read: {error!r} (a bug; the details are "
+                         "in the log)")
+
+
+class CorpusLoadWorker(LoadWorker):
+    """Reads a corpus file or folder; `finished` brings the prepared Corpus."""
+
+    def __init__(self, path: str, min_count: int = 1, progress_hz: float = 20.0) -> None:
+        super().__init__(path, progress_hz)
+        self.min_count = min_count
 
     @pyqtSlot()
     def run(self) -> None:
@@ -205,40 +219,18 @@ class CorpusLoadWorker(QObject):
         except CorpusError as error:
             if not self.cancelled:
                 self.failed.emit(str(error))
-        except Exception as error:  # an unreadable file must not kill the app
-            log_exception(f"reading {self.path} failed", error)
-            self.failed.emit(f"{self.path} could not be read: {error}")
+        except Exception as error:
+            self._bug(error)
         self.finished.emit(None if self.cancelled else corpus)
 
 
-class VectorLoadWorker(QObject):
-    """Reads a word-vectors file off the GUI thread (core.vector_files), with progress and
-    cancel; `finished` brings the VectorFile, or None if it failed or was cancelled."""
-
-    progress = pyqtSignal(int, int)  # bytes read, total bytes
-    failed = pyqtSignal(str)
-    finished = pyqtSignal(object)
+class VectorLoadWorker(LoadWorker):
+    """Reads a word-vectors file (core.vector_files); `finished` brings the VectorFile."""
 
     def __init__(self, path: str, limit: int | None = None, format: str | None = None,
                  progress_hz: float = 20.0) -> None:
-        super().__init__()
-        self.path, self.limit, self.format = path, limit, format
-        self.progress_interval = 1.0 / progress_hz
-        self._cancel = threading.Event()
-        self._last_progress = 0.0
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _report(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if now - self._last_progress >= self.progress_interval or done >= total:
-            self._last_progress = now
-            self.progress.emit(done, total)
+        super().__init__(path, progress_hz)
+        self.limit, self.format = limit, format
 
     @pyqtSlot()
     def run(self) -> None:
@@ -248,16 +240,11 @@ class VectorLoadWorker(QObject):
                                   progress=self._report, should_stop=self._cancel.is_set)
         except LoadCancelled:
             pass
-        except (EmbeddingsError, OSError) as error:
+        except (EmbeddingsError, OSError) as error:  # incl. too large for memory
             if not self.cancelled:
                 self.failed.emit(str(error))
-        except MemoryError:
-            self.failed.emit(f"{self.path} is too large for this computer's memory. Open "
-                             "only its first words (the limit in the Open dialog).")
-        except Exception as error:  # an unreadable file must not kill the app
-            log_exception(f"reading {self.path} failed", error)
-            self.failed.emit(f"{self.path} could not be read: {error!r} (a bug; the details "
-                             "are in the log)")
+        except Exception as error:
+            self._bug(error)
         self.finished.emit(None if self.cancelled else loaded)
 
 
@@ -339,6 +326,6 @@ def start_worker(worker: QObject, prepare=None) -> QThread:
     return thread
 
 
-__all__ = ["CorpusLoadWorker", "FunctionWorker", "SearchRequest", "SearchResult",
+__all__ = ["CorpusLoadWorker", "FunctionWorker", "LoadWorker", "SearchRequest", "SearchResult",
            "SearchWorker", "Snapshot", "StepStats", "TrainingWorker", "VectorLoadWorker",
            "start_worker"]

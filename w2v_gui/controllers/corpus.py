@@ -11,7 +11,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from core.corpus import Corpus
 from core.trainer import Trainer
 from w2v_gui.threads import WorkerThreads
-from w2v_gui.workers import CorpusLoadWorker, FunctionWorker, VectorLoadWorker
+from w2v_gui.workers import CorpusLoadWorker, FunctionWorker, LoadWorker, VectorLoadWorker
 
 TOY_WORLD_SOURCE = "the toy world (built in)"
 TOY_WORLD_NAME = "the toy world"  # what `loading` says while it is built
@@ -56,24 +56,21 @@ class CorpusController(QObject):
         """Read a corpus file or folder."""
         if self.busy:
             return
-        loader = CorpusLoadWorker(path, min_count=min_count)
-        loader.progress.connect(self.progress)
-        loader.failed.connect(lambda message: self.failed.emit("The corpus could not load",
-                                                               message))
-        self._start(loader, Path(path).name)
+        self._read(CorpusLoadWorker(path, min_count=min_count), "The corpus could not load")
 
     def open_vectors(self, path: str, limit: int | None = None) -> None:
         """Read a file of word vectors (any format core.vector_files knows)."""
         if self.busy:
             return
-        loader = VectorLoadWorker(path, limit=limit)
+        self._read(VectorLoadWorker(path, limit=limit), "The vectors could not open")
+
+    def _read(self, loader: LoadWorker, error_title: str) -> None:
         loader.progress.connect(self.progress)
-        loader.failed.connect(lambda message: self.failed.emit("The vectors could not open",
-                                                               message))
-        self._start(loader, Path(path).name)
+        loader.failed.connect(lambda message: self.failed.emit(error_title, message))
+        self._start(loader, Path(loader.path).name)
 
     def cancel(self) -> None:
-        if isinstance(self.loader, (CorpusLoadWorker, VectorLoadWorker)):
+        if isinstance(self.loader, LoadWorker):
             self.loader.cancel()
 
     def _start(self, loader: QObject, name: str) -> None:

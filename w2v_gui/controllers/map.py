@@ -137,12 +137,13 @@ class MapController(QObject):
     def set_method(self, method: str) -> None:
         if method not in METHODS:
             return
+        if self.controls.method_key != method:
+            self.controls.set_method(method)  # its method_changed calls this again
+            return
         if method == "axes" and self.axes is None:
             self.controls.ask_for_axes()
         self.projection.method = method
         self.projection.axes = self.axes
-        if self.controls.method_key != method:
-            self.controls.set_method(method)
         self._relayout()
 
     def _relayout(self) -> None:
@@ -202,9 +203,6 @@ class MapController(QObject):
             return
         ids = [tuple(self.index[w] for w in words) for words in sets]
         self.axes = SemanticAxes(*ids)
-        self.projection.axes = self.axes
-        if self.controls.method_key != "axes":
-            self.controls.set_method("axes")
         self.set_method("axes")
 
     def axes_words(self) -> list[list[str]]:
