@@ -72,6 +72,7 @@ class ProjectionWorker(QObject):
         # the neighbour share by about 0.015)
         self.pace = False
         self._resting_until = 0.0
+        self._resting = False  # a timer will wake _work when the rest is over
         self._reset = False
         self._generation = 0  # bumped by reset(): a frame begun before it is dropped
         self._pending: Snapshot | None = None
@@ -117,8 +118,13 @@ class ProjectionWorker(QObject):
         """A new snapshot if one waits, else one more refinement of the current one."""
         wait = self._resting_until - time.perf_counter() if self.pace else 0.0
         if wait > 0.001:  # resting while a run trains: later snapshots replace each other
+            with self._lock:
+                self._woken = False  # a snapshot after the run (pace off) wakes it at once
+                if self._resting:
+                    return  # the timer of this rest is already set
+                self._resting = True
             QTimer.singleShot(int(wait * 1000) + 1, self._rested)
-            return  # _woken stays set, so submit does not wake this thread meanwhile
+            return
         with self._lock:
             snapshot, self._pending, self._woken = self._pending, None, False
             if self._reset:
@@ -163,7 +169,7 @@ class ProjectionWorker(QObject):
 
     def _rested(self) -> None:
         with self._lock:
-            self._woken = False
+            self._resting = False
             self._wake_once()
 
     def _colour(self, snapshot: Snapshot, fresh: bool) -> Colouring | None:

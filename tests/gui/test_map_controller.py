@@ -63,3 +63,29 @@ def test_a_slow_layout_skips_to_the_newest_snapshot(qtbot):
     assert threading.get_ident() not in projection_thread
     threads.quit_all()
     qtbot.waitUntil(lambda: not threads.threads, timeout=5000)
+
+
+def test_a_snapshot_after_the_run_is_laid_out_without_waiting_out_the_rest(qtbot):
+    threads = WorkerThreads()
+    view = ProjectionView()
+    qtbot.addWidget(view)
+    controller = MapController(threads, view, MapControls())
+    projection = controller.projection
+    frames = []
+    projection.layout_ready.connect(frames.append)
+    run = FastRun()
+    controller.follow(run)  # pace on: the map rests between frames while the run trains
+    threads.start(run)
+    qtbot.waitUntil(lambda: bool(frames), timeout=10_000)
+    qtbot.waitUntil(lambda: controller.worker is None, timeout=10_000)  # the run ended
+    # the last frame of the run bought a long rest; the run is over, so it is not owed
+    projection.pace = True
+    projection._resting_until = time.perf_counter() + 60
+    projection.submit(Snapshot(0, np.arange(30), np.eye(30, 8, dtype=np.float32)))
+    qtbot.wait(200)  # the worker sees the rest and sets its timer
+    projection.pace = False
+    count = len(frames)
+    projection.submit(Snapshot(1, np.arange(30), np.eye(30, 8, k=1, dtype=np.float32)))
+    qtbot.waitUntil(lambda: len(frames) > count, timeout=5000)
+    threads.quit_all()
+    qtbot.waitUntil(lambda: not threads.threads, timeout=5000)

@@ -157,6 +157,16 @@ def test_tsne_runs_in_the_background_from_the_current_layout(qtbot, window):
     assert np.isfinite(frames[-1].layout).all()
 
 
+def test_a_method_chosen_as_the_run_ends_is_laid_out(qtbot, window):
+    # the training controller's finished signal comes before the map hears the run end:
+    # a method chosen then must not wait for a snapshot that never comes
+    frames = []
+    window.map.projection.layout_ready.connect(frames.append)
+    window.training.finished.connect(lambda _stats: window.map_controls.set_method("tsne"))
+    train(qtbot, window, epochs=1)
+    qtbot.waitUntil(lambda: any(frame.method == "tsne" for frame in frames), timeout=30_000)
+
+
 def test_zooming_in_labels_more_of_the_words_in_view(qtbot, window):
     train(qtbot, window, epochs=2)
     view = window.projection_view

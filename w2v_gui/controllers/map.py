@@ -43,6 +43,9 @@ class MapController(QObject):
         self.embeddings: Embeddings | None = None  # what a redraw lays out when idle
         self.words_done = 0
         self.worker: TrainingWorker | None = None  # the run feeding the map, if any
+        # a setting changed while a run fed the map: laid out again when the run ends, in
+        # case no snapshot came after the change
+        self._changed_while_following = False
         self.projection = ProjectionWorker()
         self.projection.layout_ready.connect(view.set_frame)
         self.projection.failed.connect(self.failed)
@@ -102,6 +105,9 @@ class MapController(QObject):
         if self.worker is worker:
             self.worker = None
             self.projection.pace = False
+            if self._changed_while_following:  # the run ended before a snapshot showed it
+                self.redraw()
+        self._changed_while_following = False
 
     def show_embeddings(self, embeddings: Embeddings, words_done: int) -> None:
         """The newest copy of every vector; drawn now unless a run feeds the map."""
@@ -130,6 +136,7 @@ class MapController(QObject):
 
     def _words_changed(self) -> None:
         if self.worker is not None:
+            self._changed_while_following = True
             self.worker.set_map_ids(self.ids())
         else:
             self.redraw()
@@ -151,6 +158,7 @@ class MapController(QObject):
         if self.worker is None:
             self.redraw()
         else:
+            self._changed_while_following = True
             self.worker.set_map_ids(self.ids())
             if self.worker.paused and self.worker.wait_until_idle(0.5):
                 # no snapshot is coming: lay out the still vectors now
