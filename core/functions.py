@@ -1,4 +1,5 @@
-"""Elementwise and row-wise building blocks: sigmoid, log-sigmoid, softmax, row normalisation.
+"""Elementwise and row-wise building blocks: sigmoid, log-sigmoid, softmax, log-sum-exp, row
+normalisation.
 
 All are numerically stable and silent: no overflow or divide warnings at extreme inputs.
 They keep the input's floating dtype (float32 in, float32 out).
@@ -53,6 +54,22 @@ def softmax(x: ArrayLike) -> np.ndarray:
     with np.errstate(under="ignore"):
         exps = np.exp(shifted)
     return exps / np.sum(exps, axis=-1, keepdims=True)
+
+
+def softmax_with_log_norm(x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """(softmax(x), log Σ_w e^(x_w)) over the last axis, from one exponential pass.
+
+    The log-normaliser gives the naive-softmax loss as log Σ_w e^(s_w) − s_o, exact even
+    where ŷ_o itself underflows to 0 (a loss of 1000 stays 1000, not −log(tiny) = 87.3).
+    The normaliser has the last axis dropped: shape x.shape[:-1].
+    """
+    x = _as_float(x)
+    peak = np.max(x, axis=-1, keepdims=True)
+    with np.errstate(under="ignore"):
+        exps = np.exp(x - peak)
+    total = np.sum(exps, axis=-1, keepdims=True)
+    log_norm = (peak + np.log(total))[..., 0]
+    return exps / total, log_norm
 
 
 def normalize_rows(x: ArrayLike) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.functions import log_sigmoid, sigmoid, softmax
+from core.functions import log_sigmoid, sigmoid, softmax_with_log_norm
 from core.scatter import grouped_row_sums
 
 # ---------------------------------------------------------------------------------------
@@ -33,8 +33,10 @@ def naive_softmax_loss_and_gradient(
     Returns (loss, dJ/dv_c of shape (d,), dJ/dU of shape (|V|, d)).
     Cost: O(|V| d) per pair, the lesson negative sampling answers.
     """
-    y_hat = softmax(outside_vectors @ center_vector)  # ŷ = softmax(U v_c)
-    loss = -np.log(y_hat[outside_index])  # J = -log ŷ_o
+    scores = outside_vectors @ center_vector  # s_w = u_w · v_c
+    y_hat, log_norm = softmax_with_log_norm(scores)  # ŷ = softmax(U v_c)
+    # J = -log ŷ_o = log Σ_w exp(s_w) - s_o: finite even where ŷ_o underflows to 0
+    loss = log_norm - scores[outside_index]
     error = y_hat.copy()
     error[outside_index] -= 1.0  # ŷ - y
     grad_center = outside_vectors.T @ error  # dJ/dv_c = U^T (ŷ - y)
@@ -230,9 +232,10 @@ def batched_naive_softmax(
 ) -> BatchGradients:
     """Naive softmax for B pairs with one dense (B, |V|) product over the whole vocabulary."""
     batch = inputs.shape[0]
-    y_hat = softmax(inputs @ outside_vectors.T)  # (B, |V|)
+    scores = inputs @ outside_vectors.T  # (B, |V|)
+    y_hat, log_norm = softmax_with_log_norm(scores)
     rows = np.arange(batch)
-    loss = -np.log(np.maximum(y_hat[rows, outside_indices], np.finfo(y_hat.dtype).tiny))
+    loss = log_norm - scores[rows, outside_indices]  # log Σ_w exp(s_w) - s_o
     error = y_hat
     error[rows, outside_indices] -= 1.0  # ŷ - y
     return BatchGradients(

@@ -136,3 +136,17 @@ def test_losses_are_finite_at_huge_scores():
     with np.errstate(all="raise"):
         loss, _, _ = neg_sampling_loss_and_gradient(center, 1, outside_vectors, [0, 2])
     assert np.isfinite(loss) and loss > 1e5
+
+
+def test_naive_softmax_loss_is_exact_where_y_hat_underflows():
+    # ŷ_o = e^-1000 underflows to 0: the loss is log Σ exp(s) - s_o = 1000, not inf or
+    # -log(tiny) = 87.3 (float32), and no warning is raised on the way
+    outside_vectors = np.array([[0.0, 0.0], [1000.0, 0.0], [0.0, 0.0]])
+    center = np.array([1.0, 0.0])
+    with np.errstate(all="raise"):
+        loss, grad_center, _ = naive_softmax_loss_and_gradient(center, 0, outside_vectors)
+        batched = batched_naive_softmax(center[None].astype(np.float32), np.array([0]),
+                                        outside_vectors.astype(np.float32))
+    assert loss == pytest.approx(1000.0)
+    assert batched.loss[0] == pytest.approx(1000.0)
+    np.testing.assert_allclose(grad_center, [1000.0, 0.0])  # U^T (ŷ - y): all on word 1
