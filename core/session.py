@@ -1,7 +1,7 @@
 """A session: everything a user made in one sitting, in one file they can reopen.
 
 A session holds the trainer's whole state (so training continues exactly where it
-stopped), the loss history drawn so far, and the app's own state (pinned words, view
+stopped), the loss and quality histories drawn so far, and the app's own state (pinned words, view
 settings: an opaque JSON object that core stores and never reads). It is one .npz file,
 written atomically, readable without pickle.
 """
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from core.files import atomic_write
-from core.history import LossHistory
+from core.history import LossHistory, QualityHistory
 from core.trainer import Trainer, TrainerError
 
 SESSION_SUFFIX = ".w2vsession"
@@ -36,11 +36,13 @@ class Session:
     """trainer:   the model, its corpus, config and position
     history:   the loss history of the run
     app_state: JSON-able state of the app that made it (pins, view settings), kept as is
+    quality:   the run's quality curve (evaluations of its snapshots)
     """
 
     trainer: Trainer
     history: LossHistory = field(default_factory=LossHistory)
     app_state: dict[str, Any] = field(default_factory=dict)
+    quality: QualityHistory = field(default_factory=QualityHistory)
 
 
 def session_arrays(session: Session) -> dict[str, np.ndarray]:
@@ -52,6 +54,7 @@ def session_arrays(session: Session) -> dict[str, np.ndarray]:
     arrays.update({
         "session_version": np.int64(SESSION_VERSION),
         "session_history": np.array(session.history.rows(), dtype=np.float64),
+        "session_quality": np.array(session.quality.rows(), dtype=np.float64),
         "session_app_state": np.array(json.dumps(session.app_state)),
     })
     return arrays
@@ -92,7 +95,10 @@ def load_session(path: str | os.PathLike) -> Session:
                     f"{path} was saved by a newer Word2Vec Studio (session format {version}); "
                     "update the app to open it.")
             trainer = Trainer.from_state(data, path)
-            history = LossHistory(data["session_history"])
+            history = LossHistory(data["session_history"], unit=trainer.loss_unit)
+            # sessions saved before the quality curve existed have none
+            quality = QualityHistory(data["session_quality"]
+                                     if "session_quality" in data.files else None)
             app_state = _app_state(data, version)
     except (SessionError, TrainerError) as error:
         raise SessionError(str(error)) from error
@@ -103,4 +109,4 @@ def load_session(path: str | os.PathLike) -> Session:
             "It may be damaged or incomplete; choose another file.") from error
     if not isinstance(app_state, dict):
         raise SessionError(f"{path} has a damaged app record; choose another file.")
-    return Session(trainer, history, app_state)
+    return Session(trainer, history, app_state, quality)

@@ -47,10 +47,14 @@ __all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "StepStats", "Trainer", "Train
 class StepStats:
     """What one `Trainer.step` reports.
 
-    loss:             mean loss per pair of the latest step that measured it (negative
-                      sampling measures every LOSS_EVERY-th step)
-    smoothed_loss:    exponential moving average of `loss`
-    cost:             the handout's smoothed cost (batching="windows"), else None
+    loss:             mean loss of the latest step that measured it (negative sampling
+                      measures every LOSS_EVERY-th step), per `loss_unit`
+    smoothed_loss:    exponential moving average of `loss`, in the same unit
+    cost:             the handout's smoothed cost (batching="windows": its run.py's
+                      exploss, updated every 10th iteration, per window), else None
+    loss_unit:        "pair" (skip-gram: one (center, outside) pair) or "window" (CBOW:
+                      one center predicted from its window; batching="windows": the
+                      handout's cost of one window, summed over its outside words)
     words_done:       corpus tokens consumed so far (windows for batching="windows")
     total_words:      words_done at the end of the run
     words_per_second: words_done / seconds spent inside `step`
@@ -60,11 +64,14 @@ class StepStats:
     epoch:            current epoch (0-based)
     progress:         fraction of the run done, 0..1
     finished:         the run is over
+    steps:            steps (iterations) taken so far
+    iterations:       the run's iterations for batching="windows", else None (epochs)
     """
 
     loss: float
     smoothed_loss: float
     cost: float | None
+    loss_unit: str
     words_done: int
     total_words: int
     words_per_second: float
@@ -72,6 +79,13 @@ class StepStats:
     epoch: int
     progress: float
     finished: bool
+    steps: int = 0
+    iterations: int | None = None
+
+    @property
+    def windows(self) -> bool:
+        """The handout's batching: words_done counts windows, progress is iterations."""
+        return self.iterations is not None
 
 
 class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
@@ -109,7 +123,7 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         self.words_done = 0
         self.pairs_seen = 0
         self.smoothed_loss = float("nan")
-        self.last_loss = float("nan")  # the most recent measured loss per pair
+        self.last_loss = float("nan")  # the most recent measured loss, per loss_unit
         self.handout_cost: float | None = None
         self.seconds = 0.0
         self._epoch_state: dict | None = None  # generator state at the epoch's start
@@ -136,6 +150,13 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         return self.words_done >= self.total_words
 
     @property
+    def loss_unit(self) -> str:
+        """What one loss value measures: "pair" or "window" (see StepStats)."""
+        if self.config.batching == "windows" or self.config.model == "cbow":
+            return "window"
+        return "pair"
+
+    @property
     def progress(self) -> float:
         return min(1.0, self.words_done / max(1, self.total_words))
 
@@ -153,6 +174,7 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
             loss=self.last_loss,
             smoothed_loss=self.smoothed_loss,
             cost=self.handout_cost,
+            loss_unit=self.loss_unit,
             words_done=self.words_done,
             total_words=self.total_words,
             words_per_second=self.words_done / self.seconds if self.seconds > 0 else 0.0,
@@ -160,6 +182,8 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
             epoch=min(self.epoch, self.config.epochs - 1),
             progress=self.progress,
             finished=self.finished,
+            steps=self.steps,
+            iterations=self.config.iterations if self.config.batching == "windows" else None,
         )
 
     # ------------------------------------------------------------------ stepping

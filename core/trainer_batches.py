@@ -44,8 +44,9 @@ class Batching:
             raise TrainerError("sub-sampling dropped every word; set sample to 0 or larger.")
 
     def _corpus_step(self) -> float | None:
-        """Train on the next batch of centers; the mean loss per pair, or None when this
-        step did not measure it (negative sampling measures every LOSS_EVERY-th step)."""
+        """Train on the next batch of centers; the mean loss per pair (skip-gram) or per
+        window (CBOW: one center predicted from its window), or None when this step did
+        not measure it (negative sampling measures every LOSS_EVERY-th step)."""
         if self._kept_ids is None:
             self._start_epoch()
         kept_ids, kept_sentences = self._kept_ids, self._kept_sentences
@@ -105,7 +106,8 @@ class Batching:
         return self._window_text
 
     def _windows_step(self) -> float:
-        """The handout's step on `batch_size` random windows; the mean loss per pair."""
+        """The handout's step on `batch_size` random windows; its cost: the mean loss per
+        window (each window's loss summed over its outside words)."""
         ids, spans = self._handout_text()
         config = self.config
         window, wanted = config.window, config.batch_size
@@ -163,4 +165,4 @@ class Batching:
         if (self.steps + 1) % HANDOUT_COST_EVERY == 0:
             self.handout_cost = cost if not self.handout_cost else (
                 0.95 * self.handout_cost + 0.05 * cost)
-        return float(result.loss.sum(dtype=np.float64)) / max(1, owner.size)
+        return cost

@@ -246,3 +246,32 @@ def test_runs_on_one_corpus_share_one_read_only_noise_table():
     # the table's slots follow the noise distribution
     shares = np.bincount(first.noise_table, minlength=corpus.vocab_size) / first.noise_table.size
     np.testing.assert_allclose(shares, corpus.noise_distribution(), atol=1e-6)
+
+
+def test_each_run_names_the_unit_of_its_loss_and_a_first_step_measures_in_it():
+    corpus, _ = planted_corpus(sentences=300)
+    vocab = corpus.vocab_size
+    base = TrainConfig(dim=8, window=2, epochs=1, loss="softmax", batch_words=200, seed=3)
+    # outside vectors start at zero: ŷ is uniform and each prediction costs log |V|
+    skipgram = Trainer(corpus, base).step()
+    assert skipgram.loss_unit == "pair" and skipgram.loss == pytest.approx(np.log(vocab))
+    cbow = Trainer(corpus, base.replace(model="cbow")).step()
+    assert cbow.loss_unit == "window" and cbow.loss == pytest.approx(np.log(vocab))
+    windows = Trainer(corpus, base.replace(batching="windows", iterations=20, batch_size=50))
+    first = windows.step()
+    # the handout's cost of a window sums the losses of its outside words
+    assert first.loss_unit == "window" and first.iterations == 20 and first.steps == 1
+    pairs_per_window = windows.pairs_seen / 50
+    assert first.loss == pytest.approx(pairs_per_window * np.log(vocab), rel=1e-3)
+
+
+def test_a_windows_run_reports_one_unit_before_and_after_the_handouts_cost_appears():
+    corpus, _ = planted_corpus(sentences=2000)
+    trainer = Trainer(corpus, PRESETS["cs224n"].replace(iterations=30))
+    reports = []
+    trainer.train(callback=reports.append)
+    assert reports[8].cost is None and reports[9].cost is not None
+    # the smoothed loss moves smoothly through iteration 10: no jump to another measure
+    smoothed = np.array([report.smoothed_loss for report in reports])
+    assert np.all(np.abs(np.diff(smoothed)) < 0.1 * smoothed[:-1])
+    assert reports[9].cost == pytest.approx(reports[9].loss)  # the handout's first exploss

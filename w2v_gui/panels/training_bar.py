@@ -1,5 +1,5 @@
 """The strip above the map: Train / Pause / Stop / Reset, the run's progress and a line of
-status (epoch, words/s, time left)."""
+status (epoch or iteration, words/s or windows/s, time left)."""
 
 from __future__ import annotations
 
@@ -59,13 +59,22 @@ class TrainingBar(QWidget):
         self.label.setText(text)
 
     def show_stats(self, stats: StepStats, epochs: int) -> None:
-        remaining = stats.total_words - stats.words_done
-        eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
-        self.show_progress(stats.progress, (
-            f"epoch {min(stats.epoch + 1, epochs)}/{epochs}  {stats.progress:.0%}  "
-            f"{stats.words_per_second:,.0f} words/s  ETA {int(eta // 60)}:{int(eta % 60):02d}"))
+        self.show_progress(stats.progress, progress_text(stats, epochs))
 
     def show_opened(self, name: str, trainer: Trainer) -> None:
         self.show_progress(trainer.progress, (
             f"Opened {name}: {trainer.words_done:,} words trained, {trainer.progress:.0%} of "
             "the run." + (" Train continues it." if not trainer.finished else "")))
+
+
+def progress_text(stats: StepStats, epochs: int) -> str:
+    """"epoch 2/5  40%  120,000 words/s  ETA 0:12"; a run of the handout's batching counts
+    iterations and windows instead: "iteration 1,200 / 40,000  3%  15,000 windows/s …"."""
+    remaining = stats.total_words - stats.words_done
+    eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
+    if stats.windows:
+        where, speed = f"iteration {stats.steps:,} / {stats.iterations:,}", "windows/s"
+    else:
+        where, speed = f"epoch {min(stats.epoch + 1, epochs)}/{epochs}", "words/s"
+    return (f"{where}  {stats.progress:.0%}  {stats.words_per_second:,.0f} {speed}  "
+            f"ETA {int(eta // 60)}:{int(eta % 60):02d}")

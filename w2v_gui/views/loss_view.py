@@ -1,5 +1,6 @@
-"""The loss plot: per-step loss and its smoothed curve against words processed, with the
-learning rate on a second axis, a log-y option and a crosshair readout. It draws a
+"""The loss plot: per-step loss and its smoothed curve against words processed, in the one
+unit the run reports (per pair or per window, named on the axis), with the learning rate
+on a second axis, a log-y option and a crosshair readout. It draws a
 core.history.LossHistory; it keeps no numbers of its own."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, QTimer
 
-from core.history import LossHistory
+from core.history import LOSS_UNITS, LossHistory
 
 REDRAW_MS = 250  # stats arrive faster; a curve redrawn 4 times a second looks smooth
 
@@ -42,7 +43,8 @@ class LossView(pg.PlotWidget):
         # No grid: its lines are redrawn by the axes at every repaint, which tripled the
         # cost of drawing this plot (measured by bench/responsiveness.py).
         plot.setLabel("bottom", "words processed")
-        plot.setLabel("left", "loss per pair")
+        self.unit = ""
+        self._name_unit("pair")
         plot.addLegend(offset=(-10, 10))
         self.raw_curve = plot.plot(pen=pg.mkPen((120, 140, 230, 110), width=1), name="loss")
         # One-pixel pens only: Qt strokes a wider line as a filled outline, which made each
@@ -105,7 +107,13 @@ class LossView(pg.PlotWidget):
     def set_log_y(self, enabled: bool) -> None:
         self.getPlotItem().setLogMode(y=enabled)
 
+    def _name_unit(self, unit: str) -> None:
+        if unit != self.unit:
+            self.unit = unit
+            self.getPlotItem().setLabel("left", LOSS_UNITS.get(unit, "loss"))
+
     def _redraw(self) -> None:
+        self._name_unit(self.history.unit)
         rows = self.history.rows()
         self.raw_curve.setData(rows[:, 0], rows[:, 1])
         self.smooth_curve.setData(rows[:, 0], rows[:, 2])
@@ -126,8 +134,9 @@ class LossView(pg.PlotWidget):
         words, loss, smoothed, rate = rows[int(np.clip(np.searchsorted(rows[:, 0], x), 0,
                                                        len(rows) - 1))]
         self.crosshair.setPos(words)
-        self.readout.setText(f"{words:,.0f} words\nloss {loss:.4f}\nsmoothed {smoothed:.4f}"
-                             f"\nlearning rate {rate:.5f}")
+        unit = LOSS_UNITS.get(self.unit, "loss")
+        self.readout.setText(f"{words:,.0f} words\n{unit} {loss:.4f}\nsmoothed "
+                             f"{smoothed:.4f}\nlearning rate {rate:.5f}")
         self.readout.setPos(words, box.mapSceneToView(position).y())
         self.crosshair.show()
         self.readout.show()
