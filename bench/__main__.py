@@ -3,6 +3,7 @@
 from bench import (
     compare_gensim,
     cs224n_preset,
+    evaluation,
     explorer_responsiveness,
     map_paint,
     map_truth,
@@ -25,6 +26,7 @@ SECTIONS = [
     ("Nearest words and analogies at 400,000 words", queries.main),
     ("Painting the map at 20,000 words", map_paint.main),
     ("The window's responsiveness with 400,000 words open", explorer_responsiveness.main),
+    ("Analogy and word-pair evaluation against gensim", evaluation.main),
 ]
 
 for title, run in SECTIONS:

@@ -114,7 +114,9 @@ class Embeddings:
         """Words d with a - b + c ≈ d (king - man + woman ≈ queen); a, b, c excluded.
 
         3CosAdd ranks by cos(d, a) - cos(d, b) + cos(d, c); 3CosMul (Levy and Goldberg,
-        2014) by cos'(d, a) · cos'(d, c) / (cos'(d, b) + 0.001), with cos' = (cos + 1) / 2.
+        2014) by cos'(d, a) · cos'(d, c) / (cos'(d, b) + ε), with cos' = (cos + 1) / 2 and
+        ε = 1e-6 as gensim's most_similar_cosmul (and core.evaluation) use, so that a query
+        and an evaluation rank alike.
         """
         if method not in ("3cosadd", "3cosmul"):
             raise ValueError(f"method must be 3cosadd or 3cosmul; got {method!r}.")
@@ -125,7 +127,7 @@ class Embeddings:
             return self._rank(unit @ (unit[ids[0]] - unit[ids[1]] + unit[ids[2]]), ids, count)
         cosines = unit @ np.ascontiguousarray(unit[ids].T)  # (V, 3) in one pass
         shifted = (cosines + 1.0) / 2.0
-        scores = shifted[:, 0] * shifted[:, 2] / (shifted[:, 1] + 1e-3)
+        scores = shifted[:, 0] * shifted[:, 2] / (shifted[:, 1] + 1e-6)
         return self._rank(scores, ids, count)
 
     # ------------------------------------------------------------------ files
