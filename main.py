@@ -4,6 +4,8 @@
     python main.py train CORPUS --out vectors.txt   train from the command line
     python main.py neighbors vectors.txt WORD       nearest words
     python main.py analogy vectors.txt A B C        A - B + C
+    python main.py evaluate vectors.txt --analogies questions-words.txt
+                                                    analogy accuracy, word-pair correlations
     python main.py --help                           all of it (no display needed)
 """
 
@@ -31,7 +33,9 @@ def app_parser() -> argparse.ArgumentParser:
         epilog="commands (no display needed; COMMAND -h for each):\n"
                "  train CORPUS --out FILE   train vectors on a corpus and save them\n"
                "  neighbors VECTORS WORD    nearest words by cosine similarity\n"
-               "  analogy VECTORS A B C     A - B + C: king man woman -> queen")
+               "  analogy VECTORS A B C     A - B + C: king man woman -> queen\n"
+               "  evaluate VECTORS --analogies FILE --pairs FILE\n"
+               "                            analogy accuracy and word-pair correlations")
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="open this in the app: a session (.w2vsession), a saved model "
                              "(.npz), word vectors to explore (word2vec text or binary, "

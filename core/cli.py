@@ -1,4 +1,5 @@
-"""The command line: `train`, `neighbors`, `analogy`. Runs with no display and never imports Qt."""
+"""The command line: `train`, `neighbors`, `analogy`, `evaluate`. Runs with no display and
+never imports Qt."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ from typing import TextIO
 from core.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
 from core.corpus import CorpusError, load_corpus
 from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.evaluation import (
+    AnalogySet,
+    EvaluationFileError,
+    PairSet,
+    evaluate_analogies,
+    evaluate_pairs,
+    read_analogies,
+    read_pairs,
+)
+from core.evaluation_report import report_json, report_table
 from core.trainer import StepStats, Trainer, TrainerError
 from core.vector_files import read_vectors
 
-COMMANDS = ("train", "neighbors", "analogy")
+COMMANDS = ("train", "neighbors", "analogy", "evaluate")
 
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
@@ -82,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--report", help="write a JSON report of the run to this file")
     train.add_argument("--lenient", action="store_true",
                        help="replace undecodable bytes instead of stopping at them")
+    train.add_argument("--evaluate", metavar="FILE",
+                       help="analogy questions (questions-words.txt format) to evaluate after "
+                            "every epoch (a tenth of the run with --batching windows); the "
+                            "curve goes to --report")
+    train.add_argument("--evaluate-pairs", metavar="FILE",
+                       help="word pairs with scores (WordSim353 format) to evaluate likewise")
 
     neighbors = commands.add_parser("neighbors", help="nearest words by cosine similarity")
     neighbors.add_argument("vectors", help=VECTORS_HELP)
@@ -93,8 +110,25 @@ def build_parser() -> argparse.ArgumentParser:
     analogy.add_argument("b")
     analogy.add_argument("c")
     analogy.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    evaluate = commands.add_parser(
+        "evaluate", help="analogy accuracy and word-pair correlations, as gensim computes them")
+    evaluate.add_argument("vectors", help=VECTORS_HELP)
+    evaluate.add_argument("--analogies", metavar="FILE",
+                          help="questions in the format of Google's questions-words.txt")
+    evaluate.add_argument("--pairs", metavar="FILE",
+                          help="word pairs with similarity scores (WordSim353, SimLex-999)")
+    evaluate.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    evaluate.add_argument("--restrict-vocab", type=at_least_one, default=300_000,
+                          metavar="N", help="only the N most frequent words are candidates "
+                                            "and questions beyond them are skipped "
+                                            "(default 300,000, as gensim)")
+    evaluate.add_argument("--case-sensitive", action="store_true",
+                          help="compare words as written (default: case-insensitive, as "
+                               "gensim)")
+    evaluate.add_argument("--report", help="write the results as JSON to this file")
     for query in (neighbors, analogy):
         query.add_argument("-n", type=int, default=10, help="how many (default 10)")
+    for query in (neighbors, analogy, evaluate):
         query.add_argument("--limit", type=at_least_one, metavar="N",
                            help="read only the first N words of the vectors file")
     return parser
@@ -128,11 +162,15 @@ class ProgressLine:
         filled = int(stats.progress * width)
         remaining = stats.total_words - stats.words_done
         eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
-        loss = stats.cost if stats.cost is not None else stats.smoothed_loss
+        if stats.windows:  # the handout's batching: iterations, windows and its cost
+            where = f"iteration {stats.steps:,}/{stats.iterations:,}"
+            speed, loss = "windows/s", stats.cost if stats.cost is not None else stats.loss
+        else:
+            where, speed, loss = f"epoch {stats.epoch + 1}", "words/s", stats.smoothed_loss
         self.stream.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {stats.progress:6.1%}  "
-            f"epoch {stats.epoch + 1}  {stats.words_per_second:,.0f} words/s  "
-            f"loss {loss:.4f}  ETA {int(eta // 60)}:{int(eta % 60):02d} "
+            f"{where}  {stats.words_per_second:,.0f} {speed}  "
+            f"loss per {stats.loss_unit} {loss:.4f}  ETA {int(eta // 60)}:{int(eta % 60):02d} "
         )
         self.stream.flush()
 
@@ -167,10 +205,20 @@ def run_train(arguments: argparse.Namespace) -> int:
         trainer = Trainer(corpus, config)
     except (CorpusError, TrainerError) as error:
         raise CommandError(str(error)) from error
+    curve = EpochEvaluation(trainer, *read_test_sets(arguments.evaluate,
+                                                     arguments.evaluate_pairs))
     progress = ProgressLine(sys.stderr)
     interrupted = False
+
+    def after_step(stats: StepStats) -> None:
+        progress.update(stats)
+        if curve.due(stats):
+            progress.close()
+            curve.measure(stats)
+            progress.active = sys.stderr.isatty()
+
     try:
-        stats = trainer.train(callback=progress.update)
+        stats = trainer.train(callback=after_step)
     except KeyboardInterrupt:
         interrupted = True
         stats = trainer.stats()
@@ -186,8 +234,10 @@ def run_train(arguments: argparse.Namespace) -> int:
               f"{', '.join(map(str, written))}.", file=sys.stderr)
     if arguments.report:
         report = {
+            # batching="windows": the handout's smoothed cost, as its run.py prints it
             "final_loss": stats.cost if stats.cost is not None else stats.smoothed_loss,
-            "final_loss_per_pair": stats.smoothed_loss,
+            "final_smoothed_loss": stats.smoothed_loss,
+            "loss_unit": stats.loss_unit,
             "tokens_processed": stats.words_done if config.batching == "corpus" else None,
             "windows_processed": stats.words_done if config.batching == "windows" else None,
             "seconds": seconds,
@@ -200,8 +250,76 @@ def run_train(arguments: argparse.Namespace) -> int:
             "config": json.loads(config.to_json()),
             "outputs": [str(path) for path in written],
         }
+        if curve.wanted:
+            report["quality"] = curve.points
         Path(arguments.report).write_text(json.dumps(report, indent=2) + "\n")
     return 130 if interrupted else 0
+
+
+def read_test_sets(analogies: str | None,
+                   pairs: str | None) -> tuple[AnalogySet | None, PairSet | None]:
+    try:
+        return (read_analogies(analogies) if analogies else None,
+                read_pairs(pairs) if pairs else None)
+    except EvaluationFileError as error:
+        raise CommandError(str(error)) from error
+
+
+class EpochEvaluation:
+    """`train --evaluate`: the quality after every epoch (with batching="windows", after
+    every tenth of the iterations), printed on stderr and kept for the report."""
+
+    def __init__(self, trainer: Trainer, analogies: AnalogySet | None,
+                 pairs: PairSet | None) -> None:
+        self.trainer, self.analogies, self.pairs = trainer, analogies, pairs
+        self.wanted = analogies is not None or pairs is not None
+        self.points: list[dict] = []
+        self.marks = 10 if trainer.config.batching == "windows" else trainer.config.epochs
+        self.done = int(trainer.progress * self.marks)  # a resumed run's marks are behind it
+
+    def due(self, stats: StepStats) -> bool:
+        return self.wanted and int(stats.progress * self.marks) > self.done
+
+    def measure(self, stats: StepStats) -> None:
+        self.done = int(stats.progress * self.marks)
+        trainer = self.trainer  # still between steps: its vectors do not change meanwhile
+        vectors = Embeddings(list(trainer.corpus.words), trainer.center_vectors)
+        analogies = (evaluate_analogies(vectors, self.analogies)
+                     if self.analogies is not None else None)
+        pairs = evaluate_pairs(vectors, self.pairs) if self.pairs is not None else None
+        # the epoch just completed (stats.epoch may already name the next one)
+        point = {"words_processed": stats.words_done,
+                 "epoch": None if stats.windows else self.done,
+                 "progress": stats.progress, **report_json(analogies, pairs)}
+        if analogies is not None:
+            point["accuracy"] = point["analogies"]["accuracy"]
+        if pairs is not None:
+            point["spearman"] = point["pairs"]["spearman"]
+        self.points.append(point)
+        where = (f"{self.done}/{self.marks} of the run" if stats.windows
+                 else f"epoch {self.done}")
+        parts = [f"analogies {analogies.accuracy:.1%} ({analogies.correct:,}/"
+                 f"{analogies.total:,})" if analogies is not None else "",
+                 f"pairs Spearman {pairs.spearman:.3f}" if pairs is not None else ""]
+        print(f"{where}: " + ", ".join(part for part in parts if part), file=sys.stderr)
+
+
+def run_evaluate(arguments: argparse.Namespace) -> int:
+    if not (arguments.analogies or arguments.pairs):
+        raise CommandError("name a test set: --analogies FILE (questions-words.txt format) "
+                           "and/or --pairs FILE (WordSim353 format).")
+    analogy_set, pair_set = read_test_sets(arguments.analogies, arguments.pairs)
+    embeddings = load_vectors(arguments.vectors, arguments.limit)
+    options = {"restrict_vocab": arguments.restrict_vocab,
+               "case_insensitive": not arguments.case_sensitive}
+    analogies = (evaluate_analogies(embeddings, analogy_set, method=arguments.method,
+                                    **options) if analogy_set is not None else None)
+    pairs = evaluate_pairs(embeddings, pair_set, **options) if pair_set is not None else None
+    print(report_table(analogies, pairs))
+    if arguments.report:
+        report = {"vectors": str(arguments.vectors), **report_json(analogies, pairs)}
+        Path(arguments.report).write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
+    return 0
 
 
 def load_vectors(path: str, limit: int | None = None) -> Embeddings:
@@ -226,6 +344,8 @@ def main(argv: list[str]) -> int:
     try:
         if arguments.command == "train":
             return run_train(arguments)
+        if arguments.command == "evaluate":
+            return run_evaluate(arguments)
         if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
             raise CommandError("-n must be at least 1.")
         if arguments.command == "neighbors":

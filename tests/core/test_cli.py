@@ -164,3 +164,53 @@ def test_a_bad_vectors_file_is_one_line_and_exit_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "broken.vec, line 3: has 2 numbers, but the header says 4" in err
+
+
+def test_evaluate_prints_a_table_and_writes_the_report(trained, tmp_path):
+    vectors, _ = trained
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": animals\ncat fish dog bone\ndog bone cat fish\n"
+                         ": unknown\ncat fish dog zebra\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("# a comment\nword1,word2,score\ncat,dog,8\ncat,fish,3\n"
+                     "dog,bone,4\nhouse,number,1\ncat,zebra,5\n")
+    report = tmp_path / "evaluation.json"
+    result = run("evaluate", vectors, "--analogies", questions, "--pairs", pairs,
+                 "--report", report)
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()
+    assert rows[0].split() == ["section", "correct", "total", "accuracy", "skipped"]
+    assert rows[1].split()[0] == "animals" and rows[2].split()[0] == "unknown"
+    assert rows[3].split()[0] == "total" and "Spearman" in result.stdout
+    saved = json.loads(report.read_text())
+    analogies, scored = saved["analogies"], saved["pairs"]
+    assert (analogies["total"], analogies["skipped"]) == (2, 1)
+    assert [section["name"] for section in analogies["sections"]] == ["animals", "unknown"]
+    assert 0 <= analogies["accuracy"] <= 1 and analogies["correct"] <= 2
+    assert scored["oov_ratio"] == pytest.approx(20.0)  # cat,zebra: 1 of 5 pairs
+    assert -1 <= scored["spearman"] <= 1 and -1 <= scored["pearson"] <= 1
+
+
+def test_evaluate_refuses_a_bad_file_and_asks_for_a_test_set(trained, tmp_path):
+    vectors, _ = trained
+    assert "--analogies" in run("evaluate", vectors).stderr
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    result = run("evaluate", vectors, "--analogies", bad)
+    assert result.returncode == 1 and "empty.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_train_evaluates_after_every_epoch_into_the_report(corpus, tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": animals\ncat fish dog bone\ndog bone cat fish\n")
+    report = tmp_path / "report.json"
+    result = run("train", corpus, "--out", tmp_path / "v.txt", "--dim", 16, "--epochs", 3,
+                 "--min-count", 2, "--evaluate", questions, "--report", report)
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == [
+        "epoch 1", "epoch 2", "epoch 3"]
+    curve = json.loads(report.read_text())["quality"]
+    assert [point["epoch"] for point in curve] == [1, 2, 3]
+    assert np.all(np.diff([point["words_processed"] for point in curve]) > 0)
+    assert all(point["analogies"]["total"] == 2 for point in curve)
