@@ -1,7 +1,7 @@
 """Does the window stay responsive while it trains, and what does drawing cost the trainer?
 
     .venv/bin/python -m bench.responsiveness [--seconds 60] [--method pca|tsne]
-                                             [--show-stalls MS]
+                                             [--quality on|off|compare] [--show-stalls MS]
 
 The app's default run (the Quick demo preset on the built-in toy world) trains back to
 back for `--seconds` in the real window (offscreen unless a display is set), with the map
@@ -14,11 +14,15 @@ of 300 labelled words and the loss curve live. Meanwhile:
   with no window at all (the peer), measured before and after the window and averaged,
   because this machine's speed drifts by 10-20% from minute to minute.
 
+The live quality curve (the toy world's test sets, evaluated every couple of seconds) is on
+as in the app; `--quality off` turns it off, and `--quality compare` runs the window with
+it off and on in turn (twice each, `--seconds` each) and prints what it costs the trainer.
+
 The process uses the app's interpreter switch interval (w2v_gui.app.SWITCH_INTERVAL),
 for the window and the peer alike.
 
 Targets: worst stall <= 50 ms, p99 <= 20 ms, >= 5 map frames/s, >= 80% of the peer's
-words/s.
+words/s; the quality curve costs <= 10% of the words/s.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def peer_words_per_second(seconds: float) -> float:
     return words / elapsed
 
 
-def measure_window(seconds: float, method: str, show_stalls: float | None = None) -> dict:
+def measure_window(seconds: float, method: str, show_stalls: float | None = None,
+                   quality: bool = True) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # the bench's runs are nobody's work: their recovery copies and logs go to a folder of
     # their own, and no copy left by the user's app is offered here
@@ -68,6 +73,9 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     window = MainWindow(remember=False)
     window.show()
     window.map.set_method(method)
+    window.evaluation_panel.live.setChecked(quality)
+    evaluations: list[float] = []
+    window.evaluation.reported.connect(lambda report: evaluations.append(report.seconds))
     lateness: list[float] = []
     frame_times: list[float] = []
     state = {"words": 0, "training_seconds": 0.0, "run_started": 0.0, "started": None,
@@ -141,6 +149,8 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
         "elapsed": state["elapsed"],
         "frames_per_second": (len(frame_times) - 1) / (frame_times[-1] - frame_times[0])
         if len(frame_times) > 1 else 0.0,
+        "evaluations": len(evaluations),
+        "evaluation_ms": 1000 * float(np.mean(evaluations)) if evaluations else 0.0,
     }
 
 
@@ -149,6 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--method", choices=("pca", "tsne"), default="pca")
     parser.add_argument("--peer-seconds", type=float, default=20.0)
+    parser.add_argument("--quality", choices=("on", "off", "compare"), default="on",
+                        help="the live quality curve: on (as in the app), off, or both in "
+                             "turn to measure its cost")
     parser.add_argument("--show-stalls", type=float, metavar="MS",
                         help="print each stall longer than MS milliseconds as it happens")
     arguments = parser.parse_args(argv)
@@ -158,7 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     before = peer_words_per_second(arguments.peer_seconds)
     print(f"no window (peer), before: {before:,.0f} words/s over {arguments.peer_seconds:g} s "
           "of Quick-demo runs", flush=True)
-    result = measure_window(arguments.seconds, arguments.method, arguments.show_stalls)
+    if arguments.quality == "compare":
+        compare_quality(arguments.seconds, arguments.method)
+        return
+    result = measure_window(arguments.seconds, arguments.method, arguments.show_stalls,
+                            quality=arguments.quality == "on")
     after = peer_words_per_second(arguments.peer_seconds)
     peer = (before + after) / 2  # the machine's speed drifts; bracket the window's run
     print(f"no window (peer), after: {after:,.0f} words/s; mean {peer:,.0f}")
@@ -171,6 +188,23 @@ def main(argv: list[str] | None = None) -> None:
           f"{result['worst_ms']:.1f} ms (target <= 50), p99 {result['p99_ms']:.1f} ms "
           f"(target <= 20), median {result['median_ms']:.2f} ms")
     print(f"map frames drawn: {result['frames_per_second']:.1f}/s (target >= 5)")
+    print(f"quality curve {arguments.quality}: {result['evaluations']} evaluations, "
+          f"{result['evaluation_ms']:.1f} ms each on average")
+
+
+def compare_quality(seconds: float, method: str) -> None:
+    """The window with the quality curve off, on, off, on: words/s of each, and the cost."""
+    speeds = {False: [], True: []}
+    for quality in (False, True, False, True):
+        result = measure_window(seconds, method, quality=quality)
+        speeds[quality].append(result["words_per_second"])
+        print(f"quality curve {'on ' if quality else 'off'}: "
+              f"{result['words_per_second']:,.0f} words/s, {result['evaluations']} "
+              f"evaluations ({result['evaluation_ms']:.1f} ms each), worst stall "
+              f"{result['worst_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms", flush=True)
+    off, on = np.mean(speeds[False]), np.mean(speeds[True])
+    print(f"words/s with the curve on = {on / off:.1%} of off (mean of two {seconds:g} s "
+          f"windows each; target: a cost <= 10%, i.e. >= 90%)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from PyQt6.QtSvg import QSvgGenerator
 from pyqtgraph.exporters import ImageExporter
 
 from core.embeddings import Embeddings
-from core.history import LossHistory
+from core.history import LossHistory, QualityHistory
 from w2v_gui.views.projection_view import ProjectionView
 
 VECTOR_FILTERS = ("word2vec text (*.txt);;word2vec binary (*.bin);;"
@@ -32,8 +32,9 @@ def export_vectors(embeddings: Embeddings | None, path: str) -> None:
         embeddings.save_word2vec(target, binary=target.suffix == ".bin")
 
 
-def export_loss(history: LossHistory, path: str) -> None:
-    history.save_csv(path)
+def export_loss(history: LossHistory, path: str, quality: QualityHistory | None = None) -> None:
+    """The loss history as CSV, with the quality curve's columns when there is one."""
+    history.save_csv(path, quality)
 
 
 def export_map(view: ProjectionView, path: str) -> None:

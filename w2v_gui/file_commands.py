@@ -90,6 +90,22 @@ class FileCommands(QObject):
             return
         self.window.map.add_metadata(columns)
 
+    def load_analogies_dialog(self) -> None:
+        """Analogy questions for the evaluation (questions-words.txt format)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Load analogy questions", "",
+            "Analogy questions (*.txt);;All files (*)")
+        if path:
+            self.window.evaluation.load_analogies(path)
+
+    def load_pairs_dialog(self) -> None:
+        """Word pairs with similarity scores for the evaluation (WordSim353 style)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Load word pairs", "",
+            "Word pairs (*.tsv *.txt *.csv);;All files (*)")
+        if path:
+            self.window.evaluation.load_pairs(path)
+
     def offer_recovery(self) -> bool:
         """At launch: offer each session a crashed instance left; True if one is opening."""
         for path in self.document.recoverable():
@@ -172,8 +188,9 @@ class FileCommands(QObject):
                                                              path))
 
     def export_loss_dialog(self) -> None:
-        self._export("Export loss history", "CSV (*.csv)", lambda path: (
-            exports.export_loss(self.window.training.history, path)))
+        training = self.window.training
+        self._export("Export the loss and quality history", "CSV (*.csv)", lambda path: (
+            exports.export_loss(training.history, path, training.quality)))
 
     def export_map_dialog(self) -> None:
         self._export("Export the map", exports.MAP_FILTERS, lambda path: (

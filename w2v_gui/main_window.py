@@ -14,12 +14,14 @@ from core.trainer import TrainerError
 from core.vector_files import VectorFile, is_vectors_file
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
+from w2v_gui.controllers.evaluation import EvaluationController
 from w2v_gui.controllers.map import MapController
 from w2v_gui.controllers.search import SearchController
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.file_commands import Button, FileCommands, ask, show_error
 from w2v_gui.menus import build_menus, enable_train_actions
 from w2v_gui.panels.corpus_panel import CorpusPanel, status_line
+from w2v_gui.panels.evaluation_panel import EvaluationPanel
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.panels.search_panel import SearchPanel
@@ -29,6 +31,7 @@ from w2v_gui.settings import app_settings, restore_settings, save_settings
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
+from w2v_gui.views.quality_view import QualityView
 
 
 def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> None:
@@ -61,15 +64,18 @@ class MainWindow(QMainWindow):
         self.loss_view, self.bar = LossView(), TrainingBar()
         self.corpus_panel, self.hyperparameters = CorpusPanel(), HyperparameterPanel()
         self.search_panel = SearchPanel()
+        self.quality_view, self.evaluation_panel = QualityView(), EvaluationPanel()
         self.map = MapController(self.threads, self.projection_view, self.map_controls)
         self.training = TrainingController(self.threads, self.map.ids)
         self.document = Document(self.training, self.threads, self.app_state)
         self.corpora = CorpusController(self.threads)
         self.search = SearchController(self.threads, self.search_panel)
+        self.evaluation = EvaluationController(self.threads, self.training)
         self.files = FileCommands(self)
         self._compose()
         self.actions = build_menus(self)
         self._wire()
+        self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
         restore_settings(self, self.settings)
         self.update_controls()
@@ -80,22 +86,31 @@ class MainWindow(QMainWindow):
         map_area, central = QWidget(), QWidget()
         column(map_area, self.map_controls, self.projection_view, margins=0)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        # the loss and, beside it, the quality curve on an axis of its own (x linked)
+        self.curves = QSplitter(Qt.Orientation.Horizontal)
+        self.curves.addWidget(self.loss_view)
+        self.curves.addWidget(self.quality_view)
+        self.curves.setSizes([580, 420])
+        self.quality_view.setXLink(self.loss_view)
         splitter.addWidget(map_area)
-        splitter.addWidget(self.loss_view)
-        splitter.setSizes([600, 200])  # the map above, three times the loss plot's height
+        splitter.addWidget(self.curves)
+        splitter.setSizes([600, 200])  # the map above, three times the curves' height
         column(central, self.bar, splitter)
         self.setCentralWidget(central)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.docks: dict[str, QDockWidget] = {}
         for title, widget, area in (("Corpus", self.corpus_panel, left),
                                     ("Hyperparameters", self.hyperparameters, left),
-                                    ("Nearest words", self.search_panel, right)):
+                                    ("Nearest words", self.search_panel, right),
+                                    ("Evaluation", self.evaluation_panel, right)):
             dock = self.docks[title] = QDockWidget(title, self)
             dock.setObjectName(title)  # a stable name, for saving the window layout
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
         self.tabifyDockWidget(self.docks["Corpus"], self.docks["Hyperparameters"])
+        self.tabifyDockWidget(self.docks["Nearest words"], self.docks["Evaluation"])
         self.docks["Hyperparameters"].raise_()
+        self.docks["Nearest words"].raise_()
         self.resizeDocks([self.docks["Hyperparameters"], self.docks["Nearest words"]],
                          [250, 260], Qt.Orientation.Horizontal)
         self.corpus_status = QLabel("")
@@ -124,6 +139,8 @@ class MainWindow(QMainWindow):
         training.started.connect(self.map.follow)
         training.running_changed.connect(lambda _running: self.update_controls())
         training.history_changed.connect(lambda: self.loss_view.follow(training.history))
+        training.history_changed.connect(lambda: self.quality_view.follow(training.quality))
+        self._wire_evaluation()
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
         training.embeddings_ready.connect(self.search.set_embeddings)
@@ -142,6 +159,21 @@ class MainWindow(QMainWindow):
         document.opened.connect(self._session_opened)
         document.busy_changed.connect(lambda _busy: self.update_controls())
         document.failed.connect(self._failed)
+
+    def _wire_evaluation(self) -> None:
+        evaluation, panel = self.evaluation, self.evaluation_panel
+        evaluation.sets_changed.connect(
+            lambda: panel.show_sets(evaluation.analogies, evaluation.pairs))
+        evaluation.reported.connect(self._show_evaluation)
+        evaluation.quality_changed.connect(
+            lambda: self.quality_view.follow(self.training.quality))
+        evaluation.failed.connect(lambda title, message: show_error(self, title, message))
+        panel.load_analogies.connect(self.files.load_analogies_dialog)
+        panel.load_pairs.connect(self.files.load_pairs_dialog)
+        panel.evaluate.connect(self.evaluate_now)
+        panel.method_changed.connect(evaluation.set_method)
+        panel.live_changed.connect(evaluation.set_live)
+        panel.show_words.connect(self._show_analogy)
 
     def _begin(self, open_path: str | None, open_limit: int | None = None) -> None:
         """At launch: a crashed session if the user recovers it, else the file asked for,
@@ -182,7 +214,7 @@ class MainWindow(QMainWindow):
     def _vectors_loaded(self, loaded: VectorFile) -> None:
         """Explore: map, search, colouring and exports work; training needs a corpus."""
         self.explored = loaded
-        self.loss_view.hide()  # nothing trains: the map takes the room
+        self.curves.hide()  # nothing trains: the map takes the room
         self.training.use_corpus(None)
         self.document.forget()
         embeddings = loaded.embeddings
@@ -203,6 +235,36 @@ class MainWindow(QMainWindow):
         if self.training.embeddings is not None:
             return self.training.embeddings
         return self.explored.embeddings if self.explored is not None else None
+
+    def evaluate_now(self) -> None:
+        """Evaluate the vectors on show (Evaluate ▸ Evaluate now, F5)."""
+        training = self.training
+        explored = training.embeddings is None
+        words_done = None if explored else training.embeddings_words_done
+        if not self.evaluation.has_sets:
+            show_error(self, "Nothing to evaluate on", "No test set is loaded. Load analogy "
+                       "questions or word pairs in the Evaluation panel.")
+        elif not self.evaluation.evaluate_now(self.current_embeddings(), words_done):
+            self.statusBar().showMessage("There are no vectors to evaluate yet: train "
+                                         "first, or open a vectors file.", 5000)
+        else:
+            self.statusBar().showMessage("Evaluating…", 2000)
+
+    def _show_evaluation(self, report) -> None:
+        words_done = report.request.words_done
+        what = (f"at {words_done:,} words" if words_done is not None
+                else f"{self.explored.path.name}" if self.explored is not None
+                else "these vectors")
+        self.evaluation_panel.show_results(report.analogies, report.pairs, what)
+
+    def _show_analogy(self, words: list[str]) -> None:
+        """A wrong analogy's four words, marked and labelled on the map."""
+        self.projection_view.highlight(words)
+        missing = [word for word in words if word not in self.projection_view.shown_words()]
+        if missing:
+            self.statusBar().showMessage(
+                f"Not on the map now: {', '.join(missing)} (show more words, or search "
+                "one to see its neighbours).", 6000)
 
     def dragEnterEvent(self, event) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -234,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def _use_corpus(self, corpus: Corpus) -> None:
         self.explored = None
-        self.loss_view.show()
+        self.curves.show()
         self.corpus_panel.show_corpus(corpus)
         self.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
@@ -244,7 +306,8 @@ class MainWindow(QMainWindow):
         trainer = session.trainer
         self._use_corpus(trainer.corpus)
         self.hyperparameters.set_config(trainer.config)
-        self.training.adopt(trainer, session.history)
+        self.training.adopt(trainer, session.history, session.quality)
+        self.quality_view.follow(self.training.quality)
         self.map.apply_state(session.app_state)
         if isinstance(session.app_state.get("query"), str):
             self.search_panel.query.setText(session.app_state["query"])  # searched when ready
@@ -340,6 +403,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.training.stop()
         self.corpora.cancel()
+        self.evaluation.shutdown()
         self.threads.quit_all()
         if self.threads.threads:
             self.threads.all_finished.connect(self._closed)

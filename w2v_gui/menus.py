@@ -44,7 +44,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(file_menu, "Export &vectors…", files.export_vectors_dialog, "Ctrl+E")
     add(file_menu, "Export the map's &coordinates (CSV or TSV)…",
         files.export_coordinates_dialog)
-    add(file_menu, "Export the &loss history (CSV)…", files.export_loss_dialog)
+    add(file_menu, "Export the &loss and quality history (CSV)…", files.export_loss_dialog)
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
     file_menu.addSeparator()
     add(file_menu, "&Quit", window.close, keys.Quit)
@@ -68,6 +68,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(view_menu, "Colour by &labels from a file…", files.load_labels_dialog)
     add(view_menu, "&Logarithmic loss axis", window.loss_view.set_log_y, name="log_y",
         checkable=True)
+    evaluate_menu = window.menuBar().addMenu("&Evaluate")
+    add(evaluate_menu, "Load &analogy questions…", files.load_analogies_dialog)
+    add(evaluate_menu, "Load word &pairs…", files.load_pairs_dialog)
+    add(evaluate_menu, "Use the &toy world's test sets", window.evaluation.load_toy_sets)
+    evaluate_menu.addSeparator()
+    add(evaluate_menu, "&Evaluate now", window.evaluate_now, "F5")
+    add(evaluate_menu, "Show the Evaluation &panel", lambda: (
+        window.docks["Evaluation"].show(), window.docks["Evaluation"].raise_()))
     help_menu = window.menuBar().addMenu("&Help")
     add(help_menu, "Show the &log file", files.show_log_file)
     add(help_menu, "&About Word2Vec Studio", files.about)

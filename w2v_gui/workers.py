@@ -41,7 +41,8 @@ class TrainingWorker(QObject):
 
     stats = pyqtSignal(object)  # StepStats
     snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often
-    embeddings = pyqtSignal(object)  # core.embeddings.Embeddings: every word, less often
+    # core.embeddings.Embeddings (every word, less often) and the words_done it was taken at
+    embeddings = pyqtSignal(object, object)
     paused_changed = pyqtSignal(bool)
     # the exception: a TrainerError (DivergenceError when the run diverged) says what
     # happened and what to do; anything else is a bug, already logged
@@ -127,7 +128,7 @@ class TrainingWorker(QObject):
                     self.snapshot.emit(self.take_snapshot())
                     last_snapshot = now
                 if now - last_embeddings >= self.embeddings_interval:
-                    self.embeddings.emit(trainer.embeddings())  # a copy
+                    self.embeddings.emit(trainer.embeddings(), trainer.words_done)  # a copy
                     last_embeddings = now
         except TrainerError as error:
             self.failed.emit(error)
@@ -137,7 +138,7 @@ class TrainingWorker(QObject):
         stats = trainer.stats()
         self.stats.emit(stats)
         self.snapshot.emit(self.take_snapshot())
-        self.embeddings.emit(trainer.embeddings())
+        self.embeddings.emit(trainer.embeddings(), trainer.words_done)
         self._ended = True
         self._idle.set()
         self.finished.emit(stats)

@@ -61,7 +61,7 @@ def test_pause_resume_and_stop_from_the_window(qtbot, window):
 def test_closing_mid_training_ends_every_thread_without_blocking(qtbot):
     window = open_window(qtbot)
     start(qtbot, window)
-    assert len(window.threads.threads) == 3  # map, search, training
+    assert len(window.threads.threads) == 4  # map, search, evaluation, training
     window.discard_on_close = True
     window.close()
     assert not window.isVisible()  # gone at once; the threads end behind it
@@ -72,7 +72,8 @@ def test_closing_mid_training_ends_every_thread_without_blocking(qtbot):
 def test_finished_threads_are_forgotten(qtbot, window):
     for _ in range(3):
         train(qtbot, window, epochs=1)
-    qtbot.waitUntil(lambda: len(window.threads.threads) == 2, timeout=10_000)  # map, search
+    # map, search, evaluation
+    qtbot.waitUntil(lambda: len(window.threads.threads) == 3, timeout=10_000)
 
 
 def test_an_invalid_form_disables_train(qtbot, window):
@@ -196,3 +197,32 @@ def test_a_bug_in_a_slot_is_shown_and_the_window_keeps_training(qtbot, window, d
     assert "a bug in a slot" in safety.log_file().read_text()
     stop(qtbot, window)
     assert window.training.trainer.words_done >= 50_000
+
+
+def test_the_cs224n_preset_counts_iterations_and_windows_and_the_axis_names_the_unit(qtbot):
+    from core.config import PRESETS
+    from core.corpus import Corpus
+    from core.history import LossHistory
+    from core.trainer import Trainer
+    from resources.toy_world import generate_sentences
+    from w2v_gui.panels.training_bar import progress_text
+    from w2v_gui.views.loss_view import LossView
+
+    corpus = Corpus.from_sentences(generate_sentences(500))
+    windows = Trainer(corpus, PRESETS["cs224n"].replace(iterations=40_000))
+    stats = windows.step()
+    text = progress_text(stats, epochs=1)
+    assert text.startswith("iteration 1 / 40,000") and "windows/s" in text
+    assert "epoch" not in text
+    view = LossView()
+    qtbot.addWidget(view)
+    history = LossHistory()
+    history.add(stats)
+    view.show_history(history)
+    assert view.getPlotItem().getAxis("left").labelText == "loss per window"
+    skipgram = Trainer(corpus, PRESETS["quick_demo"]).step()
+    assert progress_text(skipgram, epochs=10).startswith("epoch 1/10")
+    history = LossHistory()
+    history.add(skipgram)
+    view.show_history(history)
+    assert view.getPlotItem().getAxis("left").labelText == "loss per pair"

@@ -123,7 +123,8 @@ class Document(QObject):
                         self.failed.emit(*NOTHING_TO_SAVE)
                     return None
                 state = {**self.app_state(), "document_path": self.path}
-                session = Session(trainer, self.training.history, state)
+                session = Session(trainer, self.training.history, state,
+                                  self.training.quality)
                 return session_arrays(session), self.revision
         except TrainerError as error:
             if not quiet:

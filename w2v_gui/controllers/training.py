@@ -12,7 +12,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from core.config import TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
-from core.history import LossHistory
+from core.history import LossHistory, QualityHistory
 from core.trainer import DivergenceError, StepStats, Trainer, TrainerError
 from w2v_gui.safety import log_file
 from w2v_gui.threads import WorkerThreads
@@ -44,7 +44,9 @@ class TrainingController(QObject):
         self.trainer: Trainer | None = None  # the current run, also once stopped
         self.worker: TrainingWorker | None = None  # while a thread trains it
         self.history = LossHistory()
+        self.quality = QualityHistory()  # the run's quality curve (the evaluation adds to it)
         self.embeddings: Embeddings | None = None  # the newest copy of the vectors
+        self.embeddings_words_done = 0  # the position that copy was taken at
         self._failure: Exception | None = None
 
     # ------------------------------------------------------------------ state
@@ -66,12 +68,15 @@ class TrainingController(QObject):
         self.corpus = corpus
         self.forget_run()
 
-    def adopt(self, trainer: Trainer, history: LossHistory) -> None:
+    def adopt(self, trainer: Trainer, history: LossHistory,
+              quality: QualityHistory | None = None) -> None:
         """Make a reopened run the current one (its corpus too); Train continues it."""
         self.corpus = trainer.corpus
         self.trainer = trainer
         self.history = history
+        self.quality = quality if quality is not None else QualityHistory()
         self.embeddings = trainer.embeddings()
+        self.embeddings_words_done = trainer.words_done
         self.history_changed.emit()
         self.embeddings_ready.emit(self.embeddings)
 
@@ -79,6 +84,7 @@ class TrainingController(QObject):
         self.trainer = None
         self.embeddings = None
         self.history = LossHistory()
+        self.quality = QualityHistory()
         self.history_changed.emit()
 
     # ------------------------------------------------------------------ commands
@@ -92,6 +98,7 @@ class TrainingController(QObject):
             return
         trainer = Trainer(self.corpus, config)
         self.history = LossHistory()
+        self.quality = QualityHistory()
         self.history_changed.emit()
         self._run(trainer)
 
@@ -162,8 +169,9 @@ class TrainingController(QObject):
         self.stats.emit(stats)
         self.progressed.emit()
 
-    def _keep_embeddings(self, embeddings: Embeddings) -> None:
+    def _keep_embeddings(self, embeddings: Embeddings, words_done: int) -> None:
         self.embeddings = embeddings
+        self.embeddings_words_done = words_done
         self.embeddings_ready.emit(embeddings)
 
     def _failed(self, error: Exception) -> None:

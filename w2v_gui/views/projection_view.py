@@ -192,6 +192,10 @@ class ProjectionView(pg.PlotWidget):
         scatter.invalidate()
         scatter.sigPlotChanged.emit(scatter)
 
+    def shown_words(self) -> set[str]:
+        """The words of the frame on show."""
+        return {self.words[int(i)] for i in self.ids if int(i) < len(self.words)}
+
     def highlight(self, words: list[str]) -> None:
         """Mark these words (the query and its neighbours) in orange, each labelled."""
         self.searched = [self.index[w] for w in dict.fromkeys(words) if w in self.index]

@@ -1,0 +1,111 @@
+"""The live quality curve and the Evaluation panel: measured off the GUI thread while a run
+trains, kept in sessions and the CSV export, and a wrong analogy shown on the map."""
+
+import numpy as np
+import pytest
+
+from core.vector_files import write_vectors
+from tests.gui.helpers import close_window, open_window, train
+from w2v_gui import exports
+
+
+@pytest.fixture
+def window(qtbot):
+    window = open_window(qtbot)
+    qtbot.waitUntil(lambda: window.evaluation.analogies is not None, timeout=5000)
+    yield window
+    close_window(qtbot, window)
+
+
+def finished_evaluation(qtbot, window):
+    """Wait for the evaluation of the run's end (the curve's last point)."""
+    trainer = window.training.trainer
+    qtbot.waitUntil(lambda: len(window.training.quality) and
+                    window.training.quality.rows()[-1, 0] == trainer.words_done,
+                    timeout=20_000)
+
+
+def test_the_toy_sets_are_preloaded_and_a_run_draws_its_quality_curve(qtbot, window):
+    assert window.evaluation_panel.analogies_name.text().startswith("toy_analogies.txt")
+    assert "pairs" in window.evaluation_panel.pairs_name.text()
+    train(qtbot, window, epochs=3)
+    finished_evaluation(qtbot, window)
+    rows = window.training.quality.rows()
+    assert len(rows) >= 2  # during the run, then at its end
+    assert np.all(np.diff(rows[:, 0]) > 0)
+    assert np.isfinite(rows[:, 1]).all() and np.isfinite(rows[:, 2]).all()
+    assert rows[-1, 1] > rows[0, 1]  # the analogies get better as the run trains
+    x, y = window.quality_view.accuracy_curve.getData()
+    np.testing.assert_array_equal(x, rows[:, 0])
+    np.testing.assert_array_equal(y, rows[:, 1])
+    panel = window.evaluation_panel
+    assert panel.sections.rowCount() == len(window.evaluation.analogies.sections)
+    assert "Spearman" in panel.summary.text()
+
+
+def test_the_curve_survives_a_session_and_joins_the_csv_export(qtbot, window, tmp_path):
+    train(qtbot, window, epochs=2)
+    finished_evaluation(qtbot, window)
+    saved = window.training.quality.rows().copy()
+    path = str(tmp_path / "run.w2vsession")
+    assert window.files.save_to(path)
+    csv = tmp_path / "run.csv"  # the export's own function, without its file dialog
+    exports.export_loss(window.training.history, str(csv), window.training.quality)
+    header, *lines = csv.read_text().splitlines()
+    assert header.endswith("analogy_accuracy,pair_spearman")
+    assert sum(1 for line in lines if not line.endswith(",,")) == len(saved)
+
+    other = open_window(qtbot)
+    with qtbot.waitSignal(other.document.opened, timeout=30_000):
+        other.open_path(path)
+    np.testing.assert_array_equal(other.training.quality.rows(), saved)
+    x, _ = other.quality_view.accuracy_curve.getData()
+    assert len(x) == len(saved)
+    close_window(qtbot, other)
+
+
+def test_a_wrong_analogy_marks_its_four_words_on_the_map(qtbot, window):
+    train(qtbot, window, epochs=1)
+    finished_evaluation(qtbot, window)
+    panel = window.evaluation_panel
+    qtbot.waitUntil(lambda: panel.wrong.count() > 0, timeout=5000)
+    item = panel.wrong.item(0)
+    words = item.data(256)  # Qt.ItemDataRole.UserRole
+    panel.wrong.setCurrentItem(item)
+    view = window.projection_view
+    marked = {view.words[i] for i in view.searched}
+    assert marked == set(words) & set(view.words)
+    assert len(words) == 4 and words[0] in item.text()
+
+
+def test_the_curve_can_be_turned_off_and_evaluate_now_still_works(qtbot, window):
+    window.evaluation_panel.live.setChecked(False)
+    train(qtbot, window, epochs=1)
+    qtbot.wait(300)
+    assert len(window.training.quality) == 0
+    with qtbot.waitSignal(window.evaluation.reported, timeout=20_000):
+        window.evaluate_now()
+    assert len(window.training.quality) == 1  # the run's vectors: a point of its curve
+
+
+def test_a_bad_test_file_is_refused_and_the_loaded_set_stays(qtbot, window, dialogs,
+                                                           tmp_path):
+    before = window.evaluation.analogies
+    bad = tmp_path / "not-questions.txt"
+    bad.write_bytes(b"\x00\x01\x02 binary \xff\xfe")
+    assert not window.evaluation.load_analogies(bad)
+    assert window.evaluation.analogies is before
+    assert dialogs.warnings and bad.name in dialogs.warnings[-1]
+
+
+def test_explored_vectors_are_evaluated_without_a_curve(qtbot, window, tmp_path):
+    train(qtbot, window, epochs=1)
+    path = tmp_path / "toy.txt"
+    write_vectors(window.training.embeddings, path, "word2vec")
+    with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
+        window.open_path(str(path))
+    with qtbot.waitSignal(window.evaluation.reported, timeout=20_000) as signal:
+        window.evaluate_now()
+    report = signal.args[0]
+    assert report.request.words_done is None and report.analogies.total > 0
+    assert "toy.txt" in window.evaluation_panel.summary.text()
