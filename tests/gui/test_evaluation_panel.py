@@ -68,14 +68,15 @@ def test_a_wrong_analogy_marks_its_four_words_on_the_map(qtbot, window):
     train(qtbot, window, epochs=1)
     finished_evaluation(qtbot, window)
     panel = window.evaluation_panel
-    qtbot.waitUntil(lambda: panel.wrong.count() > 0, timeout=5000)
-    item = panel.wrong.item(0)
-    words = item.data(256)  # Qt.ItemDataRole.UserRole
-    panel.wrong.setCurrentItem(item)
+    answers = panel.wrong_answers
+    qtbot.waitUntil(lambda: answers.rowCount() > 0, timeout=5000)
+    first = answers.index(0)
+    words = answers.data(first, 256)  # Qt.ItemDataRole.UserRole
+    panel.wrong.setCurrentIndex(first)
     view = window.projection_view
     marked = {view.words[i] for i in view.searched}
     assert marked == set(words) & set(view.words)
-    assert len(words) == 4 and words[0] in item.text()
+    assert len(words) == 4 and words[0] in answers.data(first)
 
 
 def test_the_curve_can_be_turned_off_and_evaluate_now_still_works(qtbot, window):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QAbstractListModel, QModelIndex, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,8 +14,7 @@ from PyQt6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,11 +24,40 @@ from PyQt6.QtWidgets import (
 
 from core.evaluation import AnalogyResult, AnalogySet, PairResult, PairSet, WrongAnswer
 
-WRONG_SHOWN = 500  # the list of wrong answers stops here; the JSON report holds more
-
 
 def percent(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1%}"
+
+
+class WrongAnswers(QAbstractListModel):
+    """The analogies the model gets wrong, as a list the view asks row by row: replacing
+    thousands of them every couple of seconds during a run costs the GUI thread nothing
+    until a row is painted (a QListWidget built 500 items in 10-40 ms)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.answers: tuple[WrongAnswer, ...] = ()
+
+    def show(self, answers: tuple[WrongAnswer, ...]) -> None:
+        self.beginResetModel()
+        self.answers = tuple(answers)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.answers)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.answers):
+            return None
+        answer = self.answers[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            got = answer.predicted if answer.predicted is not None else "nothing"
+            return f"{answer.a} : {answer.b} :: {answer.c} : {answer.expected}   (got {got})"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"section {answer.section}"
+        if role == Qt.ItemDataRole.UserRole:
+            return [answer.a, answer.b, answer.c, answer.expected]
+        return None
 
 
 class EvaluationPanel(QWidget):
@@ -90,11 +118,15 @@ class EvaluationPanel(QWidget):
         self.sections.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.sections.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.wrong_title = QLabel("Wrong answers")
-        self.wrong = QListWidget()
+        self.wrong_answers = WrongAnswers(self)
+        self.wrong = QListView()
+        self.wrong.setModel(self.wrong_answers)
+        self.wrong.setUniformItemSizes(True)  # no row is measured before it is shown
+        self.wrong.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.wrong.setToolTip("a : b :: c : expected (got …). Click one to show its words "
                               "on the map")
-        self.wrong.currentItemChanged.connect(self._wrong_chosen)
-        self.wrong.itemClicked.connect(self._wrong_chosen)
+        self.wrong.selectionModel().currentChanged.connect(self._wrong_chosen)
+        self.wrong.clicked.connect(self._wrong_chosen)
         layout = QVBoxLayout(self)
         layout.addLayout(sets)
         layout.addLayout(options)
@@ -139,24 +171,14 @@ class EvaluationPanel(QWidget):
         self.sections.resizeColumnsToContents()
 
     def _show_wrong(self, wrong: tuple[WrongAnswer, ...]) -> None:
-        self.wrong.blockSignals(True)
-        self.wrong.clear()
-        for answer in wrong[:WRONG_SHOWN]:
-            got = answer.predicted if answer.predicted is not None else "nothing"
-            item = QListWidgetItem(f"{answer.a} : {answer.b} :: {answer.c} : "
-                                   f"{answer.expected}   (got {got})")
-            item.setData(Qt.ItemDataRole.UserRole,
-                         [answer.a, answer.b, answer.c, answer.expected])
-            item.setToolTip(f"section {answer.section}")
-            self.wrong.addItem(item)
-        self.wrong.blockSignals(False)
-        more = f", the first {WRONG_SHOWN:,} shown" if len(wrong) > WRONG_SHOWN else ""
-        self.wrong_title.setText(f"Wrong answers ({len(wrong):,}{more}): click one to show "
-                                 "it on the map")
+        self.wrong_answers.show(wrong)  # a reset: no current row, so no signal
+        self.wrong_title.setText(f"Wrong answers ({len(wrong):,}): click one to show it "
+                                 "on the map")
 
-    def _wrong_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
-        if item is not None:
-            self.show_words.emit(list(item.data(Qt.ItemDataRole.UserRole)))
+    def _wrong_chosen(self, index: QModelIndex, _previous=None) -> None:
+        words = self.wrong_answers.data(index, Qt.ItemDataRole.UserRole)
+        if words is not None:
+            self.show_words.emit(words)
 
 
 def analogy_summary(result: AnalogyResult) -> str:
