@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def _show_analogy(self, words: list[str]) -> None:
         """A wrong analogy's four words, marked and labelled on the map."""
-        self.projection_view.highlight(words)
+        self.projection_view.highlight(words, label_all=True)
         missing = [word for word in words if word not in self.projection_view.shown_words()]
         if missing:
             self.statusBar().showMessage(

@@ -77,6 +77,19 @@ def test_a_wrong_analogy_marks_its_four_words_on_the_map(qtbot, window):
     marked = {view.words[i] for i in view.searched}
     assert marked == set(words) & set(view.words)
     assert len(words) == 4 and words[0] in answers.data(first)
+    # each of the four on the map has a label, even where they crowd each other
+    assert {view.index[w] for w in words if w in view.shown_words()} <= set(view.labelled)
+
+
+def test_crowded_marked_words_are_labelled_on_different_sides(qtbot, window):
+    train(qtbot, window, epochs=1)
+    view = window.projection_view
+    qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
+    view.layout[:4] = view.layout[0]  # four words on one spot
+    words = [view.words[int(i)] for i in view.ids[:4]]
+    view.highlight(words, label_all=True)
+    places = {place for _, _, text, _, place in view.label_layer.labels if text in words}
+    assert len(places) == 4  # each on its own side of the spot
 
 
 def test_the_curve_can_be_turned_off_and_evaluate_now_still_works(qtbot, window):

@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListView,
     QPushButton,
@@ -113,7 +114,9 @@ class EvaluationPanel(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sections = QTableWidget(0, 4)
         self.sections.setHorizontalHeaderLabels(["section", "correct", "accuracy", "skipped"])
-        self.sections.horizontalHeader().setStretchLastSection(True)
+        header = self.sections.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # fits the dock
         self.sections.verticalHeader().hide()
         self.sections.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.sections.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -168,7 +171,6 @@ class EvaluationPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.sections.setItem(row, column, item)
-        self.sections.resizeColumnsToContents()
 
     def _show_wrong(self, wrong: tuple[WrongAnswer, ...]) -> None:
         self.wrong_answers.show(wrong)  # a reset: no current row, so no signal

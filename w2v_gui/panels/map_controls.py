@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
 )
 
 from core.map_colours import DEFAULT_CLUSTERS, PALETTE
+from w2v_gui.panels.elided_label import ElidedLabel
 
 METHODS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes"}
 METHOD_TIPS = {
@@ -79,8 +80,7 @@ class MapControls(QWidget):
         self.trails = QCheckBox("Trails", checked=True)
         self.trails.setToolTip("Draw the path each pinned word took across recent frames")
         self.trails.toggled.connect(self.trails_toggled)
-        self.pinned = QLabel()
-        self.pinned.setMinimumWidth(40)
+        self.pinned = ElidedLabel()
         self.pinned.setStyleSheet("color: #b01030")
         self.clear = QPushButton("Unpin all")
         self.clear.clicked.connect(self.clear_pins)

@@ -4,9 +4,10 @@ status (epoch or iteration, words/s or windows/s, time left)."""
 from __future__ import annotations
 
 from PyQt6.QtCore import pyqtSignal
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from core.trainer import StepStats, Trainer
+from w2v_gui.panels.elided_label import ElidedLabel
 
 
 class TrainingBar(QWidget):
@@ -32,8 +33,7 @@ class TrainingBar(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(150)
-        self.label = QLabel("Loading the toy world…")
-        self.label.setMinimumWidth(40)  # long messages are cut, not the window widened
+        self.label = ElidedLabel("Loading the toy world…")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.train_button, self.pause_button, self.stop_button,
@@ -68,13 +68,14 @@ class TrainingBar(QWidget):
 
 
 def progress_text(stats: StepStats, epochs: int) -> str:
-    """"epoch 2/5  40%  120,000 words/s  ETA 0:12"; a run of the handout's batching counts
-    iterations and windows instead: "iteration 1,200 / 40,000  3%  15,000 windows/s …"."""
+    """"epoch 2/5  120,000 words/s  ETA 0:12" (the bar beside it shows the percentage); a
+    run of the handout's batching counts iterations and windows instead: "iteration 1,200 /
+    40,000  15,000 windows/s  ETA …"."""
     remaining = stats.total_words - stats.words_done
     eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
     if stats.windows:
         where, speed = f"iteration {stats.steps:,} / {stats.iterations:,}", "windows/s"
     else:
         where, speed = f"epoch {min(stats.epoch + 1, epochs)}/{epochs}", "words/s"
-    return (f"{where}  {stats.progress:.0%}  {stats.words_per_second:,.0f} {speed}  "
+    return (f"{where}  {stats.words_per_second:,.0f} {speed}  "
             f"ETA {int(eta // 60)}:{int(eta % 60):02d}")

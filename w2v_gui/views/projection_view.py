@@ -15,7 +15,7 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QPen
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PyQt6.QtWidgets import QLabel
 
 from core.map_colours import label_order
@@ -37,14 +37,20 @@ class LabelLayer(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.labels: list[tuple[float, float, str, str]] = []  # x, y, text, role
+        # x, y, text, role, and where the text sits (a key of PLACES)
+        self.labels: list[tuple[float, float, str, str, str]] = []
         self.pens = {role: QPen(QColor(*color)) for role, color in ROLE_COLORS.items()}
         bold = QFont()
         bold.setBold(True)
         self.fonts = {"plain": QFont(), "bold": bold}
+        self.bold_metrics = QFontMetricsF(bold)
         self.setZValue(20)
 
-    def set_labels(self, labels: list[tuple[float, float, str, str]]) -> None:
+    def marked_width(self, text: str) -> float:
+        """The width in pixels of a marked word's (bold) label, with a little room."""
+        return self.bold_metrics.horizontalAdvance(text) + 4
+
+    def set_labels(self, labels: list[tuple[float, float, str, str, str]]) -> None:
         self.labels = labels
         self.update()
 
@@ -57,12 +63,20 @@ class LabelLayer(pg.GraphicsObject):
             return
         to_device = painter.transform()
         painter.resetTransform()  # draw text in pixels, unscaled by the view
-        for x, y, text, role in self.labels:
+        for x, y, text, role, place in self.labels:
             point = to_device.map(QPointF(x, y))
             painter.setPen(self.pens[role])
             painter.setFont(self.fonts["plain" if role == "plain" else "bold"])
             width = painter.fontMetrics().horizontalAdvance(text)
-            painter.drawText(QPointF(point.x() - width / 2, point.y() - 6), text)
+            share, dx, dy = PLACES[place]
+            painter.drawText(QPointF(point.x() + dx - share * width, point.y() + dy), text)
+
+
+# Where a label can sit: (the share of its width left of the point, then the offset of its
+# baseline's start in pixels, y down as on screen). A marked word tries them in this order;
+# the boxes they give (label_box) touch but do not overlap for labels of one spot.
+PLACES = {"above": (0.5, 0, -6), "below": (0.5, 0, 20), "right": (0.0, 8, 7),
+          "left": (1.0, -8, 7), "higher": (0.5, 0, -19), "lower": (0.5, 0, 33)}
 
 
 ROLE_COLORS = {"pinned": PINNED, "searched": (200, 70, 0), "hovered": (0, 0, 0),
@@ -108,6 +122,7 @@ class ProjectionView(pg.PlotWidget):
         self.scatter.sigHovered.connect(self._hovered)
         plot.addItem(self.scatter)
         self.searched: list[int] = []  # word ids
+        self.label_all_searched = False  # every searched word gets a label, not just the first
         self.pinned: list[int] = []
         self.hovered: int | None = None
         self.show_trails = True
@@ -196,9 +211,12 @@ class ProjectionView(pg.PlotWidget):
         """The words of the frame on show."""
         return {self.words[int(i)] for i in self.ids if int(i) < len(self.words)}
 
-    def highlight(self, words: list[str]) -> None:
-        """Mark these words (the query and its neighbours) in orange, each labelled."""
+    def highlight(self, words: list[str], label_all: bool = False) -> None:
+        """Mark these words (the query and its neighbours) in orange. The first always gets
+        a label, the others where there is room; with `label_all` every one of them does
+        (the four words of an analogy)."""
         self.searched = [self.index[w] for w in dict.fromkeys(words) if w in self.index]
+        self.label_all_searched = label_all
         self._restyle()
         self._place_labels()
 
@@ -372,7 +390,8 @@ class ProjectionView(pg.PlotWidget):
         (x_low, x_high), (y_low, y_high) = box.viewRange()
         axes = self.frame.axes if self.frame is not None else None
         ends = [] if axes is None else [*axes.x_from, *axes.x_to, *axes.y_from, *axes.y_to]
-        always = [w for w in (*self.pinned, *self.searched[:1], self.hovered, *ends)
+        first = self.searched if self.label_all_searched else self.searched[:1]
+        always = [w for w in (*self.pinned, *first, self.hovered, *ends)
                   if w is not None and w in self.row_of]
         visible = ((self.layout[:, 0] >= x_low) & (self.layout[:, 0] <= x_high)
                    & (self.layout[:, 1] >= y_low) & (self.layout[:, 1] <= y_high))
@@ -384,8 +403,10 @@ class ProjectionView(pg.PlotWidget):
         order = [*dict.fromkeys(always), *searched, *candidates.tolist()]
         x_pixels = self.layout[:, 0] / pixel_width
         y_pixels = self.layout[:, 1] / pixel_height  # upwards, like the data
-        taken: set[tuple[int, int]] = set()
-        chosen: list[int] = []
+        marked = {*always, *searched}
+        taken: set[tuple[int, int]] = set()  # grid cells under the labels placed so far
+        boxes: list[tuple[float, float, float, float]] = []  # the marked words' labels
+        chosen: list[tuple[int, str]] = []
         seen: set[int] = set()
         for word in order:
             if len(chosen) == MAX_LABELS:
@@ -394,25 +415,34 @@ class ProjectionView(pg.PlotWidget):
                 continue
             seen.add(word)
             row = self.row_of[word]
-            # the cells under the label's box: centred above its point (see LabelLayer)
-            half = len(self.words[word]) * CHAR_WIDTH / 2
-            columns = range(int((x_pixels[row] - half) // LABEL_HEIGHT),
-                            int((x_pixels[row] + half) // LABEL_HEIGHT) + 1)
-            lines = range(int((y_pixels[row] + 4) // LABEL_HEIGHT),
-                          int((y_pixels[row] + 4 + LABEL_HEIGHT) // LABEL_HEIGHT) + 1)
-            cells = [(column, line) for column in columns for line in lines]
-            if word not in always and any(cell in taken for cell in cells):
-                continue
-            taken.update(cells)
-            chosen.append(word)
+            x, y = x_pixels[row], y_pixels[row]
+            if word in marked:  # placed first: each side of the point in turn, exactly
+                width = self.label_layer.marked_width(self.words[word])
+                for place in PLACES:
+                    box = label_box(x, y, width, place)
+                    if not any(boxes_overlap(box, other) for other in boxes):
+                        break
+                else:
+                    if word not in always:
+                        continue
+                    place = "above"  # it must show: above, over whatever is there
+                    box = label_box(x, y, width, place)
+                boxes.append(box)
+            else:  # the rest above their point, where the grid has room
+                width = len(self.words[word]) * CHAR_WIDTH
+                place, box = "above", label_box(x, y, width, "above")
+                if any(cell in taken for cell in box_cells(box)):
+                    continue
+            taken.update(box_cells(box))
+            chosen.append((word, place))
         pinned, searched_set = set(self.pinned), set(self.searched)
         labels = []
-        for word in chosen:
+        for word, place in chosen:
             x, y = self.layout[self.row_of[word]]
             role = ("pinned" if word in pinned else "searched" if word in searched_set
                     else "hovered" if word == self.hovered else "plain")
-            labels.append((float(x), float(y), self.words[word], role))
-        self.labelled = chosen
+            labels.append((float(x), float(y), self.words[word], role, place))
+        self.labelled = [word for word, _ in chosen]
         self.label_layer.set_labels(labels)
 
     # ------------------------------------------------------------------ the mouse
@@ -444,3 +474,28 @@ class ProjectionView(pg.PlotWidget):
             self.pin_toggled.emit(self.words[word])
         else:
             self.word_clicked.emit(self.words[word])
+
+
+def label_box(x: float, y: float, width: float, place: str
+              ) -> tuple[float, float, float, float]:
+    """The box (left, bottom, right, top; pixels, y upwards) of a label of this width for
+    a point at (x, y), placed as PLACES[place] says: 10 pixels above the baseline and 3
+    below it."""
+    share, dx, dy = PLACES[place]
+    left, baseline = x + dx - share * width, y - dy
+    return left, baseline - 3, left + width, baseline + LABEL_HEIGHT - 4
+
+
+def boxes_overlap(one: tuple[float, float, float, float],
+                  other: tuple[float, float, float, float]) -> bool:
+    return (one[0] < other[2] and other[0] < one[2]
+            and one[1] < other[3] and other[1] < one[3])
+
+
+def box_cells(box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
+    """The LABEL_HEIGHT-pixel grid cells a box touches: a coarse test of overlap that
+    stays cheap for the thousands of words tried for a label."""
+    left, bottom, right, top = box
+    return [(column, line)
+            for column in range(int(left // LABEL_HEIGHT), int(right // LABEL_HEIGHT) + 1)
+            for line in range(int(bottom // LABEL_HEIGHT), int(top // LABEL_HEIGHT) + 1)]
