@@ -4,6 +4,11 @@ A student can point the course's test script (or `run.py`) at this module:
 
     from core.cs224n import *   # sigmoid, softmax, normalizeRows, skipgram, sgd, ...
 
+The 2017 handout's names are here too where they mean the same: `softmaxCostAndGradient`,
+`negSamplingCostAndGradient`, `sigmoid_grad` and `load_saved_params`.
+`python -m core.cs224n` runs the course's sanity checks (core.cs224n_checks) and prints
+each expected value beside the computed one.
+
 Random-number use follows the handout so that its published sanity values come out:
 negative samples call `dataset.sampleTokenIdx()` once per draw, in order, redrawing a
 draw equal to the outside word; skip-gram visits outside words in the order given;
@@ -34,6 +39,11 @@ __all__ = [
     "sgd",
     "gradcheck_naive",
     "StanfordSentiment",
+    # the 2017 handout's names
+    "sigmoid_grad",
+    "softmaxCostAndGradient",
+    "negSamplingCostAndGradient",
+    "load_saved_params",
 ]
 
 BATCH_SIZE = 50
@@ -51,6 +61,12 @@ def normalizeRows(x):
     return functions.normalize_rows(x)
 
 
+def sigmoid_grad(s):
+    """The 2017 handout's derivative of the sigmoid, from its value: σ'(x) = s (1 − s)."""
+    s = np.asarray(s, dtype=np.float64)
+    return s * (1.0 - s)
+
+
 def naiveSoftmaxLossAndGradient(centerWordVec, outsideWordIdx, outsideVectors, dataset):
     return losses.naive_softmax_loss_and_gradient(centerWordVec, outsideWordIdx, outsideVectors)
 
@@ -64,6 +80,16 @@ def negSamplingLossAndGradient(centerWordVec, outsideWordIdx, outsideVectors, da
     return losses.neg_sampling_loss_and_gradient(
         centerWordVec, outsideWordIdx, outsideVectors, negatives
     )
+
+
+def softmaxCostAndGradient(predicted, target, outputVectors, dataset):
+    """The 2017 handout's name for naiveSoftmaxLossAndGradient: (cost, gradPred, grad)."""
+    return naiveSoftmaxLossAndGradient(predicted, target, outputVectors, dataset)
+
+
+def negSamplingCostAndGradient(predicted, target, outputVectors, dataset, K=10):
+    """The 2017 handout's name for negSamplingLossAndGradient: (cost, gradPred, grad)."""
+    return negSamplingLossAndGradient(predicted, target, outputVectors, dataset, K)
 
 
 def _by_words(model, center_word, outside_words, word2Ind, center_vectors, outside_vectors,
@@ -148,6 +174,17 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False, PRINT_EVER
     )
 
 
+def load_saved_params():
+    """The 2017 handout's resume: (iteration, parameters, Python's random state) of the
+    newest checkpoint `sgd(..., useSaved=True)` wrote in the current folder, or
+    (0, None, None) when there is none. Loading also restores NumPy's random state."""
+    path = sgd_module.latest_checkpoint(".")
+    if path is None:
+        return 0, None, None
+    iteration, x, _step, _exploss = sgd_module.load_checkpoint(path)
+    return iteration, x, random.getstate()
+
+
 def gradcheck_naive(f, x, gradientText=""):
     """Check f's gradient at x, print the verdict, and return the worst error found."""
     return gradcheck.check_gradient(f, x, label=gradientText, verbose=True)
@@ -206,3 +243,9 @@ class StanfordSentiment:
         center, context = self._dataset.random_context(C)
         words = self._dataset.words
         return words[center], [words[i] for i in context]
+
+
+if __name__ == "__main__":
+    from core.cs224n_checks import main
+
+    raise SystemExit(main())

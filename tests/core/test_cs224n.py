@@ -1,6 +1,8 @@
 """The handout's names, signatures and published sanity values, driven the course's way."""
 
+import contextlib
 import inspect
+import io
 import random
 
 import numpy as np
@@ -154,3 +156,53 @@ def test_sgd_alias_checkpoints_in_current_folder(tmp_path, monkeypatch):
                    PRINT_EVERY=1000)
     assert (tmp_path / "sgd_checkpoint_5000.npz").exists()
     assert np.all(np.abs(x) < 1e-6)
+
+
+def test_the_course_checks_run_as_a_module_and_print_expected_beside_computed():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "core.cs224n"], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "expected 11.166109001534" in out and "computed 11.166109001534" in out
+    assert "expected 16.1511928536332" in out and "All agree." in out
+    assert out.count("   ok") == 17 and "DIFFERENT" not in out
+
+
+def test_a_wrong_value_is_reported_as_different():
+    from core.cs224n_checks import Check
+
+    assert Check("x", 1.0, 1.0 + 1e-9).agrees
+    assert not Check("x", 1.0, 1.0 + 1e-6).agrees
+    assert not Check("x", [1.0, 2.0], [1.0]).agrees
+
+
+def test_the_2017_names_mean_the_same():
+    s = cs224n.sigmoid(np.array([0.3, -2.0]))
+    np.testing.assert_allclose(cs224n.sigmoid_grad(s), s * (1 - s))
+    dataset, vectors, _ = course_dummy_setup()
+    center, outside = vectors[0], vectors[5:]
+    for old, new in ((cs224n.softmaxCostAndGradient, cs224n.naiveSoftmaxLossAndGradient),):
+        for a, b in zip(old(center, 2, outside, dataset), new(center, 2, outside, dataset),
+                        strict=True):
+            np.testing.assert_array_equal(a, b)
+    random.seed(7)
+    old = cs224n.negSamplingCostAndGradient(center, 2, outside, dataset, K=4)
+    random.seed(7)
+    new = cs224n.negSamplingLossAndGradient(center, 2, outside, dataset, K=4)
+    for a, b in zip(old, new, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_saved_params_resumes_from_the_newest_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cs224n.load_saved_params() == (0, None, None)
+    with contextlib.redirect_stdout(io.StringIO()):
+        cs224n.sgd(lambda x: (float(x @ x), 2 * x), np.ones(3), 0.1, 5000, useSaved=True)
+    iteration, params, state = cs224n.load_saved_params()
+    assert iteration == 5000 and params.shape == (3,)
+    random.setstate(state)  # the course's caller does this
