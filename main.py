@@ -6,6 +6,7 @@
     python main.py analogy vectors.txt A B C        A - B + C
     python main.py evaluate vectors.txt --analogies questions-words.txt
                                                     analogy accuracy, word-pair correlations
+    python main.py gradcheck model.npz              check a saved model's gradients
     python main.py --help                           all of it (no display needed)
 """
 
@@ -35,7 +36,8 @@ def app_parser() -> argparse.ArgumentParser:
                "  neighbors VECTORS WORD    nearest words by cosine similarity\n"
                "  analogy VECTORS A B C     A - B + C: king man woman -> queen\n"
                "  evaluate VECTORS --analogies FILE --pairs FILE\n"
-               "                            analogy accuracy and word-pair correlations")
+               "                            analogy accuracy and word-pair correlations\n"
+               "  gradcheck MODEL.npz       check a saved model's gradients, now")
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="open this in the app: a session (.w2vsession), a saved model "
                              "(.npz), word vectors to explore (word2vec text or binary, "

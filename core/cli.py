@@ -23,10 +23,11 @@ from core.evaluation import (
     read_pairs,
 )
 from core.evaluation_report import report_json, report_table
+from core.model_gradcheck import check_model_gradient, write_report
 from core.trainer import StepStats, Trainer, TrainerError
 from core.vector_files import read_vectors
 
-COMMANDS = ("train", "neighbors", "analogy", "evaluate")
+COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck")
 
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
@@ -126,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
                           help="compare words as written (default: case-insensitive, as "
                                "gensim)")
     evaluate.add_argument("--report", help="write the results as JSON to this file")
+    gradcheck = commands.add_parser(
+        "gradcheck", help="check a saved model's gradients by central differences, now")
+    gradcheck.add_argument("model", help="a model saved by train --out MODEL.npz")
+    gradcheck.add_argument("--windows", type=at_least_one, default=8, metavar="N",
+                           help="windows of the model's corpus to check on (default 8)")
+    gradcheck.add_argument("--entries", type=at_least_one, default=2000, metavar="N",
+                           help="check at most N parameters, drawn at random among those "
+                                "in play (default 2,000)")
+    gradcheck.add_argument("--seed", type=int, default=0,
+                           help="which windows and noise words (default 0)")
+    gradcheck.add_argument("--report", help="write the result as JSON to this file")
     for query in (neighbors, analogy):
         query.add_argument("-n", type=int, default=10, help="how many (default 10)")
     for query in (neighbors, analogy, evaluate):
@@ -322,6 +334,20 @@ def run_evaluate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def run_gradcheck(arguments: argparse.Namespace) -> int:
+    """Exit status 0 when the worst relative error is within the target, 1 when not."""
+    try:
+        trainer = Trainer.load(arguments.model)
+    except TrainerError as error:
+        raise CommandError(str(error)) from error
+    check = check_model_gradient(trainer, windows=arguments.windows,
+                                 max_entries=arguments.entries, seed=arguments.seed)
+    print(check.summary())
+    if arguments.report:
+        write_report(check, arguments.report)
+    return 0 if check.passed else 1
+
+
 def load_vectors(path: str, limit: int | None = None) -> Embeddings:
     """Any vectors file core.vector_files reads; what it dropped is noted on stderr."""
     try:
@@ -346,6 +372,8 @@ def main(argv: list[str]) -> int:
             return run_train(arguments)
         if arguments.command == "evaluate":
             return run_evaluate(arguments)
+        if arguments.command == "gradcheck":
+            return run_gradcheck(arguments)
         if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
             raise CommandError("-n must be at least 1.")
         if arguments.command == "neighbors":
