@@ -130,6 +130,8 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         self._kept_ids: np.ndarray | None = None
         self._kept_sentences: np.ndarray | None = None
         self._window_text: tuple[np.ndarray, np.ndarray] | None = None
+        # while not None, a step writes what it trained on here (core.step_math)
+        self.recording: dict | None = None
 
     @staticmethod
     def prepare(corpus: Corpus) -> Corpus:

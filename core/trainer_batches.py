@@ -80,6 +80,10 @@ class Batching:
         center_ids = ids[centers]
 
         learning_rate = self.learning_rate()
+        if self.recording is not None:
+            self.recording.update(centers=center_ids, context=context, valid=valid,
+                                  learning_rate=learning_rate, pair_rate=learning_rate,
+                                  noise=None, pools=None)
         if config.model == "skipgram":
             loss_sum, pairs = self._skipgram(center_ids, context, valid, learning_rate)
         else:
@@ -146,6 +150,13 @@ class Batching:
             noise[clash] = self._draw_noise((int(clash.sum()),))
             clash = noise == outside[:, None]
         learning_rate = self.learning_rate()
+        if self.recording is not None:
+            noise_of = np.full((*valid.shape, config.negative), -1, dtype=noise.dtype)
+            noise_of[owner, slot] = noise  # each pair's K draws, by window and slot
+            self.recording.update(centers=center, context=context, valid=valid,
+                                  learning_rate=learning_rate,
+                                  pair_rate=learning_rate / wanted, noise=noise_of,
+                                  pools=None)
         if config.loss == "softmax":
             result = batched_naive_softmax(self.center_vectors[pair_centers], outside,
                                            self.outside_vectors)

@@ -58,6 +58,8 @@ class NegativeSamplingStep:
             [noise_terms, np.zeros(padding, dtype=noise_terms.dtype)]
         ).astype(np.float32).reshape(groups, NOISE_GROUP, 1) * (negative / NOISE_POOL)
         pool = self._draw_noise((groups, NOISE_POOL))
+        if self.recording is not None:
+            self.recording["pools"] = pool  # group g: inputs g·NOISE_GROUP … (g+1)·NOISE_GROUP − 1
         pool_vectors = np.take(self.outside_vectors, pool, axis=0)
         noise = pooled_noise(grouped_inputs, pool_vectors, noise_weights, with_loss=with_loss)
 
