@@ -4,12 +4,16 @@ The work itself lives in w2v_gui/controllers; this file decides only what asks t
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from core.corpus import Corpus
+from core.model_gradcheck import check_model_gradient
 from core.session import SESSION_SUFFIX, Session
+from core.step_math import linear_map
 from core.trainer import TrainerError
 from core.vector_files import VectorFile, is_vectors_file
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
@@ -24,6 +28,7 @@ from w2v_gui.panels.corpus_panel import CorpusPanel, status_line
 from w2v_gui.panels.evaluation_panel import EvaluationPanel
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.map_controls import MapControls
+from w2v_gui.panels.math_panel import MathPanel
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.panels.training_bar import TrainingBar
 from w2v_gui.safety import APP_NAME
@@ -32,6 +37,7 @@ from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.views.quality_view import QualityView
+from w2v_gui.workers import FunctionWorker
 
 
 def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> None:
@@ -65,6 +71,7 @@ class MainWindow(QMainWindow):
         self.corpus_panel, self.hyperparameters = CorpusPanel(), HyperparameterPanel()
         self.search_panel = SearchPanel()
         self.quality_view, self.evaluation_panel = QualityView(), EvaluationPanel()
+        self.math_panel = MathPanel()
         self.map = MapController(self.threads, self.projection_view, self.map_controls)
         self.training = TrainingController(self.threads, self.map.ids)
         self.document = Document(self.training, self.threads, self.app_state)
@@ -102,13 +109,15 @@ class MainWindow(QMainWindow):
         for title, widget, area in (("Corpus", self.corpus_panel, left),
                                     ("Hyperparameters", self.hyperparameters, left),
                                     ("Nearest words", self.search_panel, right),
-                                    ("Evaluation", self.evaluation_panel, right)):
+                                    ("Evaluation", self.evaluation_panel, right),
+                                    ("Math", self.math_panel, right)):
             dock = self.docks[title] = QDockWidget(title, self)
             dock.setObjectName(title)  # a stable name, for saving the window layout
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
         self.tabifyDockWidget(self.docks["Corpus"], self.docks["Hyperparameters"])
         self.tabifyDockWidget(self.docks["Nearest words"], self.docks["Evaluation"])
+        self.tabifyDockWidget(self.docks["Evaluation"], self.docks["Math"])
         self.docks["Hyperparameters"].raise_()
         self.docks["Nearest words"].raise_()
         self.resizeDocks([self.docks["Hyperparameters"], self.docks["Nearest words"]],
@@ -122,6 +131,7 @@ class MainWindow(QMainWindow):
         bar.pause.connect(training.toggle_pause)
         bar.stop.connect(training.stop)
         bar.reset.connect(self.reset_run)
+        bar.step.connect(self.step_once)
         self.hyperparameters.config_changed.connect(lambda _config: self.update_controls())
         self.corpus_panel.open_file.connect(self.files.open_corpus_dialog)
         self.corpus_panel.open_folder.connect(self.files.open_folder_dialog)
@@ -141,6 +151,7 @@ class MainWindow(QMainWindow):
         training.history_changed.connect(lambda: self.loss_view.follow(training.history))
         training.history_changed.connect(lambda: self.quality_view.follow(training.quality))
         self._wire_evaluation()
+        self._wire_math()
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
         training.embeddings_ready.connect(self.search.set_embeddings)
@@ -174,6 +185,15 @@ class MainWindow(QMainWindow):
         panel.method_changed.connect(evaluation.set_method)
         panel.live_changed.connect(evaluation.set_live)
         panel.show_words.connect(self._show_analogy)
+
+    def _wire_math(self) -> None:
+        panel = self.math_panel
+        panel.step.connect(self.step_once)
+        panel.check_gradients.connect(self.check_gradients)
+        panel.example_shown.connect(lambda _math: self._draw_step_arrows())
+        self.training.stepped.connect(self._stepped)
+        self.map.projection.layout_ready.connect(lambda _frame: self._draw_step_arrows())
+        self.projection_view.word_clicked.connect(self._math_word_clicked)
 
     def _begin(self, open_path: str | None, open_limit: int | None = None) -> None:
         """At launch: a crashed session if the user recovers it, else the file asked for,
@@ -338,6 +358,101 @@ class MainWindow(QMainWindow):
             self.map.restart()
         self.loss_view.set_extent(training.trainer.total_words)
 
+    def can_step(self) -> bool:
+        return (self.training.can_step() and not self.corpora.busy
+                and not self.document.opening and self.explored is None)
+
+    def step_once(self) -> None:
+        """Take exactly one SGD step (Train ▸ Step, F10) and show its math."""
+        config, training = self.hyperparameters.config(), self.training
+        if config is None or not self.can_step():
+            return
+        new_run = not training.running and not training.can_continue(config)
+        if new_run and not self.files.may_discard("start a new run"):
+            return
+        if new_run:  # before the step: its vectors must reach the fresh map
+            self.map.restart()
+        try:
+            training.step_once(config)
+        except TrainerError as error:  # a divergence leaves the vectors as they were
+            show_error(self, "The step was not taken", str(error))
+            return
+        if new_run:
+            self.document.forget()
+            self.loss_view.set_extent(training.trainer.total_words)
+        self.update_controls()
+
+    def _stepped(self, record) -> None:
+        self.math_panel.show_record(record)
+        self.docks["Math"].show()
+        self.docks["Math"].raise_()
+        if self.map.worker is not None:  # paused: the run's thread feeds no frame now
+            self.map.redraw()
+
+    def _math_word_clicked(self, word: str) -> None:
+        if self.docks["Math"].isVisible() and self.math_panel.record is not None:
+            self.math_panel.choose_word(word)
+
+    def _draw_step_arrows(self) -> None:
+        """Arrows from v_c, u_o and the u_k to where the example's update moves them, on a
+        PCA map (a linear map of the vectors), drawn to a scale that makes them visible."""
+        math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
+        if (math is None or view.layout is None or not len(view.ids)
+                or self.map_controls.method_key != "pca"
+                or int(view.ids.max()) >= record.center_after.shape[0]):
+            view.show_arrows([])
+            if math is not None:
+                self.math_panel.arrow_note(None)
+            return
+        fit = linear_map(record.center_after[view.ids], view.layout)
+        if fit is None:  # a frame of other vectors: wait for the step's own
+            view.show_arrows([])
+            return
+        matrix, offset = fit
+        words = record.words
+        moves = []
+        for name, (before, after) in math.moves.items():
+            kind, _, word = name.partition(" ")
+            word = words[int(word)] if word else words[
+                math.example.inputs[0] if kind == "v_c" and record.model == "skipgram"
+                else math.example.target]
+            label = {"v_c": "v_c" if record.model == "skipgram" else "v̂"}.get(kind, kind)
+            colour = {"v_c": (170, 20, 40), "u_o": (0, 130, 70)}.get(kind, (60, 80, 200))
+            moves.append((before @ matrix + offset, (after - before) @ matrix,
+                          f"{label} {word}" if kind != "v_c" or record.model == "skipgram"
+                          else label, colour))
+        longest = max(float(np.hypot(*shift)) for _, shift, _, _ in moves)
+        spread = float(np.sqrt(np.mean(np.sum((view.layout - view.layout.mean(axis=0)) ** 2,
+                                              axis=1))))
+        scale = 0.15 * spread / longest if longest > 0 else 0.0
+        view.show_arrows([(start[0], start[1], start[0] + scale * shift[0],
+                           start[1] + scale * shift[1], label, colour)
+                          for start, shift, label, colour in moves])
+        self.math_panel.arrow_note(scale)
+
+    def check_gradients(self) -> None:
+        """Check the current run's gradients by central differences, on a worker thread."""
+        try:
+            with self.training.held_still() as trainer:
+                if trainer is None:
+                    return
+                copy = SimpleNamespace(
+                    config=trainer.config, corpus=trainer.corpus,
+                    noise_table=trainer.noise_table,
+                    center_vectors=trainer.center_vectors.copy(),
+                    outside_vectors=trainer.outside_vectors.copy())
+        except TrainerError as error:
+            self.math_panel.show_check(None, str(error))
+            return
+        self.docks["Math"].show()
+        self.docks["Math"].raise_()
+        self.math_panel.checking()
+        worker = FunctionWorker(lambda: check_model_gradient(copy))
+        worker.failed.connect(lambda message: self.math_panel.show_check(None, message))
+        worker.finished.connect(lambda check: check is not None
+                                and self.math_panel.show_check(check))
+        self.threads.start(worker)
+
     def reset_run(self) -> None:
         """Forget the current run (asking first if it is unsaved)."""
         if self.training.running or self.training.trainer is None:
@@ -350,6 +465,7 @@ class MainWindow(QMainWindow):
 
     def _paused(self, paused: bool) -> None:
         self.bar.show_paused(paused)
+        self.update_controls()  # Step works while paused
         self.statusBar().showMessage("Paused: Space resumes." if paused else "", 0)
         if paused:
             self.document.autosave_soon()  # when training pauses or stops, as editors do
@@ -375,11 +491,13 @@ class MainWindow(QMainWindow):
     def update_controls(self) -> None:
         training, config = self.training, self.hyperparameters.config()
         can_train = self.can_train(config)
+        can_step = self.can_step()
         self.bar.set_state(running=training.running, can_train=can_train,
                            can_continue=training.can_continue(config),
-                           has_run=training.trainer is not None)
+                           has_run=training.trainer is not None, can_step=can_step)
         enable_train_actions(self.actions, can_train, training.running,
-                             training.trainer is not None)
+                             training.trainer is not None, can_step)
+        self.math_panel.step_button.setEnabled(can_step)
         if training.trainer is None and training.corpus is not None and not training.running:
             self.bar.show_progress(0, "Press Train to watch word2vec learn.")
         self.hyperparameters.setEnabled(self.explored is None)

@@ -52,8 +52,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     train_menu = window.menuBar().addMenu("&Train")
     add(train_menu, "&Train / Continue", window.start_training, "Ctrl+T", "train")
     add(train_menu, "&Pause / Resume", window.training.toggle_pause, "Space", "pause")
+    add(train_menu, "S&tep: one SGD step, with its math", window.step_once, "F10", "step")
     add(train_menu, "&Stop", window.training.stop, "Ctrl+.", "stop")
     add(train_menu, "&Reset", window.reset_run, "Ctrl+R", "reset")
+    train_menu.addSeparator()
+    add(train_menu, "&Check the gradients now", window.check_gradients, name="check")
 
     view_menu = window.menuBar().addMenu("&View")
     for dock in window.docks.values():
@@ -83,8 +86,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
 
 def enable_train_actions(actions: dict[str, QAction], can_train: bool, running: bool,
-                         has_run: bool) -> None:
+                         has_run: bool, can_step: bool = False) -> None:
     actions["train"].setEnabled(can_train)
+    actions["step"].setEnabled(can_step)
+    actions["check"].setEnabled(has_run)
     actions["pause"].setEnabled(running)
     actions["stop"].setEnabled(running)
     actions["reset"].setEnabled(not running and has_run)

@@ -1,5 +1,6 @@
 """The training lifecycle: a Trainer and its worker thread, start / continue / pause / stop /
-reset, the run's loss history, and what each kind of failure leads to."""
+reset, one step at a time (step mode), the run's loss history, and what each kind of
+failure leads to."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.config import TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
 from core.history import LossHistory, QualityHistory
+from core.step_math import StepRecord, record_step
 from core.trainer import DivergenceError, StepStats, Trainer, TrainerError
 from w2v_gui.safety import log_file
 from w2v_gui.threads import WorkerThreads
@@ -35,6 +37,7 @@ class TrainingController(QObject):
     finished = pyqtSignal(object)  # StepStats: the run ended, was stopped or failed
     diverged = pyqtSignal(str)  # why; the trainer is at its last good state
     failed = pyqtSignal(str)  # any other failure; the run keeps its last vectors
+    stepped = pyqtSignal(object)  # StepRecord: one step taken in step mode
 
     def __init__(self, threads: WorkerThreads, map_ids: Callable[[], np.ndarray]) -> None:
         super().__init__()
@@ -101,6 +104,33 @@ class TrainingController(QObject):
         self.quality = QualityHistory()
         self.history_changed.emit()
         self._run(trainer)
+
+    def can_step(self) -> bool:
+        """Step mode: a corpus to train on, and no run training now (paused is fine)."""
+        return self.corpus is not None and (not self.running or self.paused)
+
+    def step_once(self, config: TrainConfig) -> StepRecord | None:
+        """Take exactly one SGD step of the current run (paused, stopped or not started;
+        a new run with `config` when it is not the current run's) and report it like any
+        step. Raises TrainerError (with what to change, the vectors as they were) and
+        ValueError when the run is finished."""
+        if not self.can_step():
+            return None
+        if self.running:
+            with self.held_still() as trainer:
+                record = record_step(trainer)
+        else:
+            if not self.can_continue(config):
+                trainer = Trainer(self.corpus, config)
+                self.trainer = trainer
+                self.history = LossHistory()
+                self.quality = QualityHistory()
+                self.history_changed.emit()
+            record = record_step(self.trainer)
+        self._stats(self.trainer.stats())
+        self._keep_embeddings(self.trainer.embeddings(), self.trainer.words_done)
+        self.stepped.emit(record)
+        return record
 
     def continue_with_lower_rate(self) -> TrainConfig:
         """After a divergence: go on from the last good state at half the learning rate."""

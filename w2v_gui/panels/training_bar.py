@@ -1,5 +1,5 @@
-"""The strip above the map: Train / Pause / Stop / Reset, the run's progress and a line of
-status (epoch or iteration, words/s or windows/s, time left)."""
+"""The strip above the map: Train / Pause / Step / Stop / Reset, the run's progress and a
+line of status (epoch or iteration, words/s or windows/s, time left)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,24 @@ class TrainingBar(QWidget):
     pause = pyqtSignal()
     stop = pyqtSignal()
     reset = pyqtSignal()
+    step = pyqtSignal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.train_button = QPushButton("Train")
         self.pause_button = QPushButton("Pause")
+        self.step_button = QPushButton("Step")
         self.stop_button = QPushButton("Stop")
         self.reset_button = QPushButton("Reset")
         self.train_button.setToolTip("Start a run, or continue a stopped one (Ctrl+T)")
         self.pause_button.setToolTip("Pause or resume (Space)")
+        self.step_button.setToolTip("Take exactly one SGD step and show its math (F10); "
+                                    "with the run paused or not started")
         self.stop_button.setToolTip("Stop; Train continues from here (Ctrl+.)")
         self.reset_button.setToolTip("Forget this run: the next Train starts afresh (Ctrl+R)")
         self.train_button.clicked.connect(self.train)
         self.pause_button.clicked.connect(self.pause)
+        self.step_button.clicked.connect(self.step)
         self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self.reset)
         self.progress = QProgressBar()
@@ -36,14 +41,15 @@ class TrainingBar(QWidget):
         self.label = ElidedLabel("Loading the toy world…")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.train_button, self.pause_button, self.stop_button,
-                       self.reset_button, self.progress):
+        for widget in (self.train_button, self.pause_button, self.step_button,
+                       self.stop_button, self.reset_button, self.progress):
             layout.addWidget(widget)
         layout.addWidget(self.label, 1)
 
     def set_state(self, *, running: bool, can_train: bool, can_continue: bool,
-                  has_run: bool) -> None:
+                  has_run: bool, can_step: bool = False) -> None:
         self.train_button.setEnabled(can_train)
+        self.step_button.setEnabled(can_step)
         self.train_button.setText("Continue" if can_continue else "Train")
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)

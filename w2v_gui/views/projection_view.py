@@ -129,6 +129,7 @@ class ProjectionView(pg.PlotWidget):
         self.trails: dict[int, deque] = {}
         self.label_layer = LabelLayer()
         plot.addItem(self.label_layer, ignoreBounds=True)
+        self.arrow_items: list = []  # step mode's arrows (show_arrows)
         self.legend_box = QLabel(self)
         self.legend_box.setStyleSheet("background: rgba(255, 255, 255, 215); color: #303030; "
                                   "border: 1px solid #c8c8c8; padding: 4px;")
@@ -231,6 +232,26 @@ class ProjectionView(pg.PlotWidget):
     def set_trails_visible(self, visible: bool) -> None:
         self.show_trails = visible
         self._draw_trails()
+
+    def show_arrows(self, arrows: list[tuple[float, float, float, float, str, tuple]]
+                    ) -> None:
+        """Step mode's arrows, (x0, y0, x1, y1, label, colour) in map coordinates, each
+        labelled at its start; an empty list removes them."""
+        plot = self.getPlotItem()
+        for item in self.arrow_items:
+            plot.removeItem(item)
+        self.arrow_items = []
+        for x0, y0, x1, y1, label, colour in arrows:
+            shaft = pg.PlotDataItem([x0, x1], [y0, y1], pen=pg.mkPen(*colour, width=2))
+            angle = float(np.degrees(np.arctan2(y0 - y1, x1 - x0)))  # screen y is down
+            head = pg.ArrowItem(pos=(x1, y1), angle=180 - angle, headLen=12, tailLen=0,
+                                pen=pg.mkPen(*colour), brush=pg.mkBrush(*colour))
+            text = pg.TextItem(label, color=colour, anchor=(0.5, 1.2))
+            text.setPos(x0, y0)
+            for item in (shaft, head, text):
+                item.setZValue(30)
+                plot.addItem(item, ignoreBounds=True)
+                self.arrow_items.append(item)
 
     def clear_trails(self) -> None:
         self.trails.clear()

@@ -1,0 +1,73 @@
+"""Step mode and the Math panel: one step is exactly Trainer.step's, the numbers shown are
+core.losses' for the example, the map gets arrows, and the gradients can be checked."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from core import losses
+from tests.gui.helpers import close_window, open_window, start, stop
+
+
+@pytest.fixture
+def window(qtbot):
+    window = open_window(qtbot)
+    yield window
+    close_window(qtbot, window)
+
+
+def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
+    assert window.bar.step_button.isEnabled() and window.actions["step"].isEnabled()
+    window.step_once()
+    trainer, panel = window.training.trainer, window.math_panel
+    assert trainer.steps == 1 and not window.training.running
+    math, record = panel.math, panel.record
+    assert math is not None and panel.example.value() == 1
+    example = math.example
+    v = record.center_before[example.inputs[0]].astype(np.float64)
+    loss, grad_v, grad_u = losses.neg_sampling_loss_and_gradient(
+        v, example.target, record.outside_before.astype(np.float64), list(math.noise_drawn))
+    assert math.loss == pytest.approx(loss)
+    np.testing.assert_allclose(math.grad_input, grad_v)
+    assert f"{math.loss:.6g}" in panel.text.toPlainText()
+    assert window.docks["Math"].isVisible()
+    # the step reaches the map: a frame of the stepped vectors, with the update's arrows
+    qtbot.waitUntil(lambda: bool(window.projection_view.arrow_items), timeout=10_000)
+    window.step_once()
+    assert trainer.steps == 2 and len(window.training.history) >= 1
+
+
+def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
+    start(qtbot, window, words=20_000)
+    assert not window.bar.step_button.isEnabled()  # not while it trains
+    with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
+        window.training.toggle_pause()
+    qtbot.waitUntil(lambda: window.bar.step_button.isEnabled(), timeout=5000)
+    with window.training.held_still() as trainer:
+        twin = copy.deepcopy(trainer)
+    steps = twin.steps
+    window.step_once()
+    twin.step()
+    with window.training.held_still() as trainer:
+        assert trainer.steps == steps + 1
+        np.testing.assert_array_equal(trainer.center_vectors, twin.center_vectors)
+        np.testing.assert_array_equal(trainer.outside_vectors, twin.outside_vectors)
+    assert window.training.paused  # still paused: Space goes on
+    stop(qtbot, window)
+
+
+def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window):
+    window.hyperparameters.set_config(window.hyperparameters.config().replace(loss="softmax"))
+    for _ in range(3):
+        window.step_once()
+    panel = window.math_panel
+    record = panel.record
+    centre = record.words[record.examples[-1].inputs[0]]
+    window.projection_view.word_clicked.emit(centre)
+    assert record.words[panel.math.example.inputs[0]] == centre
+    assert panel.math.top_words and panel.math.target_rank >= 1
+    window.check_gradients()
+    qtbot.waitUntil(lambda: panel.check_button.isEnabled(), timeout=60_000)
+    assert "worst relative error" in panel.check_result.text()
+    assert "≤ 1e-07" in panel.check_result.text()
