@@ -1,6 +1,6 @@
 """2-D maps of the embedding that follow training: PCA aligned frame to frame, t-SNE
 (openTSNE) optimised in short chunks and continued from its last layout, UMAP (optional),
-and semantic axes.
+semantic axes, and the CS224n handout's own picture of its 24 words.
 
 PCA's axes are defined only up to sign and order, and they turn as training moves the
 vectors, so each PCA frame is fitted onto the previous one by orthogonal Procrustes with a
@@ -22,6 +22,11 @@ import numpy as np
 from scipy.linalg import orthogonal_procrustes
 
 from core.map_truth import cosine_neighbours, unit_rows
+
+# the words the handout's run.py plots (word_vectors.png), in its order
+HANDOUT_WORDS = ("great", "cool", "brilliant", "wonderful", "well", "amazing", "worth", "sweet",
+                 "enjoyable", "boring", "bad", "dumb", "annoying", "female", "male", "queen",
+                 "king", "man", "woman", "rain", "snow", "hail", "coffee", "tea")
 
 UMAP_INSTALL = "pip install umap-learn (or: .venv/bin/pip install -e '.[umap]')"
 
@@ -102,6 +107,21 @@ def pca_2d(vectors: np.ndarray) -> np.ndarray:
     # vectors always give the same picture
     largest = axes[np.argmax(np.abs(axes), axis=0), np.arange(axes.shape[1])]
     layout = centred @ (axes * np.where(largest < 0, -1.0, 1.0))
+    if layout.shape[1] < 2:
+        layout = np.pad(layout, ((0, 0), (0, 2 - layout.shape[1])))
+    return layout
+
+
+def handout_layout(vectors: np.ndarray) -> np.ndarray:
+    """(n, 2): the handout's run.py projection, exactly: the rows centred, their covariance
+    (1/n) XᵀX, its SVD U S Vᵀ, and the coordinates X·U[:, :2]. No rescaling, no rotation:
+    only each axis's sign, which an SVD leaves open, is kept from frame to frame by
+    MapTracker."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    centred = vectors - vectors.mean(axis=0)
+    covariance = centred.T @ centred / max(len(vectors), 1)
+    left, _, _ = np.linalg.svd(covariance)
+    layout = centred @ left[:, :2]
     if layout.shape[1] < 2:
         layout = np.pad(layout, ((0, 0), (0, 2 - layout.shape[1])))
     return layout
@@ -245,7 +265,7 @@ class MapTracker:
       same in every frame.
     """
 
-    METHODS = ("pca", "tsne", "umap", "axes")
+    METHODS = ("pca", "tsne", "umap", "axes", "handout")
 
     def __init__(self) -> None:
         self.reset()
@@ -315,6 +335,14 @@ class MapTracker:
             if (not axes.y_from and not switched and shared.size >= 2
                     and np.dot(layout[shared, 1], self.layout[previous_rows, 1]) < 0):
                 layout[:, 1] *= -1  # the principal axis's sign is arbitrary: keep the last
+            self._done = True
+            return layout
+        if method == "handout":
+            layout = handout_layout(vectors)
+            if not switched and shared.size >= 2:  # the SVD's signs: keep the last frame's
+                flip = np.sum(layout[shared] * self.layout[previous_rows], axis=0) < 0
+                layout[:, flip] *= -1
+            self._tsne = None
             self._done = True
             return layout
         if method == "pca" or vectors.shape[0] < SMALLEST_TSNE:

@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         PCA map (a linear map of the vectors), drawn to a scale that makes them visible."""
         math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
         if (math is None or view.layout is None or not len(view.ids)
-                or self.map_controls.method_key != "pca"
+                or self.map_controls.method_key not in ("pca", "handout")
                 or int(view.ids.max()) >= record.center_after.shape[0]):
             view.show_arrows([])
             if math is not None:

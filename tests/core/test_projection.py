@@ -257,3 +257,26 @@ def test_umap_follows_the_last_layout():
     again = tracker.update(vectors, method="umap")
     assert again.shape == (100, 2) and np.isfinite(again).all()
     assert np.median(np.linalg.norm(again - first, axis=1)) < 0.3 * rms_radius(first)
+
+
+def test_the_handouts_picture_is_its_run_py_projection_with_steady_signs():
+    from core.projection import HANDOUT_WORDS, handout_layout
+
+    assert len(HANDOUT_WORDS) == 24 and HANDOUT_WORDS[0] == "great"
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(24, 10)) * np.linspace(3, 0.5, 10)
+    # the handout's run.py, step by step
+    temp = vectors - np.mean(vectors, axis=0)
+    covariance = 1.0 / len(vectors) * temp.T.dot(temp)
+    U, _S, _V = np.linalg.svd(covariance)
+    coord = temp.dot(U[:, 0:2])
+    np.testing.assert_allclose(np.abs(handout_layout(vectors)), np.abs(coord), atol=1e-12)
+
+    tracker = MapTracker()
+    first = tracker.update(vectors, method="handout")
+    np.testing.assert_allclose(np.abs(first), np.abs(coord), atol=1e-12)  # not rescaled
+    for _ in range(5):
+        vectors = vectors + 0.01 * rng.normal(size=vectors.shape)
+        frame = tracker.update(vectors, method="handout")
+        assert np.all(np.sum(frame * first, axis=0) > 0)  # no axis flips between frames
+        first = frame

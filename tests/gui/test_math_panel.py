@@ -71,3 +71,29 @@ def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window)
     qtbot.waitUntil(lambda: panel.check_button.isEnabled(), timeout=60_000)
     assert "worst relative error" in panel.check_result.text()
     assert "≤ 1e-07" in panel.check_result.text()
+
+
+def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
+        qtbot, window, tmp_path):
+    from core.projection import HANDOUT_WORDS
+
+    frames = []
+    window.map.projection.layout_ready.connect(frames.append)
+    window.step_once()  # vectors to draw
+    window.map_controls.set_method("handout")
+    present = {w for w in HANDOUT_WORDS if w in window.training.corpus.index}
+    assert len(present) >= 3  # the toy world has king, queen, man, woman
+    qtbot.waitUntil(lambda: bool(frames) and frames[-1].method == "handout", timeout=10_000)
+    shown = {window.training.corpus.words[int(i)] for i in frames[-1].ids}
+    assert shown == present
+
+    corpus = tmp_path / "plain.txt"
+    corpus.write_text("the cat sat on the mat\n" * 50)
+    window.map_controls.set_method("pca")
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.open_path(str(corpus))
+    messages = []
+    window.map.failed.connect(messages.append)
+    window.map_controls.set_method("handout")
+    assert window.map_controls.method_key == "pca"
+    assert messages and "SST" in messages[0]

@@ -12,14 +12,14 @@ from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from core.corpus import Corpus
 from core.embeddings import Embeddings
 from core.map_colours import labels_for_words
-from core.projection import SemanticAxes
+from core.projection import HANDOUT_WORDS, SemanticAxes
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.projection_worker import MapStyle, ProjectionWorker
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.workers import Snapshot, TrainingWorker
 
-METHODS = ("pca", "tsne", "umap", "axes")
+METHODS = ("pca", "tsne", "umap", "axes", "handout")
 
 
 class MapController(QObject):
@@ -122,7 +122,9 @@ class MapController(QObject):
         then any pinned word beyond them; the words that define semantic axes join them."""
         if not self.words:
             return np.zeros(0, dtype=np.int64)
-        if self.isolated:
+        if self.controls.method_key == "handout":  # its own 24 words, whatever else
+            chosen = [self.index[w] for w in HANDOUT_WORDS if w in self.index]
+        elif self.isolated:
             chosen = [self.index[w] for w in self.isolated if w in self.index]
         else:
             count = min(self.controls.word_count.value(), len(self.words))
@@ -149,6 +151,18 @@ class MapController(QObject):
             return
         if method == "axes" and self.axes is None:
             self.controls.ask_for_axes()
+        if method == "handout":
+            missing = [w for w in HANDOUT_WORDS if w not in self.index]
+            if len(missing) > len(HANDOUT_WORDS) - 3:
+                self.failed.emit("The handout's picture needs its words (great, cool, "
+                                 "brilliant, …, coffee, tea), and this vocabulary has "
+                                 f"{len(HANDOUT_WORDS) - len(missing)} of them. Open the SST "
+                                 "corpus (datasetSentences.txt).")
+                self.controls.set_method("pca")
+                return
+            if missing:
+                self.failed.emit(f"The handout's picture without {', '.join(missing)}: "
+                                 "not in this vocabulary.")
         self.projection.method = method
         self.projection.axes = self.axes
         self._relayout()

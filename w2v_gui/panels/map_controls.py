@@ -20,7 +20,8 @@ from PyQt6.QtWidgets import (
 from core.map_colours import DEFAULT_CLUSTERS, PALETTE
 from w2v_gui.panels.elided_label import ElidedLabel
 
-METHODS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes"}
+METHODS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes",
+           "The handout's picture": "handout"}
 METHOD_TIPS = {
     "pca": "PCA: the two directions of greatest spread; moves live with training.",
     "tsne": "t-SNE (openTSNE): keeps each word's nearest neighbours near it; converges over "
@@ -28,6 +29,9 @@ METHOD_TIPS = {
     "umap": "UMAP (needs the optional package umap-learn; its first use takes a while).",
     "axes": "Semantic axes: x runs from one word (or set of words) to another, e.g. "
             "man → woman; y likewise, or the main direction of the rest.",
+    "handout": "The CS224n handout's picture: the 24 words its run.py plots (great, cool, "
+               "…, coffee, tea), projected as it does on the top two principal axes of "
+               "their own covariance, live. Open the SST corpus for all of them.",
 }
 COLOURINGS = {"One colour": "none", "Clusters (k-means)": "clusters",
               "Frequency": "frequency"}

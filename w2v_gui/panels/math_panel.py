@@ -142,7 +142,8 @@ class MathPanel(QWidget):
     def arrow_note(self, scale: float | None) -> None:
         """Say how much the map's arrows are magnified (None: no arrows on this map)."""
         self.arrows_label.setText(
-            "Arrows on the map show this example's update on a PCA map." if scale is None
+            "Arrows on the map show this example's update on a PCA map or the handout's "
+            "picture." if scale is None
             else f"On the map: where this example's update moves v, u_o and the u_k, "
                  f"magnified {scale:,.3g}× (the map is PCA of the center vectors; the u "
                  "are placed by the same projection).")

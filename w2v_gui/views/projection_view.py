@@ -412,7 +412,10 @@ class ProjectionView(pg.PlotWidget):
         axes = self.frame.axes if self.frame is not None else None
         ends = [] if axes is None else [*axes.x_from, *axes.x_to, *axes.y_from, *axes.y_to]
         first = self.searched if self.label_all_searched else self.searched[:1]
-        always = [w for w in (*self.pinned, *first, self.hovered, *ends)
+        # the handout's picture labels each of its few words, as the handout's plot does
+        every = (self.ids.tolist() if self.frame is not None
+                 and self.frame.method == "handout" else [])
+        always = [w for w in (*self.pinned, *first, self.hovered, *ends, *every)
                   if w is not None and w in self.row_of]
         visible = ((self.layout[:, 0] >= x_low) & (self.layout[:, 0] <= x_high)
                    & (self.layout[:, 1] >= y_low) & (self.layout[:, 1] <= y_high))
