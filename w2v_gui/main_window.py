@@ -20,6 +20,7 @@ from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
 from w2v_gui.controllers.map import MapController
+from w2v_gui.controllers.race import RaceController
 from w2v_gui.controllers.search import SearchController
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.file_commands import Button, FileCommands, ask, show_error
@@ -37,6 +38,7 @@ from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.views.quality_view import QualityView
+from w2v_gui.views.race_window import RaceWindow
 from w2v_gui.workers import FunctionWorker
 
 
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.corpora = CorpusController(self.threads)
         self.search = SearchController(self.threads, self.search_panel)
         self.evaluation = EvaluationController(self.threads, self.training)
+        self.race = RaceController(self.threads)
+        self.race_window: RaceWindow | None = None
         self.files = FileCommands(self)
         self._compose()
         self.actions = build_menus(self)
@@ -152,6 +156,9 @@ class MainWindow(QMainWindow):
         training.history_changed.connect(lambda: self.quality_view.follow(training.quality))
         self._wire_evaluation()
         self._wire_math()
+        self.race.changed.connect(self.update_controls)
+        self.race.ended.connect(self.document.touch)  # the race's curves join the session
+        self.race.failed.connect(lambda message: show_error(self, "Loss race", message))
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
         training.embeddings_ready.connect(self.search.set_embeddings)
@@ -332,13 +339,19 @@ class MainWindow(QMainWindow):
         if isinstance(session.app_state.get("query"), str):
             self.search_panel.query.setText(session.app_state["query"])  # searched when ready
         self.loss_view.set_extent(trainer.total_words)
+        if "race" in session.app_state and self.race.restore(session.app_state["race"]):
+            self.show_race()
         self.document.adopted(path, session.app_state, recovered)
         self.update_controls()
         self.bar.show_opened(Path(path).name if path else "the recovered session" if recovered
                              else "the model", trainer)
 
     def app_state(self) -> dict:
-        return {**self.map.state(), "query": self.search_panel.query.text()}
+        state = {**self.map.state(), "query": self.search_panel.query.text()}
+        race = self.race.state()
+        if race is not None:
+            state["race"] = race
+        return state
 
     # ------------------------------------------------------------------ training
     def start_training(self) -> None:
@@ -360,7 +373,8 @@ class MainWindow(QMainWindow):
 
     def can_step(self) -> bool:
         return (self.training.can_step() and not self.corpora.busy
-                and not self.document.opening and self.explored is None)
+                and not self.document.opening and self.explored is None
+                and not self.race.running)
 
     def step_once(self) -> None:
         """Take exactly one SGD step (Train ▸ Step, F10) and show its math."""
@@ -430,6 +444,27 @@ class MainWindow(QMainWindow):
                           for start, shift, label, colour in moves])
         self.math_panel.arrow_note(scale)
 
+    def start_race(self, kind: str) -> None:
+        """Race two runs ("losses": naive softmax against negative sampling; "models":
+        skip-gram against CBOW) on the current corpus with the form's other settings."""
+        config, corpus = self.hyperparameters.config(), self.training.corpus
+        if config is None or corpus is None or not self.can_race():
+            return
+        self.race.start(corpus, config, kind, self.evaluation.analogies)
+        self.show_race()
+
+    def can_race(self) -> bool:
+        return (not self.race.running and not self.training.running
+                and self.training.corpus is not None and self.explored is None
+                and not self.corpora.busy)
+
+    def show_race(self) -> None:
+        if self.race_window is None:
+            self.race_window = RaceWindow(self.race, self)
+            self.race_window.stop.connect(self.race.stop)
+        self.race_window.show()
+        self.race_window.raise_()
+
     def check_gradients(self) -> None:
         """Check the current run's gradients by central differences, on a worker thread."""
         try:
@@ -486,7 +521,8 @@ class MainWindow(QMainWindow):
 
     def can_train(self, config) -> bool:
         return (config is not None and not self.training.running and not self.corpora.busy
-                and self.training.corpus is not None and not self.document.opening)
+                and self.training.corpus is not None and not self.document.opening
+                and not self.race.running)
 
     def update_controls(self) -> None:
         training, config = self.training, self.hyperparameters.config()
@@ -498,6 +534,8 @@ class MainWindow(QMainWindow):
         enable_train_actions(self.actions, can_train, training.running,
                              training.trainer is not None, can_step)
         self.math_panel.step_button.setEnabled(can_step)
+        for name in ("race_losses", "race_models"):
+            self.actions[name].setEnabled(self.can_race())
         if training.trainer is None and training.corpus is not None and not training.running:
             self.bar.show_progress(0, "Press Train to watch word2vec learn.")
         self.hyperparameters.setEnabled(self.explored is None)
@@ -520,6 +558,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.hide()
         self.training.stop()
+        self.race.stop()
         self.corpora.cancel()
         self.evaluation.shutdown()
         self.threads.quit_all()

@@ -57,6 +57,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(train_menu, "&Reset", window.reset_run, "Ctrl+R", "reset")
     train_menu.addSeparator()
     add(train_menu, "&Check the gradients now", window.check_gradients, name="check")
+    train_menu.addSeparator()
+    add(train_menu, "Race the &losses: naive softmax against negative sampling",
+        lambda: window.start_race("losses"), name="race_losses")
+    add(train_menu, "Race the &models: skip-gram against CBOW",
+        lambda: window.start_race("models"), name="race_models")
+    add(train_menu, "Show the &race", window.show_race)
 
     view_menu = window.menuBar().addMenu("&View")
     for dock in window.docks.values():

@@ -1,0 +1,52 @@
+"""The loss race in the window: two runs on their own threads, both measured; closing
+stops both; a session keeps the race."""
+
+import pytest
+
+import w2v_gui.controllers.race as race_module
+from tests.gui.helpers import close_window, open_window
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    monkeypatch.setattr(race_module, "MEASURE_EVERY", 0.3)
+    window = open_window(qtbot)
+    yield window
+    close_window(qtbot, window)
+
+
+def test_a_race_runs_both_threads_and_a_session_keeps_it(qtbot, window, tmp_path):
+    race = window.race
+    window.step_once()  # a run of its own, for the session
+    with qtbot.waitSignal(race.ended, timeout=60_000):
+        race.start(window.training.corpus, window.hyperparameters.config(), "losses",
+                   window.evaluation.analogies, seconds=1.0)
+        qtbot.waitUntil(lambda: len(race._workers) == 2, timeout=10_000)  # two threads
+        assert not window.bar.step_button.isEnabled()  # nothing else trains meanwhile
+    assert [run.name for run in race.runs] == ["naive softmax", "negative sampling"]
+    for run in race.runs:
+        assert run.finished and len(run.points) >= 3
+        assert run.points[0].log_loss == pytest.approx(5.7037824746562)  # log 300: U = 0
+        assert 0 <= run.points[-1].accuracy <= 1
+    # naive softmax minimises this very log-loss (negative sampling first raises it)
+    assert race.runs[0].points[-1].log_loss < race.runs[0].points[0].log_loss
+    window.show_race()
+    assert "negative sampling" in window.race_window.readouts[1].text()
+
+    path = str(tmp_path / "raced")
+    assert window.files.save_to(path)
+    other = open_window(qtbot)
+    with qtbot.waitSignal(other.document.opened, timeout=30_000):
+        other.open_path(path + ".w2vsession")
+    assert [len(run.points) for run in other.race.runs] == [len(run.points)
+                                                          for run in race.runs]
+    assert other.race_window is not None and other.race_window.isVisible()
+    close_window(qtbot, other)
+
+
+def test_closing_the_window_stops_a_race(qtbot, monkeypatch):
+    window = open_window(qtbot)
+    window.race.start(window.training.corpus, window.hyperparameters.config(), "models",
+                      None, seconds=600.0)
+    qtbot.waitUntil(lambda: len(window.race._workers) == 2, timeout=10_000)
+    close_window(qtbot, window)  # asserts every thread has ended
