@@ -12,6 +12,9 @@ the way `core.trainer_models` and `core.trainer_negative` call them:
                                   word counted pairs · K / pool-size times
     CBOW, either loss             the same, with v̂ = Σ v_w over the window (the mean with
                                   cbow_mean) as the input and the center word as the target
+    the handout's batching        skip-gram pairs (it trains skip-gram whatever the model),
+                                  each with K noise words of its own (batched_neg_sampling),
+                                  a draw equal to the outside word drawn again
 
 and the analytic gradient is gathered from their outputs (rows of V through the sum or
 mean, rows of U). The check perturbs the entries of every row that takes part, or a random
@@ -23,12 +26,19 @@ trainer then applies the whole dJ/dv̂ to each context word, as word2vec.c does.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from core.gradcheck import check_gradient
-from core.losses import batched_naive_softmax, pooled_noise, weighted_neg_sampling
+from core.losses import (
+    batched_naive_softmax,
+    batched_neg_sampling,
+    pooled_noise,
+    weighted_neg_sampling,
+)
 
 TOLERANCE = 1e-7  # the target for the worst relative error
 POOL = 48  # noise words in the check's one pool (the trainer's NOISE_POOL)
@@ -105,11 +115,20 @@ def sample_windows(token_ids: np.ndarray, sentence_offsets: np.ndarray, window: 
 
 def loss_and_gradients(model: str, loss: str, center: np.ndarray, outside: np.ndarray,
                        windows: Windows, pool: np.ndarray, negative: int,
-                       cbow_mean: bool) -> tuple[float, np.ndarray, np.ndarray]:
+                       cbow_mean: bool, noise: np.ndarray | None = None
+                       ) -> tuple[float, np.ndarray, np.ndarray]:
     """The summed loss of the windows and its gradients (dJ/dV, dJ/dU), from the trainer's
-    batched functions (see the module)."""
+    batched functions (see the module). `noise` (pairs, K): the handout's batching, whose
+    pairs each score K noise words of their own (batched_neg_sampling) instead of a pool."""
     grad_center, grad_outside = np.zeros_like(center), np.zeros_like(outside)
     owner, slot = np.nonzero(windows.valid)
+    if noise is not None and loss == "neg":  # the handout's batching: skip-gram pairs
+        pair_centers = windows.centers[owner]
+        result = batched_neg_sampling(center[pair_centers], windows.context[owner, slot],
+                                      noise, outside)
+        np.add.at(grad_center, pair_centers, result.center)
+        grad_outside[result.outside_rows] += result.outside
+        return float(result.loss.sum()), grad_center, grad_outside
     counts = windows.valid.sum(axis=1).astype(center.dtype)
     if model == "skipgram":
         inputs = center[windows.centers]
@@ -153,36 +172,78 @@ def loss_and_gradients(model: str, loss: str, center: np.ndarray, outside: np.nd
     return total, grad_center, grad_outside
 
 
+class GradientCheckCancelled(Exception):
+    """The check was stopped before it ended (the app closes)."""
+
+
 def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
-                         seed: int = 0) -> ModelGradientCheck:
-    """Check the gradient of `trainer`'s model × loss at its current parameters (copied
-    to float64; the trainer is not changed)."""
+                         seed: int = 0, seconds: float | None = None,
+                         should_stop: Callable[[], bool] | None = None
+                         ) -> ModelGradientCheck:
+    """Check the gradient of `trainer`'s model × loss at its current parameters (the rows
+    in play copied to float64; the trainer is not changed). With `seconds`, fewer entries
+    are checked where one evaluation is slow (naive softmax on a large vocabulary), so that
+    the check takes about that long. `should_stop()` true stops it: GradientCheckCancelled.
+    """
     config, corpus = trainer.config, trainer.corpus
+    handout = config.batching == "windows"
+    model = "skipgram" if handout else config.model  # the handout's batching: skip-gram
     rng = np.random.default_rng(seed)
     sample = sample_windows(corpus.token_ids, corpus.sentence_offsets, config.window,
                             windows, rng)
-    pool = trainer.noise_table[rng.integers(0, trainer.noise_table.size, size=POOL)]
-    center = trainer.center_vectors.astype(np.float64)
-    outside = trainer.outside_vectors.astype(np.float64)
+    table = trainer.noise_table
+    pool = table[rng.integers(0, table.size, size=POOL)]
+    noise = None
+    if handout and config.loss == "neg":  # K draws per pair, a draw equal to o drawn again
+        targets = sample.context[sample.valid]
+        noise = table[rng.integers(0, table.size, size=(targets.size, config.negative))]
+        clash = noise == targets[:, None]
+        while clash.any():
+            noise[clash] = table[rng.integers(0, table.size, size=int(clash.sum()))]
+            clash = noise == targets[:, None]
+    # the rows in play (those whose gradient is not zero by construction), and the problem
+    # on them alone: V's input rows, U's target and noise rows (all of U for softmax)
+    vocabulary = trainer.center_vectors.shape[0]
+    inputs_of = sample.context[sample.valid] if model == "cbow" else sample.centers
+    v_rows = np.unique(inputs_of)
+    u_rows = (np.arange(vocabulary) if config.loss == "softmax" else np.unique(np.r_[
+        sample.context[sample.valid], sample.centers,
+        pool if noise is None else noise.reshape(-1)]))
+    v_of = (v_rows, u_rows) if model == "skipgram" else (u_rows, v_rows)
 
-    def evaluate() -> tuple[float, np.ndarray, np.ndarray]:
-        return loss_and_gradients(config.model, config.loss, center, outside, sample, pool,
-                                  config.negative, config.cbow_mean)
+    def local(rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        return np.minimum(np.searchsorted(rows, ids), rows.size - 1)
 
-    # the rows in play: those whose gradient is not zero by construction
-    center_rows = np.unique(np.r_[sample.context[sample.valid]] if config.model == "cbow"
-                            else sample.centers)
-    outside_rows = (np.arange(outside.shape[0]) if config.loss == "softmax" else
-                    np.unique(np.r_[sample.context[sample.valid], sample.centers, pool]))
+    compact = Windows(local(v_of[0], sample.centers),
+                      np.where(sample.valid, local(v_of[1], sample.context), 0), sample.valid)
+    compact_pool = local(u_rows, pool)
+    compact_noise = None if noise is None else local(u_rows, noise)
+    center = trainer.center_vectors[v_rows].astype(np.float64)
+    outside = trainer.outside_vectors[u_rows].astype(np.float64)
     dim = center.shape[1]
-    entries = np.r_[center_rows * dim, (center.shape[0] + outside_rows) * dim]
+    entries = np.r_[np.arange(v_rows.size) * dim, (v_rows.size + np.arange(u_rows.size)) * dim]
     entries = (entries[:, None] + np.arange(dim)[None, :]).reshape(-1)  # flat indices
     in_play = entries.size
-    if in_play > max_entries:
-        entries = np.sort(rng.choice(entries, size=max_entries, replace=False))
     in_center = entries < center.size  # the entries of V, then those of U
     rows = np.where(in_center, entries, entries - center.size) // dim
     components = entries % dim
+
+    def evaluate() -> tuple[float, np.ndarray, np.ndarray]:
+        if should_stop is not None and should_stop():
+            raise GradientCheckCancelled("the gradient check was stopped")
+        return loss_and_gradients(model, config.loss, center, outside, compact, compact_pool,
+                                  config.negative, config.cbow_mean, compact_noise)
+
+    wanted = max_entries
+    if seconds is not None:
+        started = time.perf_counter()
+        evaluate()
+        each = time.perf_counter() - started
+        wanted = min(wanted, max(20, int(seconds / (2 * max(each, 1e-9)))))
+    if in_play > wanted:
+        keep = np.sort(rng.choice(in_play, size=wanted, replace=False))
+        entries, in_center = entries[keep], in_center[keep]
+        rows, components = rows[keep], components[keep]
     pick_v, pick_u = np.nonzero(in_center)[0], np.nonzero(~in_center)[0]
 
     def f(x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -194,13 +255,14 @@ def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
         gradient[pick_u] = grad_outside[rows[pick_u], components[pick_u]]
         return total, gradient
 
-    x = np.where(in_center, center.reshape(-1)[np.minimum(entries, center.size - 1)],
-                 outside.reshape(-1)[np.maximum(entries - center.size, 0)])
+    x = np.empty(entries.size)
+    x[pick_v] = center[rows[pick_v], components[pick_v]]
+    x[pick_u] = outside[rows[pick_u], components[pick_u]]
     result = check_gradient(f, x, tolerance=TOLERANCE)
     worst = result.worst_index[0]
-    row = int(rows[worst])
+    row = int((v_rows if in_center[worst] else u_rows)[rows[worst]])
     return ModelGradientCheck(
-        model=config.model, loss="naive softmax" if config.loss == "softmax"
+        model=model, loss="naive softmax" if config.loss == "softmax"
         else "negative sampling", worst_relative_error=result.worst_error,
         matrix="V" if in_center[worst] else "U", word=corpus.words[row], row=row,
         component=int(components[worst]), numeric=result.numeric,

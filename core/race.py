@@ -50,12 +50,19 @@ class HeldOut:
 
 def split_held_out(corpus: Corpus, window: int, pairs: int = HELD_OUT_PAIRS,
                    seed: int = 0) -> tuple[Corpus, HeldOut]:
-    """Set aside random sentences (at most HELD_OUT_SHARE of them) until they hold `pairs`
-    (center, outside) pairs within `window`; return the corpus of the other sentences and
-    those pairs, by its ids (a pair with a word the rest never uses is dropped)."""
+    """Set aside random sentences (at most HELD_OUT_SHARE of them, at least 5, never all)
+    until they hold `pairs` (center, outside) pairs within `window`; return the corpus of
+    the other sentences and those pairs, by its ids (a pair with a word the rest never
+    uses is dropped). Raises ValueError, saying what to use instead, when the corpus is
+    too small to hold anything out."""
     rng = np.random.default_rng(seed)
+    if corpus.sentence_count < 2:
+        raise ValueError("a race sets sentences aside to measure on, and this corpus has "
+                         f"{corpus.sentence_count}. Use a corpus of many sentences (lines).")
     order = rng.permutation(corpus.sentence_count)
-    limit = max(1, int(corpus.sentence_count * HELD_OUT_SHARE))
+    # a share of the sentences, never all of them; on a small corpus at least a few
+    limit = min(corpus.sentence_count - 1,
+                max(5, int(corpus.sentence_count * HELD_OUT_SHARE)))
     held, found = [], 0
     for s in order[:limit]:
         length = int(corpus.sentence_offsets[s + 1] - corpus.sentence_offsets[s])
@@ -82,6 +89,10 @@ def split_held_out(corpus: Corpus, window: int, pairs: int = HELD_OUT_PAIRS,
                     inputs.append(a)
                     targets.append(b)
     inputs, targets = np.array(inputs, dtype=np.int64), np.array(targets, dtype=np.int64)
+    if inputs.size == 0:
+        raise ValueError("the sentences set aside for the race hold no pair of words the "
+                         "rest of the corpus knows, so there is nothing to measure on. Use "
+                         "a larger corpus, with sentences of two words or more.")
     if inputs.size > pairs:
         keep = np.sort(rng.choice(inputs.size, size=pairs, replace=False))
         inputs, targets = inputs[keep], targets[keep]

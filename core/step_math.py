@@ -30,7 +30,7 @@ import numpy as np
 
 from core.functions import log_sigmoid, sigmoid, softmax
 from core.losses import naive_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
-from core.trainer_negative import NOISE_GROUP, NOISE_POOL
+from core.trainer_negative import NOISE_POOL
 
 TOP_WORDS = 10  # the most probable words shown for ŷ
 
@@ -70,6 +70,13 @@ class StepRecord:
     words: list[str]
     noise_table: np.ndarray
     examples: list[Example] = field(default_factory=list)
+    _outside64: np.ndarray | None = field(default=None, repr=False)
+
+    def outside64(self) -> np.ndarray:
+        """U before the step in float64, converted once (naive softmax needs all of it)."""
+        if self._outside64 is None:
+            self._outside64 = self.outside_before.astype(np.float64)
+        return self._outside64
 
     def __post_init__(self) -> None:
         if self.examples:
@@ -96,14 +103,6 @@ class StepRecord:
             if word in example.inputs or word == example.target:
                 return index
         return None
-
-    def pool_of(self, example: Example) -> np.ndarray | None:
-        """The trainer's pooled noise words this example was scored against, if any."""
-        if self.pools is None:
-            return None
-        active = np.nonzero(self.valid.any(axis=1))[0]
-        position = int(np.searchsorted(active, example.window))
-        return self.pools[position // NOISE_GROUP]
 
 
 def record_step(trainer) -> StepRecord:
@@ -204,28 +203,29 @@ def differences(record: StepRecord) -> str:
     if record.batching == "windows":
         return (f"The handout's step: the gradients of its {pairs:,} {unit} summed and scaled "
                 f"by rate / {record.centers.size} windows, as shown below for one.")
-    text = (f"This step summed the gradients of its {pairs:,} {unit} at the same starting "
-            "point and limited each row's step by its curvature")
+    text = f"This step summed the gradients of its {pairs:,} {unit} at the same starting point"
     if record.loss == "neg":
-        text += (f"; it scored each against a shared pool of {NOISE_POOL} noise words, each "
-                 f"counted K/{NOISE_POOL} times, where the handout draws K per pair (drawn "
-                 "here as the handout draws them)")
+        text += (f", limited each row's step by its curvature, and scored each against a "
+                 f"shared pool of {NOISE_POOL} noise words, each counted K/{NOISE_POOL} "
+                 "times, where the handout draws K per pair (drawn here as the handout "
+                 "draws them)")
+    if record.model == "cbow":
+        text += ("; every context word receives the whole dJ/dv̂" + (
+            ", as word2vec.c does with the mean" if record.cbow_mean else ""))
     return text + ". Below: the handout's update of this one example."
 
 
 def pair_math(record: StepRecord, index: int) -> PairMath:
     """The handout's numbers for example `index` of the step (see the module)."""
     example = record.examples[index]
-    center = record.center_before.astype(np.float64)
-    outside = record.outside_before.astype(np.float64)
     rows = list(example.inputs)
-    v = center[rows].sum(axis=0)
+    v = record.center_before[rows].astype(np.float64).sum(axis=0)
     if record.model == "cbow" and record.cbow_mean:
         v /= len(rows)
     o = example.target
     rate = record.pair_rate
-    moves = {"v_c": (v, None), "u_o": (outside[o], None)}
     if record.loss == "softmax":
+        outside = record.outside64()
         loss, grad_v, grad_u = naive_softmax_loss_and_gradient(v, o, outside)
         scores = outside @ v
         y_hat = softmax(scores)
@@ -234,28 +234,33 @@ def pair_math(record: StepRecord, index: int) -> PairMath:
         result = dict(top_words=top, target_probability=float(y_hat[o]),
                       target_rank=int(np.nonzero(order == o)[0][0]) + 1,
                       grad_outside_norm=float(np.linalg.norm(grad_u)))
-        grad_o = grad_u[o]
+        u_o, grad_o = outside[o], grad_u[o]
     else:
         drawn = handout_noise(record, index)
-        loss, grad_v, grad_u = neg_sampling_loss_and_gradient(v, o, outside, list(drawn))
-        score_o = float(outside[o] @ v)
+        # only the rows of o and the noise words take part: a small U, in float64
+        used = np.unique([o, *drawn])
+        local = {int(word): i for i, word in enumerate(used)}
+        sub = record.outside_before[used].astype(np.float64)
+        loss, grad_v, grad_sub = neg_sampling_loss_and_gradient(
+            v, local[o], sub, [local[word] for word in drawn])
+        u_o, grad_o = sub[local[o]], grad_sub[local[o]]
+        score_o = float(u_o @ v)
         terms = []
         for word in dict.fromkeys(drawn):
+            score = float(sub[local[word]] @ v)
             draws = drawn.count(word)
-            score = float(outside[word] @ v)
             terms.append(NoiseTerm(word=word, draws=draws, score=score,
                                    probability=float(sigmoid(-score)),
                                    loss=float(-log_sigmoid(-score)) * draws,
-                                   gradient=grad_u[word].copy()))
-            moves[f"u_k {word}"] = (outside[word], None)
+                                   gradient=grad_sub[local[word]].copy()))
         result = dict(target_score=score_o, target_sigma=float(sigmoid(score_o)),
                       target_loss=float(-log_sigmoid(score_o)), noise=tuple(terms),
                       noise_drawn=drawn)
-        grad_o = grad_u[o]
-    moves["v_c"] = (v, v - rate * grad_v)
-    moves["u_o"] = (outside[o], outside[o] - rate * grad_o)
+    # each context vector of a CBOW window moves by rate · dJ/dv̂: their sum by c times that
+    moved = len(rows) if record.model == "cbow" and not record.cbow_mean else 1
+    moves = {"v_c": (v, v - moved * rate * grad_v), "u_o": (u_o, u_o - rate * grad_o)}
     for term in result.get("noise", ()):
-        before = outside[term.word]
+        before = sub[local[term.word]]
         moves[f"u_k {term.word}"] = (before, before - rate * term.gradient)
     return PairMath(example=example,
                     loss_name="naive softmax" if record.loss == "softmax"

@@ -35,6 +35,8 @@ class ModelSteps:
     def _skipgram(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
                   learning_rate: float) -> tuple[float | None, int]:
         center_ids, context, valid, pair_count = active_windows(center_ids, context, valid)
+        if center_ids.size == 0:  # no center of this batch has a neighbour: nothing to do
+            return None, 0
         inputs = self.center_vectors[center_ids]
         if self.config.loss == "softmax":
             owner, slot = np.nonzero(valid)
@@ -54,6 +56,8 @@ class ModelSteps:
     def _cbow(self, center_ids: np.ndarray, context: np.ndarray, valid: np.ndarray,
               learning_rate: float) -> tuple[float | None, int]:
         center_ids, context, valid, context_count = active_windows(center_ids, context, valid)
+        if center_ids.size == 0:  # no window of this batch has a context word
+            return None, 0
         owner, slot = np.nonzero(valid)
         context_rows = context[owner, slot]
         # v̂ = Σ_w v_w (or the mean), one row per window, read straight from V

@@ -3,6 +3,7 @@ The work itself lives in w2v_gui/controllers; this file decides only what asks t
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from core.corpus import Corpus
-from core.model_gradcheck import check_model_gradient
+from core.model_gradcheck import GradientCheckCancelled, check_model_gradient
 from core.session import SESSION_SUFFIX, Session
 from core.step_math import linear_map
 from core.trainer import TrainerError
@@ -40,6 +41,8 @@ from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.views.quality_view import QualityView
 from w2v_gui.views.race_window import RaceWindow
 from w2v_gui.workers import FunctionWorker
+
+GRADIENT_CHECK_SECONDS = 10.0  # about this long: fewer entries where evaluations are slow
 
 
 def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> None:
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.threads, self.search_panel)
         self.evaluation = EvaluationController(self.threads, self.training)
         self.race = RaceController(self.threads)
+        self._checking = False  # a gradient check is running
+        self._stop_checks = threading.Event()  # set when the window closes
         self.race_window: RaceWindow | None = None
         self.files = FileCommands(self)
         self._compose()
@@ -157,7 +162,8 @@ class MainWindow(QMainWindow):
         self._wire_evaluation()
         self._wire_math()
         self.race.changed.connect(self.update_controls)
-        self.race.ended.connect(self.document.touch)  # the race's curves join the session
+        # a race's curves join the session
+        self.race.ended.connect(lambda: self.race.runs and self.document.touch())
         self.race.failed.connect(lambda message: show_error(self, "Loss race", message))
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
@@ -244,6 +250,8 @@ class MainWindow(QMainWindow):
         self.curves.hide()  # nothing trains: the map takes the room
         self.training.use_corpus(None)
         self.document.forget()
+        self.math_panel.clear()
+        self.race.clear()
         embeddings = loaded.embeddings
         self.corpus_panel.show_vectors(loaded)
         self.corpus_status.setText(f"{loaded.path.name}: {len(embeddings):,} words × "
@@ -328,6 +336,9 @@ class MainWindow(QMainWindow):
         self.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
         self.search.clear()
+        self.math_panel.clear()  # its step was of the run just forgotten
+        if self.race.corpus is not corpus:
+            self.race.clear()  # a race on another corpus has no place in this one's session
 
     def _session_opened(self, session: Session, path: str | None, recovered: bool) -> None:
         trainer = session.trainer
@@ -339,7 +350,8 @@ class MainWindow(QMainWindow):
         if isinstance(session.app_state.get("query"), str):
             self.search_panel.query.setText(session.app_state["query"])  # searched when ready
         self.loss_view.set_extent(trainer.total_words)
-        if "race" in session.app_state and self.race.restore(session.app_state["race"]):
+        if "race" in session.app_state and self.race.restore(session.app_state["race"],
+                                                             trainer.corpus):
             self.show_race()
         self.document.adopted(path, session.app_state, recovered)
         self.update_controls()
@@ -369,6 +381,8 @@ class MainWindow(QMainWindow):
         if new_run:
             self.document.forget()
             self.map.restart()
+            self.math_panel.clear()
+        self.projection_view.show_arrows([])  # a step's arrows do not follow a run
         self.loss_view.set_extent(training.trainer.total_words)
 
     def can_step(self) -> bool:
@@ -388,7 +402,7 @@ class MainWindow(QMainWindow):
             self.map.restart()
         try:
             training.step_once(config)
-        except TrainerError as error:  # a divergence leaves the vectors as they were
+        except (TrainerError, ValueError) as error:  # the vectors stay as they were
             show_error(self, "The step was not taken", str(error))
             return
         if new_run:
@@ -411,7 +425,9 @@ class MainWindow(QMainWindow):
         """Arrows from v_c, u_o and the u_k to where the example's update moves them, on a
         PCA map (a linear map of the vectors), drawn to a scale that makes them visible."""
         math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
+        training = self.training
         if (math is None or view.layout is None or not len(view.ids)
+                or (training.running and not training.paused)  # the map moves on
                 or self.map_controls.method_key not in ("pca", "handout")
                 or int(view.ids.max()) >= record.center_after.shape[0]):
             view.show_arrows([])
@@ -467,6 +483,8 @@ class MainWindow(QMainWindow):
 
     def check_gradients(self) -> None:
         """Check the current run's gradients by central differences, on a worker thread."""
+        if self._checking:
+            return
         try:
             with self.training.held_still() as trainer:
                 if trainer is None:
@@ -482,11 +500,26 @@ class MainWindow(QMainWindow):
         self.docks["Math"].show()
         self.docks["Math"].raise_()
         self.math_panel.checking()
-        worker = FunctionWorker(lambda: check_model_gradient(copy))
+        self._checking = True
+        stop = self._stop_checks
+        def check():
+            try:
+                return check_model_gradient(copy, seconds=GRADIENT_CHECK_SECONDS,
+                                            should_stop=stop.is_set)
+            except GradientCheckCancelled:  # the window closes
+                return None
+
+        worker = FunctionWorker(check)
         worker.failed.connect(lambda message: self.math_panel.show_check(None, message))
-        worker.finished.connect(lambda check: check is not None
-                                and self.math_panel.show_check(check))
+        worker.finished.connect(self._checked)
         self.threads.start(worker)
+        self.update_controls()
+
+    def _checked(self, check) -> None:
+        self._checking = False
+        if check is not None:
+            self.math_panel.show_check(check)
+        self.update_controls()
 
     def reset_run(self) -> None:
         """Forget the current run (asking first if it is unsaved)."""
@@ -536,6 +569,9 @@ class MainWindow(QMainWindow):
         self.math_panel.step_button.setEnabled(can_step)
         for name in ("race_losses", "race_models"):
             self.actions[name].setEnabled(self.can_race())
+        can_check = training.trainer is not None and not self._checking
+        self.actions["check"].setEnabled(can_check)
+        self.math_panel.check_button.setEnabled(can_check)
         if training.trainer is None and training.corpus is not None and not training.running:
             self.bar.show_progress(0, "Press Train to watch word2vec learn.")
         self.hyperparameters.setEnabled(self.explored is None)
@@ -559,6 +595,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.training.stop()
         self.race.stop()
+        self._stop_checks.set()
         self.corpora.cancel()
         self.evaluation.shutdown()
         self.threads.quit_all()

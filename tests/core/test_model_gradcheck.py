@@ -84,3 +84,24 @@ def test_the_command_line_names_an_unreadable_model(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "gradcheck", str(junk)],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 1 and "junk.npz" in done.stderr
+
+
+@pytest.mark.parametrize("loss", ["neg", "softmax"])
+def test_the_handouts_batching_is_checked_with_its_own_noise_draws(loss):
+    config = TrainConfig(model="cbow", loss=loss, dim=6, window=3, min_count=1,
+                         batching="windows", batch_size=10, iterations=50, seed=2)
+    trainer = Trainer(small_corpus(), config)
+    for _ in range(20):
+        trainer.step()
+    check = check_model_gradient(trainer, windows=6)
+    assert check.passed and check.model == "skipgram"  # what that batching trains
+
+
+def test_a_time_budget_checks_fewer_entries_and_a_stop_is_honoured():
+    trainer = trained("skipgram", "softmax")
+    quick = check_model_gradient(trainer, windows=6, seconds=0.05)
+    assert 20 <= quick.entries_checked < 2000 and quick.passed
+    calls = []
+    with pytest.raises(model_gradcheck.GradientCheckCancelled):
+        check_model_gradient(trainer, windows=6,
+                             should_stop=lambda: calls.append(1) or len(calls) > 5)

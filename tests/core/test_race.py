@@ -64,3 +64,10 @@ def test_the_races_and_their_record():
     assert math.isnan(again.points[0].accuracy)
     with pytest.raises((KeyError, TypeError, ValueError)):
         RaceRun.from_json({"name": "x", "config": {"dim": -3}, "points": []})
+
+
+def test_a_corpus_too_small_to_race_on_says_so():
+    with pytest.raises(ValueError, match="many sentences"):
+        split_held_out(Corpus.from_sentences([["just", "one", "line"]]), window=2)
+    with pytest.raises(ValueError, match="nothing to measure"):
+        split_held_out(Corpus.from_sentences([["a"], ["b"], ["c"]]), window=2)

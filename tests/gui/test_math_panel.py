@@ -97,3 +97,30 @@ def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
     window.map_controls.set_method("handout")
     assert window.map_controls.method_key == "pca"
     assert messages and "SST" in messages[0]
+
+
+def test_the_handouts_picture_goes_back_to_pca_when_the_corpus_lacks_its_words(
+        qtbot, window, tmp_path):
+    window.map_controls.set_method("handout")
+    messages = []
+    window.map.failed.connect(messages.append)
+    corpus = tmp_path / "plain.txt"
+    corpus.write_text("the cat sat on the mat\n" * 50)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.open_path(str(corpus))
+    assert window.map_controls.method_key == "pca"
+    assert any("SST" in message for message in messages)
+
+
+def test_a_paused_run_stepped_to_its_end_has_no_step_left(qtbot, window):
+    start(qtbot, window, words=100, batching="windows", batch_size=10,
+          iterations=1_000_000)
+    with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
+        window.training.toggle_pause()
+    with window.training.held_still() as trainer:
+        trainer.words_done = trainer.total_words - 10  # one step before the end
+    window.step_once()
+    assert window.training.trainer.finished and window.training.paused
+    assert not window.training.can_step() and not window.bar.step_button.isEnabled()
+    window.step_once()  # F10 again: nothing happens, no error
+    stop(qtbot, window)

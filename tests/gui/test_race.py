@@ -50,3 +50,25 @@ def test_closing_the_window_stops_a_race(qtbot, monkeypatch):
                       None, seconds=600.0)
     qtbot.waitUntil(lambda: len(window.race._workers) == 2, timeout=10_000)
     close_window(qtbot, window)  # asserts every thread has ended
+
+
+def test_a_race_stopped_while_it_prepares_never_starts(qtbot, window):
+    race = window.race
+    window.start_race("losses")
+    assert race.running and window.race_window.isVisible()
+    window.race_window.close()  # before the held-out sentences are set aside
+    assert not race.running
+    qtbot.wait(1500)  # the preparation ends meanwhile: it must not start the runs
+    assert not race.running and not race._workers and not race.runs
+
+
+def test_a_race_on_another_corpus_is_forgotten(qtbot, window, tmp_path):
+    with qtbot.waitSignal(window.race.ended, timeout=60_000):
+        window.race.start(window.training.corpus, window.hyperparameters.config(),
+                          "models", None, seconds=0.5)
+    assert window.race.runs
+    corpus = tmp_path / "other.txt"
+    corpus.write_text("the cat sat on the mat\n" * 50)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.open_path(str(corpus))
+    assert not window.race.runs and window.race.state() is None

@@ -83,6 +83,8 @@ class MapController(QObject):
         self.view.set_vocabulary(self.words, counts, self.index)
         self.controls.set_metadata_columns(list(self.metadata))
         self.set_pinned([word for word in self.pinned if word in self.index])
+        if self.controls.method_key == "handout":
+            self._handout_words_present()  # back to PCA, saying why, without them
         self.view.set_pinned(self.pinned)
         self._keep_axes(axes_words)
         self._restyle(redraw=False)
@@ -151,21 +153,27 @@ class MapController(QObject):
             return
         if method == "axes" and self.axes is None:
             self.controls.ask_for_axes()
-        if method == "handout":
-            missing = [w for w in HANDOUT_WORDS if w not in self.index]
-            if len(missing) > len(HANDOUT_WORDS) - 3:
-                self.failed.emit("The handout's picture needs its words (great, cool, "
-                                 "brilliant, …, coffee, tea), and this vocabulary has "
-                                 f"{len(HANDOUT_WORDS) - len(missing)} of them. Open the SST "
-                                 "corpus (datasetSentences.txt).")
-                self.controls.set_method("pca")
-                return
-            if missing:
-                self.failed.emit(f"The handout's picture without {', '.join(missing)}: "
-                                 "not in this vocabulary.")
+        if method == "handout" and not self._handout_words_present():
+            return
         self.projection.method = method
         self.projection.axes = self.axes
         self._relayout()
+
+    def _handout_words_present(self) -> bool:
+        """Enough of the handout's words for its picture? If not, say so and go back to
+        PCA; if some are missing, say which."""
+        missing = [w for w in HANDOUT_WORDS if w not in self.index]
+        if len(missing) > len(HANDOUT_WORDS) - 3:
+            self.failed.emit("The handout's picture needs its words (great, cool, brilliant, "
+                             f"…, coffee, tea), and this vocabulary has "
+                             f"{len(HANDOUT_WORDS) - len(missing)} of them. Open the SST "
+                             "corpus (datasetSentences.txt).")
+            self.controls.set_method("pca")
+            return False
+        if missing:
+            self.failed.emit(f"The handout's picture without {', '.join(missing)}: not in "
+                             "this vocabulary.")
+        return True
 
     def _relayout(self) -> None:
         """Lay out the current vectors again now (a setting changed)."""

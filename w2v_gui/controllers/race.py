@@ -35,6 +35,7 @@ class RaceWorker(QObject):
         self.index, self.trainer, self.held_out = index, trainer, held_out
         self.analogies, self.seconds = analogies, seconds
         self._stop = threading.Event()
+        self.generation = 0  # which race of its controller it belongs to
 
     def stop(self) -> None:
         self._stop.set()
@@ -84,11 +85,13 @@ class RaceController(QObject):
         super().__init__()
         self.threads = threads
         self.kind = ""  # "losses" or "models"
+        self.corpus: Corpus | None = None  # the corpus raced on (or the session's)
         self.runs: list[RaceRun] = []
         self.held_out_pairs = 0
         self.problems: list[str] = []
         self._workers: list[RaceWorker] = []
         self._preparing: FunctionWorker | None = None
+        self._generation = 0  # a cleared race's workers may still report: ignored
 
     @property
     def running(self) -> bool:
@@ -99,19 +102,26 @@ class RaceController(QObject):
         """Set held-out sentences aside (on a worker thread), then train both runs."""
         if self.running:
             return
-        self.kind, self.problems = kind, []
+        self.kind, self.problems, self.corpus = kind, [], corpus
         self.runs = [RaceRun(name, config) for name, config in race_configs(base, kind)]
         self.changed.emit()
+        generation = self._generation
         preparing = FunctionWorker(lambda: split_held_out(corpus, base.window))
         preparing.failed.connect(lambda message: self.failed.emit(
             f"The race could not start: {message}"))
-        preparing.finished.connect(lambda split: self._prepared(split, analogies, seconds))
+        preparing.finished.connect(
+            lambda split: self._prepared(split, analogies, seconds, generation))
         self._preparing = preparing
         self.threads.start(preparing)
 
-    def _prepared(self, split, analogies: AnalogySet | None, seconds: float) -> None:
+    def _prepared(self, split, analogies: AnalogySet | None, seconds: float,
+                  generation: int) -> None:
+        if generation != self._generation:
+            return  # stopped or cleared while the held-out sentences were set aside
         self._preparing = None
         if split is None:
+            self.runs = []
+            self.changed.emit()
             self.ended.emit()
             return
         training, held_out = split
@@ -124,28 +134,51 @@ class RaceController(QObject):
             return
         for index, trainer in enumerate(trainers):
             worker = RaceWorker(index, trainer, held_out, analogies, seconds)
-            worker.measured.connect(self._measured)
-            worker.failed.connect(self._failed)
-            worker.finished.connect(self._finished)
+            worker.generation = generation
+            worker.measured.connect(lambda i, point, w=worker: self._measured(w, i, point))
+            worker.failed.connect(lambda i, message, w=worker: self._failed(w, i, message))
+            worker.finished.connect(lambda i, w=worker: self._finished(w, i))
             self._workers.append(worker)
         for worker in list(self._workers):
             self.threads.start(worker)
         self.changed.emit()
 
     def stop(self) -> None:
+        """End the race: its runs stop at their next step; one still preparing never
+        starts."""
+        if self._preparing is not None:
+            self._preparing = None
+            self._generation += 1
+            self.runs = []
+            self.changed.emit()
+            self.ended.emit()
         for worker in self._workers:
             worker.stop()
 
-    def _measured(self, index: int, point: RacePoint) -> None:
-        self.runs[index].points.append(point)
+    def clear(self) -> None:
+        """Forget the race (another corpus or session is open): stop it, drop its curves."""
+        for worker in self._workers:
+            worker.stop()
+        self._workers, self._preparing = [], None
+        self._generation += 1
+        self.runs, self.kind, self.held_out_pairs, self.problems = [], "", 0, []
+        self.corpus = None
         self.changed.emit()
 
-    def _failed(self, index: int, message: str) -> None:
-        self.problems.append(f"{self.runs[index].name}: {message}")
+    def _measured(self, worker: RaceWorker, index: int, point: RacePoint) -> None:
+        if worker.generation == self._generation:
+            self.runs[index].points.append(point)
+            self.changed.emit()
 
-    def _finished(self, index: int) -> None:
+    def _failed(self, worker: RaceWorker, index: int, message: str) -> None:
+        if worker.generation == self._generation:
+            self.problems.append(f"{self.runs[index].name}: {message}")
+
+    def _finished(self, worker: RaceWorker, index: int) -> None:
+        if worker.generation != self._generation:
+            return
         self.runs[index].finished = True
-        self._workers = [w for w in self._workers if w.index != index]
+        self._workers = [w for w in self._workers if w is not worker]
         if not self._workers:
             self.changed.emit()
             self.ended.emit()
@@ -160,16 +193,17 @@ class RaceController(QObject):
         return {"kind": self.kind, "held_out_pairs": self.held_out_pairs,
                 "runs": [run.to_json() for run in self.runs]}
 
-    def restore(self, state: object) -> bool:
-        """Show a race kept in a session; False (nothing changes) for a record that is
-        not one."""
-        if self.running or not isinstance(state, dict):
+    def restore(self, state: object, corpus: Corpus | None = None) -> bool:
+        """Show a race kept in a session (on `corpus`); False (nothing changes) for a
+        record that is not one."""
+        if not isinstance(state, dict):
             return False
         try:
             runs = [RaceRun.from_json(run) for run in state["runs"]]
             kind, pairs = str(state["kind"]), int(state.get("held_out_pairs", 0))
         except (KeyError, TypeError, ValueError):
             return False
-        self.kind, self.runs, self.held_out_pairs = kind, runs, pairs
+        self.clear()
+        self.kind, self.runs, self.held_out_pairs, self.corpus = kind, runs, pairs, corpus
         self.changed.emit()
         return True

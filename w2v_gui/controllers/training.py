@@ -106,8 +106,13 @@ class TrainingController(QObject):
         self._run(trainer)
 
     def can_step(self) -> bool:
-        """Step mode: a corpus to train on, and no run training now (paused is fine)."""
-        return self.corpus is not None and (not self.running or self.paused)
+        """Step mode: a corpus to train on, and no run training now (paused is fine, unless
+        it has no step left)."""
+        if self.corpus is None:
+            return False
+        if self.running:
+            return self.paused and not self.trainer.finished
+        return True
 
     def step_once(self, config: TrainConfig) -> StepRecord | None:
         """Take exactly one SGD step of the current run (paused, stopped or not started;

@@ -32,7 +32,7 @@ REPEATED_COLOUR = (200, 90, 0)  # a noise word drawn more than once
 class MathPanel(QWidget):
     step = pyqtSignal()
     check_gradients = pyqtSignal()
-    example_shown = pyqtSignal(object)  # PairMath: the example on show, for the map's arrows
+    example_shown = pyqtSignal(object)  # PairMath on show (None: none), for the map's arrows
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -103,11 +103,28 @@ class MathPanel(QWidget):
         self.example.setMaximum(max(1, len(record.examples)))
         self.example.blockSignals(False)
         self.count.setText(f"of {len(record.examples):,}")
+        if not record.examples:
+            self.math = None
+            self.text.setHtml(f"<p>Step {record.steps:,} had no example: none of its "
+                              "center words had a neighbour in its sentence. Step again.</p>")
+            self.chart.getPlotItem().clear()
+            self.example_shown.emit(None)
+            return
         index = None
         if previous is not None:
             centre = previous.inputs[0] if record.model == "skipgram" else previous.target
             index = record.find(centre)
         self.show_example(index or 0)
+
+    def clear(self) -> None:
+        """Forget the step shown (the run it belonged to is gone)."""
+        self.record = self.math = None
+        self.count.setText("of 0")
+        self.text.setHtml("<p>Press <b>Step</b> (F10) with the run paused or not started: "
+                          "one SGD step is taken and one of its examples shown here.</p>")
+        self.chart.getPlotItem().clear()
+        self.arrows_label.setText("")
+        self.example_shown.emit(None)
 
     def show_example(self, index: int) -> None:
         self.example.blockSignals(True)
