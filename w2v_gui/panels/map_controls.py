@@ -58,6 +58,10 @@ class MapControls(QWidget):
             self.method.setItemData(row, METHOD_TIPS[key], 3)  # 3: Qt's tooltip role
         self.method.setToolTip("How the map places the words; hover an entry for more")
         self.method.currentTextChanged.connect(self._method_chosen)
+        # as wide as a short entry (the list shows them whole): room for the pinned words
+        self.method.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.method.setMinimumContentsLength(10)
         self.word_count = QSpinBox(minimum=10, maximum=MOST_MAP_WORDS,
                                    value=DEFAULT_MAP_WORDS, singleStep=100)
         self.word_count.setToolTip("How many of the most frequent words the map shows, "

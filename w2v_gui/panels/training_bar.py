@@ -39,6 +39,12 @@ class TrainingBar(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(150)
         self.label = ElidedLabel("Loading the toy world…")
+        # buttons as wide as their longest text, not the style's 80-pixel minimum: the
+        # status line beside them keeps its room at 1,280 pixels
+        for button, longest in ((self.train_button, "Continue"), (self.pause_button, "Resume"),
+                                (self.step_button, "Step"), (self.stop_button, "Stop"),
+                                (self.reset_button, "Reset")):
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance(longest) + 28)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.train_button, self.pause_button, self.step_button,
