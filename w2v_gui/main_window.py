@@ -367,23 +367,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ training
     def start_training(self) -> None:
-        config, training = self.hyperparameters.config(), self.training
-        if not self.can_train(config):
-            return
-        new_run = not training.can_continue(config)
-        if new_run and not self.files.may_discard("start a new run"):
-            return
-        try:
-            training.start(config)
-        except TrainerError as error:  # e.g. a corpus too small for these settings
-            show_error(self, "Training cannot start", str(error))
-            return
+        config = self.hyperparameters.config()
+        if self.can_train(config) and self._change_run(
+                config, self.training.start, "Training cannot start", (TrainerError,)):
+            self.projection_view.show_arrows([])  # a step's arrows do not follow a run
+
+    def _change_run(self, config, change, title: str, errors: tuple) -> bool:
+        """Train or step (`change(config)`) the current run, or a new one when `config` is
+        not its own: asked first if that discards unsaved work, with the map and the Math
+        panel cleared before its first vectors arrive. `errors` end in a message saying
+        `title`; what was open stays."""
+        training = self.training
+        new_run = not training.running and not training.can_continue(config)
         if new_run:
-            self.document.forget()
+            if not self.files.may_discard("start a new run"):
+                return False
             self.map.restart()
             self.math_panel.clear()
-        self.projection_view.show_arrows([])  # a step's arrows do not follow a run
+        try:
+            change(config)
+        except errors as error:
+            show_error(self, title, str(error))
+            return False
+        if new_run:
+            self.document.forget()
         self.loss_view.set_extent(training.trainer.total_words)
+        return True
 
     def can_step(self) -> bool:
         return (self.training.can_step() and not self.corpora.busy
@@ -392,23 +401,12 @@ class MainWindow(QMainWindow):
 
     def step_once(self) -> None:
         """Take exactly one SGD step (Train ▸ Step, F10) and show its math."""
-        config, training = self.hyperparameters.config(), self.training
-        if config is None or not self.can_step():
-            return
-        new_run = not training.running and not training.can_continue(config)
-        if new_run and not self.files.may_discard("start a new run"):
-            return
-        if new_run:  # before the step: its vectors must reach the fresh map
-            self.map.restart()
-        try:
-            training.step_once(config)
-        except (TrainerError, ValueError) as error:  # the vectors stay as they were
-            show_error(self, "The step was not taken", str(error))
-            return
-        if new_run:
-            self.document.forget()
-            self.loss_view.set_extent(training.trainer.total_words)
-        self.update_controls()
+        config = self.hyperparameters.config()
+        if config is not None and self.can_step():
+            # a ValueError: no step left; either way the vectors stay as they were
+            self._change_run(config, self.training.step_once, "The step was not taken",
+                             (TrainerError, ValueError))
+            self.update_controls()
 
     def _stepped(self, record) -> None:
         self.math_panel.show_record(record)

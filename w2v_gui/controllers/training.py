@@ -96,14 +96,17 @@ class TrainingController(QObject):
         Raises TrainerError (with what to change) when a new run cannot start."""
         if self.running or self.corpus is None:
             return
-        if self.can_continue(config):
-            self._run(self.trainer)
-            return
-        trainer = Trainer(self.corpus, config)
+        if not self.can_continue(config):
+            self._new_run(config)
+        self._run(self.trainer)
+
+    def _new_run(self, config: TrainConfig) -> None:
+        """A fresh trainer with `config`, and empty histories. Raises TrainerError (with
+        what to change) when the corpus does not allow it; the current run then stays."""
+        self.trainer = Trainer(self.corpus, config)
         self.history = LossHistory()
         self.quality = QualityHistory()
         self.history_changed.emit()
-        self._run(trainer)
 
     def can_step(self) -> bool:
         """Step mode: a corpus to train on, and no run training now (paused is fine, unless
@@ -126,11 +129,7 @@ class TrainingController(QObject):
                 record = record_step(trainer)
         else:
             if not self.can_continue(config):
-                trainer = Trainer(self.corpus, config)
-                self.trainer = trainer
-                self.history = LossHistory()
-                self.quality = QualityHistory()
-                self.history_changed.emit()
+                self._new_run(config)
             record = record_step(self.trainer)
         self._stats(self.trainer.stats())
         self._keep_embeddings(self.trainer.embeddings(), self.trainer.words_done)
