@@ -30,9 +30,11 @@ import numpy as np
 
 from core.functions import log_sigmoid, sigmoid, softmax
 from core.losses import naive_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
+from core.projection import rms_radius
 from core.trainer_negative import NOISE_POOL
 
 TOP_WORDS = 10  # the most probable words shown for ŷ
+ARROW_SHARE = 0.15  # the longest arrow on the map, as a share of the map's spread
 
 
 @dataclass(frozen=True)
@@ -290,3 +292,37 @@ def linear_map(vectors: np.ndarray, layout: np.ndarray,
     if not spread > 0 or error > tolerance * spread:
         return None
     return matrix, centre - mean @ matrix
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """Where one vector of the example is on the map and where the update moves it."""
+
+    kind: str  # "v_c" (v̂ for CBOW), "u_o" or "u_k"
+    word: int
+    start: np.ndarray  # (2,) map coordinates
+    end: np.ndarray  # (2,), the move magnified by the scale
+
+
+def map_arrows(record: StepRecord, math: PairMath, ids: np.ndarray, layout: np.ndarray
+               ) -> tuple[list[Arrow], float] | None:
+    """The example's moves on a linear map of the center vectors (`layout` of the words
+    `ids`, laid out from the step's vectors), magnified by one scale so that the longest is
+    ARROW_SHARE of the map's spread; the u are placed by the same projection. None when the
+    frame is no affine map of the step's vectors (another frame, or a non-linear map)."""
+    fit = linear_map(record.center_after[ids], layout)
+    if fit is None:
+        return None
+    matrix, offset = fit
+    example = math.example
+    own = {"v_c": example.inputs[0] if record.model == "skipgram" else example.target,
+           "u_o": example.target}
+    moves = []
+    for name, (before, after) in math.moves.items():
+        kind, _, word = name.partition(" ")
+        moves.append((kind, int(word) if word else own[kind], before @ matrix + offset,
+                      (after - before) @ matrix))
+    longest = max(float(np.hypot(*shift)) for *_, shift in moves)
+    scale = ARROW_SHARE * rms_radius(layout) / longest if longest > 0 else 0.0
+    return [Arrow(kind, word, start, start + scale * shift)
+            for kind, word, start, shift in moves], scale

@@ -7,14 +7,13 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from core.corpus import Corpus
 from core.model_gradcheck import GradientCheckCancelled, check_model_gradient
 from core.session import SESSION_SUFFIX, Session
-from core.step_math import linear_map
+from core.step_math import map_arrows
 from core.trainer import TrainerError
 from core.vector_files import VectorFile, is_vectors_file
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
@@ -42,6 +41,7 @@ from w2v_gui.views.quality_view import QualityView
 from w2v_gui.views.race_window import RaceWindow
 from w2v_gui.workers import FunctionWorker
 
+ARROW_COLOURS = {"v_c": (170, 20, 40), "u_o": (0, 130, 70), "u_k": (60, 80, 200)}
 GRADIENT_CHECK_SECONDS = 10.0  # about this long: fewer entries where evaluations are slow
 
 
@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
 
     def _draw_step_arrows(self) -> None:
         """Arrows from v_c, u_o and the u_k to where the example's update moves them, on a
-        PCA map (a linear map of the vectors), drawn to a scale that makes them visible."""
+        PCA map or the handout's picture (linear maps; core.step_math.map_arrows)."""
         math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
         training = self.training
         if (math is None or view.layout is None or not len(view.ids)
@@ -432,30 +432,16 @@ class MainWindow(QMainWindow):
             if math is not None:
                 self.math_panel.arrow_note(None)
             return
-        fit = linear_map(record.center_after[view.ids], view.layout)
-        if fit is None:  # a frame of other vectors: wait for the step's own
+        found = map_arrows(record, math, view.ids, view.layout)
+        if found is None:  # a frame of other vectors: wait for the step's own
             view.show_arrows([])
             return
-        matrix, offset = fit
-        words = record.words
-        moves = []
-        for name, (before, after) in math.moves.items():
-            kind, _, word = name.partition(" ")
-            word = words[int(word)] if word else words[
-                math.example.inputs[0] if kind == "v_c" and record.model == "skipgram"
-                else math.example.target]
-            label = {"v_c": "v_c" if record.model == "skipgram" else "v̂"}.get(kind, kind)
-            colour = {"v_c": (170, 20, 40), "u_o": (0, 130, 70)}.get(kind, (60, 80, 200))
-            moves.append((before @ matrix + offset, (after - before) @ matrix,
-                          f"{label} {word}" if kind != "v_c" or record.model == "skipgram"
-                          else label, colour))
-        longest = max(float(np.hypot(*shift)) for _, shift, _, _ in moves)
-        spread = float(np.sqrt(np.mean(np.sum((view.layout - view.layout.mean(axis=0)) ** 2,
-                                              axis=1))))
-        scale = 0.15 * spread / longest if longest > 0 else 0.0
-        view.show_arrows([(start[0], start[1], start[0] + scale * shift[0],
-                           start[1] + scale * shift[1], label, colour)
-                          for start, shift, label, colour in moves])
+        arrows, scale = found
+        cbow = record.model == "cbow"
+        view.show_arrows([
+            (*arrow.start, *arrow.end,
+             "v̂" if cbow and arrow.kind == "v_c" else f"{arrow.kind} {record.words[arrow.word]}",
+             ARROW_COLOURS[arrow.kind]) for arrow in arrows])
         self.math_panel.arrow_note(scale)
 
     def start_race(self, kind: str) -> None:
