@@ -60,6 +60,18 @@ def draw_negative_samples(outside_index: int, sample_index, count: int) -> list[
     return negatives
 
 
+def draw_negative_batch(draw, outside_indices: np.ndarray, count: int) -> np.ndarray:
+    """(B, count) noise words for B pairs at once, as `draw_negative_samples` draws them
+    for one: a draw equal to the pair's outside word is drawn again. `draw(shape)` returns
+    an int array of that shape, e.g. slots of a unigram^0.75 table."""
+    negatives = draw((outside_indices.size, count))
+    clash = negatives == outside_indices[:, None]
+    while clash.any():
+        negatives[clash] = draw((int(clash.sum()),))
+        clash = negatives == outside_indices[:, None]
+    return negatives
+
+
 def neg_sampling_loss_and_gradient(
     center_vector: np.ndarray,
     outside_index: int,

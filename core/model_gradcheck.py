@@ -36,6 +36,7 @@ from core.gradcheck import check_gradient
 from core.losses import (
     batched_naive_softmax,
     batched_neg_sampling,
+    draw_negative_batch,
     pooled_noise,
     weighted_neg_sampling,
 )
@@ -195,12 +196,9 @@ def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
     pool = table[rng.integers(0, table.size, size=POOL)]
     noise = None
     if handout and config.loss == "neg":  # K draws per pair, a draw equal to o drawn again
-        targets = sample.context[sample.valid]
-        noise = table[rng.integers(0, table.size, size=(targets.size, config.negative))]
-        clash = noise == targets[:, None]
-        while clash.any():
-            noise[clash] = table[rng.integers(0, table.size, size=int(clash.sum()))]
-            clash = noise == targets[:, None]
+        noise = draw_negative_batch(
+            lambda shape: table[rng.integers(0, table.size, size=shape)],
+            sample.context[sample.valid], config.negative)
     # the rows in play (those whose gradient is not zero by construction), and the problem
     # on them alone: V's input rows, U's target and noise rows (all of U for softmax)
     vocabulary = trainer.center_vectors.shape[0]

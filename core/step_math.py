@@ -29,7 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.functions import log_sigmoid, sigmoid, softmax
-from core.losses import naive_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
+from core.losses import (
+    draw_negative_samples,
+    naive_softmax_loss_and_gradient,
+    neg_sampling_loss_and_gradient,
+)
 from core.projection import rms_radius
 from core.trainer_negative import NOISE_POOL
 
@@ -133,7 +137,7 @@ def record_step(trainer) -> StepRecord:
         center_before=center_before, outside_before=outside_before,
         center_after=trainer.center_vectors.copy(),
         outside_after=trainer.outside_vectors.copy(), steps=trainer.steps,
-        words=list(trainer.corpus.words), noise_table=trainer.noise_table)
+        words=trainer.corpus.words, noise_table=trainer.noise_table)
 
 
 @dataclass(frozen=True)
@@ -189,13 +193,9 @@ def handout_noise(record: StepRecord, index: int) -> tuple[int, ...]:
     example = record.examples[index]
     if record.noise is not None and example.slot is not None:
         return tuple(int(w) for w in record.noise[example.window, example.slot])
-    rng = np.random.default_rng([record.steps, index])
-    drawn: list[int] = []
-    while len(drawn) < record.negative:
-        word = int(record.noise_table[rng.integers(0, record.noise_table.size)])
-        if word != example.target:
-            drawn.append(word)
-    return tuple(drawn)
+    rng, table = np.random.default_rng([record.steps, index]), record.noise_table
+    return tuple(draw_negative_samples(
+        example.target, lambda: int(table[rng.integers(0, table.size)]), record.negative))
 
 
 def differences(record: StepRecord) -> str:

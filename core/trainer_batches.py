@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.corpus import handout_reject_probabilities, handout_window_text
-from core.losses import batched_naive_softmax, batched_neg_sampling
+from core.losses import batched_naive_softmax, batched_neg_sampling, draw_negative_batch
 from core.scatter import scatter_add_rows
 from core.trainer_errors import TrainerError
 
@@ -144,11 +144,8 @@ class Batching:
         owner, slot = np.nonzero(valid)
         outside = context[owner, slot]
         pair_centers = center[owner]
-        noise = self._draw_noise((owner.size, config.negative))
-        clash = noise == outside[:, None]
-        while clash.any():  # the handout redraws a noise word equal to the outside word
-            noise[clash] = self._draw_noise((int(clash.sum()),))
-            clash = noise == outside[:, None]
+        # the handout redraws a noise word equal to the outside word
+        noise = draw_negative_batch(self._draw_noise, outside, config.negative)
         learning_rate = self.learning_rate()
         if self.recording is not None:
             noise_of = np.full((*valid.shape, config.negative), -1, dtype=noise.dtype)
