@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core import cs224n
+from core.cs224n_checks import dummy_setup
 
 EXPECTED_SIGNATURES = {
     "sigmoid": ["x"],
@@ -44,24 +45,8 @@ def test_handout_defaults():
     assert sgd_parameters["PRINT_EVERY"].default == 10
 
 
-def course_dummy_setup():
-    dataset = type("dummy", (), {})()
-    dataset.sampleTokenIdx = lambda: random.randint(0, 4)
-
-    def get_random_context(C):
-        tokens = ["a", "b", "c", "d", "e"]
-        return tokens[random.randint(0, 4)], [tokens[random.randint(0, 4)] for _ in range(2 * C)]
-
-    dataset.getRandomContext = get_random_context
-    random.seed(31415)
-    np.random.seed(9265)
-    vectors = cs224n.normalizeRows(np.random.randn(10, 3))
-    tokens = {"a": 0, "b": 1, "c": 2, "d": 3, "e": 4}
-    return dataset, vectors, tokens
-
-
 def test_course_sanity_values_reproduced(capsys):
-    dataset, vectors, tokens = course_dummy_setup()
+    dataset, vectors, tokens = dummy_setup()
     c, o = vectors[:5, :], vectors[5:, :]
 
     check = cs224n.gradcheck_naive(lambda v: cs224n.word2vec_sgd_wrapper(
@@ -97,7 +82,7 @@ def test_course_sanity_values_reproduced(capsys):
 
 
 def test_cbow_gradient_checks_through_the_wrapper():
-    dataset, vectors, tokens = course_dummy_setup()
+    dataset, vectors, tokens = dummy_setup()
     for loss in (cs224n.naiveSoftmaxLossAndGradient, cs224n.negSamplingLossAndGradient):
         check = cs224n.gradcheck_naive(lambda v, loss=loss: cs224n.word2vec_sgd_wrapper(
             cs224n.cbow, tokens, v, dataset, 5, loss), vectors, "cbow")
@@ -184,7 +169,7 @@ def test_a_wrong_value_is_reported_as_different():
 def test_the_2017_names_mean_the_same():
     s = cs224n.sigmoid(np.array([0.3, -2.0]))
     np.testing.assert_allclose(cs224n.sigmoid_grad(s), s * (1 - s))
-    dataset, vectors, _ = course_dummy_setup()
+    dataset, vectors, _ = dummy_setup()
     center, outside = vectors[0], vectors[5:]
     for old, new in ((cs224n.softmaxCostAndGradient, cs224n.naiveSoftmaxLossAndGradient),):
         for a, b in zip(old(center, 2, outside, dataset), new(center, 2, outside, dataset),
