@@ -265,7 +265,7 @@ def math_html(record: StepRecord, math: PairMath) -> str:
             mark = (f" <span style='color:#c85a00'><b>×{term.draws}</b></span>"
                     if term.draws > 1 else "")
             rows.append(row(e(words[term.word]) + mark, term.score, term.probability,
-                            term.loss, float(np.linalg.norm(term.gradient))))
+                            term.loss, norms[f"dJ/du_k ({term.word})"]))
         parts += [
             f"<p>K = {record.negative} noise words drawn from unigram<sup>0.75</sup> (a word "
             f"drawn twice is marked ×2 and counts twice). For the outside word o, s = "
