@@ -1,11 +1,19 @@
-"""The command line: `train`, `neighbors`, `analogy`, `evaluate`. Runs with no display and
-never imports Qt."""
+"""The command line: `train`, `neighbors`, `analogy`, `evaluate`, `gradcheck`. Runs with no
+display and never imports Qt.
+
+Exit status: 0 done; 1 a command that could not do its work (a bad file, an unknown word, a
+run kept elsewhere because --out could not be written); 2 a usage error (bad arguments, an
+--out that cannot be written, found before training); 130 interrupted by Ctrl+C. Every
+failure is one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TextIO
@@ -23,9 +31,18 @@ from core.evaluation import (
     read_pairs,
 )
 from core.evaluation_report import report_json, report_table
+from core.files import (
+    atomic_write,
+    check_writable,
+    data_dir,
+    describe_write_error,
+    format_size,
+    free_bytes,
+)
 from core.model_gradcheck import check_model_gradient, write_report
 from core.trainer import StepStats, Trainer, TrainerError
-from core.vector_files import read_vectors
+from core.vector_files import read_vectors, write_vectors
+from core.vector_writing import least_written_bytes, projector_metadata_path
 
 COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck")
 
@@ -35,8 +52,26 @@ TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_co
                  "iterations", "batch_size", "schedule", "halve_every", "batching")
 
 
+# 128 + SIGINT: what a shell reports for a program Ctrl+C ended
+INTERRUPTED = 130
+# under data_dir(): runs whose --out could not be written after training
+KEPT_RUNS_FOLDER = "kept runs"
+
+
 class CommandError(Exception):
-    """A one-line reason the command cannot run."""
+    """A one-line reason the command cannot run; the command exits with `status`."""
+
+    status = 1
+
+
+class UsageError(CommandError):
+    """A usage error found before any work: exit status 2, as argparse's."""
+
+    status = 2
+
+
+class Interrupted(Exception):
+    """Ctrl+C ended the command; the message says what was and was not written."""
 
 
 VECTORS_HELP = ("word vectors: word2vec text or binary, fastText .vec, GloVe, Embedding "
@@ -192,33 +227,116 @@ class ProgressLine:
             self.stream.flush()
 
 
-def save_output(trainer: Trainer, out: Path, binary: bool) -> list[Path]:
+def output_format(out: Path, binary: bool) -> str:
+    """What `train --out` writes: "model" (.npz), "projector" (.tsv), "word2vec-binary"
+    (--binary) or "word2vec" (text)."""
     if out.suffix == ".npz":
-        trainer.save(out)
-        return [out]
-    embeddings = trainer.embeddings()
+        return "model"
     if out.suffix == ".tsv":
-        metadata = out.with_name(out.stem + "_metadata.tsv")
-        embeddings.save_projector_tsv(out, metadata)
-        return [out, metadata]
-    embeddings.save_word2vec(out, binary=binary)
+        return "projector"
+    return "word2vec-binary" if binary else "word2vec"
+
+
+def output_paths(out: Path, binary: bool) -> list[Path]:
+    """The files `train --out` writes: `out`, and for .tsv its metadata beside it."""
+    if output_format(out, binary) == "projector":
+        return [out, projector_metadata_path(out)]
     return [out]
 
 
+def check_output(path: Path) -> None:
+    """Raise UsageError naming `path` and the fix when a file cannot be written there: a
+    probe file is created and removed in its folder (`core.files.check_writable`)."""
+    try:
+        check_writable(path)
+    except OSError as error:
+        raise UsageError(describe_write_error(path, error)) from None
+
+
+def check_room(trainer: Trainer, out: Path, binary: bool) -> None:
+    """Raise UsageError when the disk of `out` has less room than the output needs at the
+    least (for a model, its arrays; for vectors, `least_written_bytes`)."""
+    format = output_format(out, binary)
+    if format == "model":
+        corpus = trainer.corpus
+        needed = sum(array.nbytes for array in (
+            trainer.center_vectors, trainer.outside_vectors, corpus.token_ids,
+            corpus.sentence_offsets, corpus.counts))
+    else:
+        needed = least_written_bytes(list(trainer.corpus.words), trainer.config.dim, format)
+    free = free_bytes(out.parent)
+    if free is not None and free < needed:
+        raise UsageError(
+            f"cannot write {out}: it needs at least {format_size(needed)} and the disk "
+            f"holding {out.parent} has {format_size(free)} free. Free some space there or "
+            "choose another place.")
+
+
+def save_output(trainer: Trainer, out: Path, binary: bool) -> list[Path]:
+    """Write the run to `out` as `output_format` says; return the paths written."""
+    format = output_format(out, binary)
+    if format == "model":
+        trainer.save(out)
+        return [out]
+    return write_vectors(trainer.embeddings(), out, format)
+
+
+def keep_run(trainer: Trainer, out: Path, binary: bool) -> list[Path]:
+    """Write the run under the name of `out` into a new folder of
+    ``data_dir()/"kept runs"`` (named by the time), else of the system's temporary folder;
+    return the paths written. Raises the last OSError when neither can be written."""
+    stamp = time.strftime("%Y-%m-%d %H-%M-%S")
+    bases = [data_dir() / KEPT_RUNS_FOLDER,
+             Path(tempfile.gettempdir()) / "word2vec-studio" / KEPT_RUNS_FOLDER]
+    failure: OSError | None = None
+    for base in bases:
+        try:
+            folder = new_folder(base, stamp)
+            return save_output(trainer, folder / out.name, binary)
+        except OSError as error:
+            failure = error
+    assert failure is not None
+    raise failure
+
+
+def new_folder(base: Path, name: str) -> Path:
+    """Create and return `base/name`, or `base/name-2`, `-3`, ... if taken."""
+    base.mkdir(parents=True, exist_ok=True)
+    for number in range(1, 1000):
+        folder = base / (name if number == 1 else f"{name}-{number}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused folder name", str(base / name))
+
+
 def run_train(arguments: argparse.Namespace) -> int:
+    """Train and write --out. Everything that can be found out before training is:
+    arguments, test sets, that --out and --report can be written, and that the disk has
+    room. If --out still cannot be written after training, the run is kept in the data
+    folder (`keep_run`) and the message says where. Ctrl+C during training writes what was
+    trained so far; Ctrl+C while reading or writing ends with one line."""
     config = config_from_arguments(arguments)
     out = Path(arguments.out)
-    if not out.parent.exists():
-        raise CommandError(f"the folder of --out ({out.parent}) does not exist.")
+    for path in output_paths(out, arguments.binary):
+        check_output(path)
+    if arguments.report:
+        check_output(Path(arguments.report))
+    test_sets = read_test_sets(arguments.evaluate, arguments.evaluate_pairs)
     started = time.perf_counter()
     try:
         corpus = load_corpus(arguments.corpus, min_count=config.min_count,
                              max_vocab_size=config.max_vocab_size, lenient=arguments.lenient)
         trainer = Trainer(corpus, config)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted while reading the corpus; nothing was trained or "
+                          "written.") from None
     except (CorpusError, TrainerError) as error:
         raise CommandError(str(error)) from error
-    curve = EpochEvaluation(trainer, *read_test_sets(arguments.evaluate,
-                                                     arguments.evaluate_pairs))
+    check_room(trainer, out, arguments.binary)
+    curve = EpochEvaluation(trainer, *test_sets)
     progress = ProgressLine(sys.stderr)
     interrupted = False
 
@@ -239,11 +357,32 @@ def run_train(arguments: argparse.Namespace) -> int:
         raise CommandError(str(error)) from error
     progress.update(stats, force=True)
     progress.close()
-    written = save_output(trainer, out, arguments.binary)
+    noun, verb = (("model", "is") if output_format(out, arguments.binary) == "model"
+                  else ("vectors", "are"))
+    not_written = None
+    try:
+        try:
+            written = save_output(trainer, out, arguments.binary)
+        except OSError as error:
+            not_written = describe_write_error(out, error)
+            try:
+                written = keep_run(trainer, out, arguments.binary)
+            except OSError as second:
+                raise CommandError(
+                    f"{not_written} Keeping the run in {data_dir() / KEPT_RUNS_FOLDER} or "
+                    f"the temporary folder failed too ({second.strerror or second}); the run "
+                    "is lost.") from None
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted while writing {out}; it was left as it was and "
+                          "the run was not saved.") from None
     seconds = time.perf_counter() - started
-    if interrupted:
-        print(f"Interrupted at {stats.progress:.1%}; the vectors trained so far are in "
-              f"{', '.join(map(str, written))}.", file=sys.stderr)
+    if not_written is not None:
+        so_far = f" (interrupted at {stats.progress:.1%})" if interrupted else ""
+        print(f"main.py train: {not_written} The run was kept{so_far}: the {noun} {verb} in "
+              f"{', '.join(map(str, written))}; move it where you want it.", file=sys.stderr)
+    elif interrupted:
+        print(f"Interrupted at {stats.progress:.1%}; the {noun} trained so far "
+              f"{verb} in {', '.join(map(str, written))}.", file=sys.stderr)
     if arguments.report:
         report = {
             # batching="windows": the handout's smoothed cost, as its run.py prints it
@@ -261,11 +400,23 @@ def run_train(arguments: argparse.Namespace) -> int:
             "interrupted": interrupted,
             "config": json.loads(config.to_json()),
             "outputs": [str(path) for path in written],
+            "output_error": not_written,
         }
         if curve.wanted:
             report["quality"] = curve.points
-        Path(arguments.report).write_text(json.dumps(report, indent=2) + "\n")
-    return 130 if interrupted else 0
+        write_report_file(Path(arguments.report), report)
+    if interrupted:
+        return INTERRUPTED
+    return 1 if not_written is not None else 0
+
+
+def write_report_file(path: Path, report: dict) -> None:
+    """`report` as indented JSON, written as every save is (`core.files.atomic_write`)."""
+    try:
+        with atomic_write(path) as stream:
+            stream.write((json.dumps(report, indent=2) + "\n").encode("utf-8"))
+    except OSError as error:
+        raise CommandError(describe_write_error(path, error)) from None
 
 
 def read_test_sets(analogies: str | None,
@@ -385,7 +536,16 @@ def main(argv: list[str]) -> int:
             print_ranked(embeddings.analogy(arguments.a, arguments.b, arguments.c, arguments.n,
                                             method=arguments.method))
             return 0
-    except (CommandError, UnknownWordError) as error:
+    except Interrupted as error:
+        print(f"main.py {arguments.command}: {error}", file=sys.stderr)
+        return INTERRUPTED
+    except KeyboardInterrupt:
+        print(f"main.py {arguments.command}: interrupted (Ctrl+C).", file=sys.stderr)
+        return INTERRUPTED
+    except CommandError as error:
+        print(f"main.py {arguments.command}: {error}", file=sys.stderr)
+        return error.status
+    except UnknownWordError as error:
         print(f"main.py {arguments.command}: {error}", file=sys.stderr)
         return 1
     except OSError as error:

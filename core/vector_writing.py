@@ -1,6 +1,7 @@
 """Writing word vectors as word2vec text or binary, GloVe or Embedding Projector TSV.
 
-Every file is written beside its target and renamed into place. Text values have 6
+Every file is written beside its target and renamed into place (`core.files.atomic_write`);
+the Projector's two files are replaced together or not at all. Text values have 6
 significant digits (``%.6g``); binary values are exact.
 """
 
@@ -13,7 +14,7 @@ from typing import BinaryIO
 import numpy as np
 
 from core.embeddings import Embeddings
-from core.files import atomic_write
+from core.files import atomic_write, atomic_write_pair
 from core.vector_types import WRITABLE_FORMATS, VectorFileError
 
 
@@ -21,10 +22,13 @@ def write_vectors(embeddings: Embeddings, path: str | os.PathLike, format: str,
                   metadata_path: str | os.PathLike | None = None) -> list[Path]:
     """Write `embeddings` as "word2vec" (text with a "V d" header), "word2vec-binary",
     "glove" (text, no header) or "projector" (a vectors TSV and a metadata TSV with word
-    and count columns, by default `<stem>_metadata.tsv` beside). Every file is written
-    beside its target and renamed into place. Returns the paths written.
+    and count columns, by default `projector_metadata_path(path)`). Returns the paths
+    written.
 
-    Text values have 6 significant digits; binary values are exact.
+    Every file is written beside its target, synced and renamed into place, so a failed
+    or interrupted write leaves an earlier file as it was; the Projector's pair is replaced
+    together (`atomic_write_pair`): both files change or neither does. Text values have 6
+    significant digits; binary values are exact.
     """
     target = Path(path)
     if format not in WRITABLE_FORMATS:
@@ -44,16 +48,39 @@ def write_vectors(embeddings: Embeddings, path: str | os.PathLike, format: str,
                 stream.write(f"{len(embeddings)} {embeddings.dim}\n".encode())
             _write_rows(stream, vectors, " ", [w + " " for w in embeddings.words])
         return [target]
-    metadata = Path(metadata_path) if metadata_path is not None else target.with_name(
-        f"{target.stem}_metadata.tsv")
-    with atomic_write(target) as stream:
-        _write_rows(stream, vectors, "\t", None)
+    metadata = (Path(metadata_path) if metadata_path is not None
+                else projector_metadata_path(target))
     counts = embeddings.counts if embeddings.counts is not None else [""] * len(embeddings)
-    with atomic_write(metadata) as stream:
-        stream.write(b"word\tcount\n")
-        stream.write("".join(f"{word}\t{count}\n" for word, count in zip(
+    with atomic_write_pair(target, metadata) as (vectors_stream, metadata_stream):
+        _write_rows(vectors_stream, vectors, "\t", None)
+        metadata_stream.write(b"word\tcount\n")
+        metadata_stream.write("".join(f"{word}\t{count}\n" for word, count in zip(
             embeddings.words, counts, strict=True)).encode("utf-8"))
     return [target, metadata]
+
+
+def projector_metadata_path(path: str | os.PathLike) -> Path:
+    """Where `write_vectors` puts a Projector TSV's metadata: `<stem>_metadata.tsv` beside
+    it (the first name `core.vector_files` looks for when reading)."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}_metadata.tsv")
+
+
+def least_written_bytes(words: list[str], dim: int, format: str) -> int:
+    """About the fewest bytes `write_vectors` writes for `words` with `dim` values each:
+    exact for "word2vec-binary" (its header aside); for text, 8 bytes a value, since a
+    trained value printed with 6 significant digits takes at least 7 characters (1.23456)
+    and a separator; only values with trailing zeros, rare after training, are shorter.
+    With "projector", both files."""
+    if format not in WRITABLE_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(WRITABLE_FORMATS)}; got {format!r}.")
+    word_bytes = sum(len(word.encode("utf-8")) for word in words)
+    if format == "word2vec-binary":
+        return word_bytes + len(words) * (4 * dim + 2)
+    rows = len(words) * 8 * dim
+    if format == "projector":
+        return rows + word_bytes + 2 * len(words)  # metadata: word, tab, count, newline
+    return rows + word_bytes
 
 
 def _write_rows(stream: BinaryIO, vectors: np.ndarray, separator: str,

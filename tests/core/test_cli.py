@@ -1,6 +1,9 @@
 """The command line, run as a user would: a separate process with no display."""
 
+import errno
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +12,8 @@ import numpy as np
 import pytest
 
 from core.cli import main as command_line
+from core.vector_files import read_vectors
+from tests.core.mounts import fill, small_tmpfs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -214,3 +219,219 @@ def test_train_evaluates_after_every_epoch_into_the_report(corpus, tmp_path):
     assert [point["epoch"] for point in curve] == [1, 2, 3]
     assert np.all(np.diff([point["words_processed"] for point in curve]) > 0)
     assert all(point["analogies"]["total"] == 2 for point in curve)
+
+
+# ------------------------------------------- train --out: found out before, kept after
+def must_not_run(*args, **kwargs):
+    raise AssertionError("this work should not have started")
+
+
+def one_line(err: str) -> str:
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err and ".partial" not in err
+    return err
+
+
+def test_a_missing_output_folder_is_refused_before_the_corpus_is_read(corpus, tmp_path,
+                                                                       monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    out = tmp_path / "missing" / "v.txt"
+    assert command_line(["train", str(corpus), "--out", str(out)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert f"cannot write {out}: the folder {out.parent} does not exist" in err
+    assert "mkdir -p" in err
+
+
+def test_an_unwritable_report_is_refused_before_the_corpus_is_read(corpus, tmp_path,
+                                                                    monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    report = tmp_path / "no" / "report.json"
+    assert command_line(["train", str(corpus), "--out", str(tmp_path / "v.txt"),
+                         "--report", str(report)]) == 2
+    assert f"cannot write {report}" in one_line(capsys.readouterr().err)
+
+
+def test_a_read_only_output_folder_is_refused_before_the_corpus_is_read(corpus, tmp_path,
+                                                                         monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("this user (root) may write into a 0555 folder")
+        out = folder / "v.txt"
+        assert command_line(["train", str(corpus), "--out", str(out)]) == 2
+        err = one_line(capsys.readouterr().err)
+        assert f"cannot write {out}: there is no permission" in err and "chmod u+w" in err
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_path_through_a_file_is_refused_before_the_corpus_is_read(corpus, tmp_path,
+                                                                     monkeypatch, capsys):
+    """Root may write anywhere, but not into a 'folder' that is a regular file."""
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file")
+    out = blocker / "v.tsv"
+    assert command_line(["train", str(corpus), "--out", str(out)]) == 2
+    assert f"cannot write {out}: {blocker} is not a folder" in one_line(
+        capsys.readouterr().err)
+
+
+def test_a_read_only_file_system_is_refused_before_the_corpus_is_read(corpus, tmp_path,
+                                                                       monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    with small_tmpfs(tmp_path / "ro", read_only=True) as folder:
+        assert command_line(["train", str(corpus), "--out", str(folder / "v.txt")]) == 2
+        assert "is on a read-only file system" in one_line(capsys.readouterr().err)
+
+
+def test_a_full_disk_is_refused_before_the_corpus_is_read(corpus, tmp_path, monkeypatch,
+                                                          capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli, "load_corpus", must_not_run)
+    with small_tmpfs(tmp_path / "full") as folder:
+        fill(folder)
+        out = folder / "v.txt"
+        assert command_line(["train", str(corpus), "--out", str(out)]) == 2
+        err = one_line(capsys.readouterr().err)
+        assert f"cannot write {out}: the disk holding {folder} is full" in err
+        assert not out.exists()
+
+
+def test_a_disk_too_small_for_the_output_is_refused_before_training(corpus, tmp_path,
+                                                                     monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setattr(cli.Trainer, "train", must_not_run)
+    with small_tmpfs(tmp_path / "small") as folder:
+        fill(folder, leave=16 * 1024)
+        out = folder / "v.txt"  # ~15 words x 300 values: at least 36 KB as text
+        assert command_line(["train", str(corpus), "--out", str(out), "--dim", "300"]) == 2
+        err = one_line(capsys.readouterr().err)
+        assert f"cannot write {out}: it needs at least" in err and "KB free" in err
+
+
+def kept_files(data: Path) -> list[Path]:
+    return sorted(path for path in (data / "kept runs").rglob("*") if path.is_file())
+
+
+def test_a_write_that_fails_after_training_keeps_the_run_in_the_data_folder(
+        corpus, tmp_path, monkeypatch, capsys):
+    from core import vector_writing
+
+    monkeypatch.setenv("WORD2VEC_STUDIO_DATA", str(tmp_path / "data"))
+    real_write_rows, calls = vector_writing._write_rows, []
+
+    def disk_full_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_rows(*args, **kwargs)
+
+    monkeypatch.setattr(vector_writing, "_write_rows", disk_full_once)
+    out, report = tmp_path / "v.txt", tmp_path / "report.json"
+    assert command_line(["train", str(corpus), "--out", str(out), "--dim", "8", "--epochs",
+                         "1", "--report", str(report)]) == 1
+    err = one_line(capsys.readouterr().err)
+    [kept] = kept_files(tmp_path / "data")
+    assert kept.name == "v.txt" and not out.exists()
+    assert f"cannot write {out}: the disk holding {tmp_path} is full" in err
+    assert f"The run was kept: the vectors are in {kept}" in err
+    assert read_vectors(kept).embeddings.dim == 8
+    saved = json.loads(report.read_text())
+    assert saved["outputs"] == [str(kept)] and "is full" in saved["output_error"]
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".partial")] == []
+
+
+def test_a_disk_that_fills_up_during_training_keeps_the_run(corpus, tmp_path, monkeypatch,
+                                                            capsys):
+    from core import cli
+
+    monkeypatch.setenv("WORD2VEC_STUDIO_DATA", str(tmp_path / "data"))
+    real_train = cli.Trainer.train
+    with small_tmpfs(tmp_path / "small") as folder:
+        def train_while_the_disk_fills(self, *args, **kwargs):
+            fill(folder)
+            return real_train(self, *args, **kwargs)
+
+        monkeypatch.setattr(cli.Trainer, "train", train_while_the_disk_fills)
+        out = folder / "v.tsv"
+        assert command_line(["train", str(corpus), "--out", str(out), "--dim", "8",
+                             "--epochs", "1"]) == 1
+        err = one_line(capsys.readouterr().err)
+        kept = kept_files(tmp_path / "data")
+        assert [path.name for path in kept] == ["v.tsv", "v_metadata.tsv"]
+        assert f"cannot write {out}: the disk holding {folder} is full" in err
+        assert str(kept[0]) in err
+        assert sorted(os.listdir(folder)) == ["filler"]  # no partial file, no half a pair
+        assert read_vectors(kept[0]).embeddings.words[0] == "the"
+
+
+def run_patched(patches: str, *arguments, cwd=ROOT):
+    """The command line in a separate process, after `patches` (Python) ran in it."""
+    script = f"import sys\n{patches}\nfrom core.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", script, *map(str, arguments)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_ctrl_c_while_the_corpus_is_read_ends_with_one_line(corpus, tmp_path):
+    result = run_patched(
+        "import core.cli\n"
+        "def interrupted(*args, **kwargs):\n    raise KeyboardInterrupt\n"
+        "core.cli.load_corpus = interrupted",
+        "train", corpus, "--out", tmp_path / "v.txt")
+    assert result.returncode == 130
+    assert result.stderr == ("main.py train: interrupted while reading the corpus; nothing "
+                             "was trained or written.\n")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_second_ctrl_c_while_writing_ends_with_one_line(corpus, tmp_path):
+    """The first Ctrl+C stops training; the second comes while the vectors are written."""
+    out = tmp_path / "v.txt"
+    out.write_text("earlier\n")
+    result = run_patched(
+        "import core.cli, core.vector_writing\n"
+        "def interrupted(*args, **kwargs):\n    raise KeyboardInterrupt\n"
+        "core.cli.Trainer.train = interrupted\n"
+        "core.vector_writing._write_rows = interrupted",
+        "train", corpus, "--out", out, "--dim", 4)
+    assert result.returncode == 130
+    assert result.stderr == (f"main.py train: interrupted while writing {out}; it was left "
+                             "as it was and the run was not saved.\n")
+    assert sorted(os.listdir(tmp_path)) == ["v.txt"] and out.read_text() == "earlier\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_real_ctrl_c_while_the_corpus_is_read(tmp_path):
+    """A corpus that is a pipe: once the command has opened it, it is reading the corpus."""
+    pipe = tmp_path / "corpus.txt"
+    os.mkfifo(pipe)
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", str(pipe),
+                                "--out", str(tmp_path / "v.txt")], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with open(pipe, "w") as writer:  # returns once the command opened the pipe
+            writer.write("the cat eats the fish\n")
+            writer.flush()
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert err == ("main.py train: interrupted while reading the corpus; nothing was "
+                   "trained or written.\n")
