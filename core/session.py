@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from core.files import atomic_write
-from core.history import LossHistory, QualityHistory
+from core.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
+from core.saved_arrays import INTEGERS, REALS, TEXT, SavedArrays
 from core.trainer import Trainer, TrainerError
 
 SESSION_SUFFIX = ".w2vsession"
@@ -71,42 +71,65 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     write_session(path, session_arrays(session))
 
 
-def _app_state(data, version: int) -> Any:
+def _rows(saved: SavedArrays, name: str, columns: tuple[str, ...],
+          unmeasured: bool = False) -> np.ndarray:
+    """A history table: (n, len(columns)) float64. Column 0 (words processed) is finite and
+    not negative, the others finite; with `unmeasured` they may be NaN too (the quality
+    curve's measure that had no test set)."""
+    info = saved.info(name)
+    if info.shape == (0,):  # an empty table written without its columns
+        return np.zeros((0, len(columns)))
+    values = INTEGERS if info.dtype.kind in "iu" else REALS  # expect() names any other
+    saved.expect(name, values, (None, len(columns)),
+                 f"each row holds {len(columns)} columns ({', '.join(columns)})")
+    rows = saved.read(name).astype(np.float64)
+    allowed = np.isfinite(rows)
+    if unmeasured:
+        allowed[:, 1:] |= np.isnan(rows[:, 1:])
+    allowed[:, 0] &= rows[:, 0] >= 0
+    if not allowed.all():
+        row = int(np.argmin(allowed.all(axis=1)))
+        raise saved.damaged(f"{name} holds a value out of range in row {row:,}")
+    return rows
+
+
+def _app_state(saved: SavedArrays, version: int) -> dict[str, Any]:
+    """The app's own state: one JSON object (format 2), or (format 1) the view's settings
+    with the pinned words beside them."""
     if version >= 2:
-        return json.loads(str(data["session_app_state"]))
-    # format 1 kept the pins and the view's settings apart
-    state = json.loads(str(data["session_view"]))
-    if isinstance(state, dict):
-        state["pinned"] = [str(word) for word in data["session_pinned"]]
+        return saved.record("session_app_state").values
+    state = saved.record("session_view").values
+    saved.expect("session_pinned", TEXT, (None,), "the pinned words are one list")
+    state["pinned"] = saved.read("session_pinned").tolist()
     return state
 
 
 def load_session(path: str | os.PathLike) -> Session:
-    """Read a session written by `save_session` (or by an earlier version of the app)."""
+    """Read a session written by `save_session` (or by an earlier version of the app).
+
+    Raises SessionError naming the file and what is wrong when it cannot be used; nothing
+    is read before its header is checked (see core.saved_arrays)."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if "session_version" not in data.files:
+        with SavedArrays.open(path, "session", SessionError) as saved:
+            if "session_version" not in saved:
                 raise SessionError(
                     f"{path} is not a Word2Vec Studio session (it has no session record). "
                     f"Open a {SESSION_SUFFIX} file saved by File ▸ Save session.")
-            version = int(data["session_version"])
+            version = saved.integer("session_version")
             if version > SESSION_VERSION:
                 raise SessionError(
                     f"{path} was saved by a newer Word2Vec Studio (session format {version}); "
                     "update the app to open it.")
-            trainer = Trainer.from_state(data, path)
-            history = LossHistory(data["session_history"], unit=trainer.loss_unit)
+            if version < 1:
+                raise saved.damaged(f"its session_version is {version}")
+            trainer = Trainer.from_state(saved)
+            history = LossHistory(_rows(saved, "session_history", HISTORY_COLUMNS),
+                                  unit=trainer.loss_unit)
             # sessions saved before the quality curve existed have none
-            quality = QualityHistory(data["session_quality"]
-                                     if "session_quality" in data.files else None)
-            app_state = _app_state(data, version)
-    except (SessionError, TrainerError) as error:
+            quality = QualityHistory(
+                _rows(saved, "session_quality", QUALITY_COLUMNS, unmeasured=True)
+                if "session_quality" in saved else None)
+            app_state = _app_state(saved, version)
+    except TrainerError as error:  # the trainer's own refusals (e.g. a corpus too small)
         raise SessionError(str(error)) from error
-    except (OSError, ValueError, KeyError, TypeError, EOFError,
-            zipfile.BadZipFile) as error:
-        raise SessionError(
-            f"{path} is not a readable Word2Vec Studio session ({error}). "
-            "It may be damaged or incomplete; choose another file.") from error
-    if not isinstance(app_state, dict):
-        raise SessionError(f"{path} has a damaged app record; choose another file.")
     return Session(trainer, history, app_state, quality)
