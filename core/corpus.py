@@ -26,6 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
+from core.file_signatures import (
+    convert_command,
+    decompress_command,
+    fasttext_fix,
+    signature,
+    utf16_encoding,
+)
+
 TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*")
 SST_HEADER = "sentence_index\tsentence"
 CHUNK_BYTES = 1 << 20
@@ -100,8 +108,10 @@ def read_lines(
     """Yield the lines of one (possibly compressed) UTF-8 file, streaming 1 MiB at a time.
 
     Invalid UTF-8 raises CorpusError naming the byte offset, unless `lenient`, where bad
-    bytes become U+FFFD. A NUL byte marks the file as binary. Over-long lines are cut at
-    white space (see MAX_LINE_CHARS).
+    bytes become U+FFFD. UTF-16 text is refused (also when `lenient`), with the command
+    that converts it; a NUL byte marks the file as binary, named by its kind where its
+    first bytes tell it (`core.file_signatures`: a fastText model, compressed data, an
+    image...). Over-long lines are cut at white space (see MAX_LINE_CHARS).
     """
     decoder = codecs.getincrementaldecoder("utf-8")("replace" if lenient else "strict")
     total = path.stat().st_size
@@ -123,16 +133,18 @@ def read_lines(
                     f"{path}: the compressed data is damaged ({error}). "
                     "Decompress it by hand to check, or use an intact copy."
                 ) from error
+            if first:
+                _refuse_utf16(path, chunk)
             nul = chunk.find(b"\x00")
             if nul >= 0:
-                raise CorpusError(
+                raise _known_kind(path, chunk if first else b"") or CorpusError(
                     f"{path} looks like a binary file (NUL byte at offset {offset + nul}), "
                     "not text. Open a plain-text corpus."
                 )
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                raise CorpusError(
+                raise _known_kind(path, chunk if first else b"") or CorpusError(
                     f"{path} is not valid UTF-8 at byte {offset + error.start} "
                     f"({error.reason}). Convert it to UTF-8, or read it in lenient mode, "
                     "which replaces undecodable bytes."
@@ -155,6 +167,32 @@ def read_lines(
                 break
     if carry:
         yield carry
+
+
+def _refuse_utf16(path: Path, head: bytes) -> None:
+    """UTF-16 text (with or without a byte-order mark) is refused with the command that
+    converts it: read as UTF-8 it would be NUL bytes or garbage."""
+    encoding = utf16_encoding(head)
+    if encoding is not None:
+        command, target = convert_command(path, encoding)
+        raise CorpusError(f"{path} is UTF-16 text; a corpus must be UTF-8. Convert it "
+                          f"({command}) and open {target.name}.")
+
+
+def _known_kind(path: Path, head: bytes) -> CorpusError | None:
+    """The error for a file that is not text, when its first bytes say what it is."""
+    found = signature(head)
+    if found is None:
+        return None
+    if found.fasttext:
+        return CorpusError(f"{path} is a fastText model, not a text corpus. To explore its "
+                           f"vectors: {fasttext_fix(path)}")
+    if found.compression is not None:
+        command, target = decompress_command(path, found.compression)
+        return CorpusError(f"{path} is {found.description}, but its name does not say so. "
+                           f"Decompress it ({command}) and open {target.name}.")
+    return CorpusError(f"{path} is {found.description}, a binary file, not text. Open a "
+                       "plain-text corpus.")
 
 
 def is_sst_file(path: Path) -> bool:
@@ -316,7 +354,7 @@ class Corpus:
         if order.size == 0:
             raise CorpusError(
                 f"{name}: no word occurs at least min_count={min_count} times "
-                f"(the most frequent occurs {int(raw_counts.max())} times). "
+                f"(the most frequent occurs {_times(int(raw_counts.max()))}). "
                 "Lower min_count or use a larger corpus."
             )
         by_first_seen = list(first_index)
@@ -333,6 +371,10 @@ class Corpus:
             sentence_offsets=offsets,
             source=source,
         )
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count:,} times"
 
 
 def load_corpus(

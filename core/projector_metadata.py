@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.file_signatures import convert_command, utf16_encoding
 from core.vector_rows import plural
 from core.vector_types import VectorFileError
 
@@ -29,6 +30,11 @@ def read_metadata(path: str | os.PathLike) -> dict[str, list[str]]:
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as error:
+        encoding = utf16_encoding(text[:1024])
+        if encoding is not None:
+            command, target = convert_command(source, encoding)
+            raise VectorFileError(source, "is UTF-16 text, not UTF-8.",
+                                  f"Convert it ({command}) and give {target.name}.") from None
         line = text.count(b"\n", 0, error.start) + 1
         raise VectorFileError(source, "is not UTF-8 text.", "Save it as UTF-8.",
                               line=line) from None

@@ -1,24 +1,42 @@
 """Which format a vectors file holds, from its first megabyte, and where its rows start.
 
 `detect` tells every format in `FORMATS` apart (and names what a file that is not vectors
-seems to be); `layout_for` reads only the header when the format is given. word2vec text
-and binary, both after a "V d" header, are told apart by reading the first records both
-ways (`_decide_text_or_binary`).
+seems to be: by its first bytes, `core.file_signatures`); `layout_for` reads only the header
+when the format is given. word2vec text and binary, both after a "V d" header, are told
+apart by reading the first records both ways (`_decide_text_or_binary`); when neither
+reading fits the header's dimension, the rows or records are tried against every other one,
+so that a wrong header is named as such. `looks_like_vectors` says whether a file seems
+meant as vectors at all, readable or not (`core.vector_files.classify_file` uses it).
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from core.file_signatures import (
+    convert_command,
+    decode_utf16,
+    decompress_command,
+    decompressed_head,
+    fasttext_fix,
+    signature,
+    utf16_encoding,
+)
 from core.number_parsing import is_number
+from core.vector_rows import counted
 from core.vector_types import MAX_BINARY_WORD, VectorFileError, unreadable
 
 HEAD_BYTES = 1 << 20  # bytes examined to tell the format
 SESSION_SUFFIX = ".w2vsession"  # the same as core.session's; not imported, to stay light
+# names that say "vectors": such a file is never taken for a corpus
+VECTOR_SUFFIXES = (".vec", ".bin", ".tsv", ".npz", SESSION_SUFFIX)
+MAX_DIMENSION_SEARCH = 10_000  # the dimensions tried when a binary header's does not fit
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -30,14 +48,6 @@ class Layout:
     first_line: int = 1  # line number of the first row
     vocab: int | None = None  # the header's V
     dim: int | None = None
-
-
-_MAGIC = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"\x1f\x8b", "gzip-compressed"), (b"BZh", "bzip2-compressed"),
-    (b"\xfd7zXZ", "xz-compressed"), (b"\x7fELF", "a program"),
-    (b"\xba\x16\x4f\x2f", "a fastText .bin model"),
-)
 
 
 def _read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
@@ -57,15 +67,7 @@ def detect(path: Path) -> Layout:
         raise VectorFileError(path, "is empty.", "Choose a file of word vectors.")
     if head.startswith(b"PK\x03\x04") or path.suffix in (".npz", SESSION_SUFFIX):
         return Layout(_archive_kind(path, head))
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            fix = ("Open the .vec file saved beside it." if "fastText" in kind
-                   else "Decompress it first." if "compressed" in kind
-                   else "Choose a file of word vectors.")
-            raise VectorFileError(path, f"is {kind}, not a file of word vectors.", fix)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        raise VectorFileError(path, "is UTF-16 text, not UTF-8.",
-                              "Save it as UTF-8 and open it again.")
+    _refuse_signature(path, head)
     start = 3 if head.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte-order mark
     first_end = head.find(b"\n", start)
     first = head[start:first_end if first_end >= 0 else len(head)]
@@ -77,13 +79,22 @@ def detect(path: Path) -> Layout:
         return Layout(_decide_text_or_binary(path, head, data_start, vocab, dim, size),
                        data_start, 2, vocab, dim)
     if not fields:
-        raise VectorFileError(path, "starts with an empty line.",
-                              "Remove it; line 1 should be a header or a word and its vector.",
-                              line=1)
+        if _head_looks_like_vectors(head):
+            raise VectorFileError(
+                path, "starts with an empty line.",
+                "Remove it; line 1 should be a header or a word and its vector.", line=1)
+        rest = head[start:].lstrip()
+        text = rest.split(b"\n", 1)[0]
+        problem, line = _not_vectors(rest, text)
+        if line == 1:  # text: name what follows the blank lines
+            shown = text[:60].decode("utf-8", errors="replace")
+            problem = f"is not a vectors file: it starts with an empty line, then reads '{shown}'."
+        raise VectorFileError(path, problem, _not_vectors_fix(path))
     lines = _sample_lines(head, start)
     if all(is_number(f) for f in fields) and (b"\t" in first or path.suffix == ".tsv"):
         _check_sample(path, lines, len(fields), words=0)
         return Layout("projector", start, 1, None, len(fields))
+    _refuse_header_of_many_fields(path, fields, lines)
     dim = _glove_dimension(lines)
     if 1 <= dim < len(fields):
         _check_sample(path, lines, dim, words=1)
@@ -92,20 +103,97 @@ def detect(path: Path) -> Layout:
     raise VectorFileError(path, problem, _not_vectors_fix(path), line=line)
 
 
-def _looks_utf16(head: bytes) -> bool:
-    """ASCII text in UTF-16 has a zero byte in every other place."""
-    sample = head[:400]
-    sample = sample[:len(sample) // 2 * 2]
-    if len(sample) < 8 or sample.count(0) < len(sample) // 3:
+def _refuse_signature(path: Path, head: bytes) -> None:
+    """A file whose first bytes say it is not vectors text (an image, compressed data, a
+    fastText model, UTF-16 text) is refused, saying what it is and what to do."""
+    found = signature(head)
+    if found is not None and found.fasttext:
+        raise VectorFileError(path, "is a fastText model, not a file of word vectors.",
+                              fasttext_fix(path))
+    if found is not None and found.compression is not None:
+        command, target = decompress_command(path, found.compression)
+        if _head_looks_like_vectors(decompressed_head(path, found.compression, HEAD_BYTES)):
+            raise VectorFileError(
+                path, f"holds {found.description} word vectors, which must be decompressed "
+                "first.", f"Decompress it ({command}) and open {target.name}.")
+        raise VectorFileError(
+            path, f"is {found.description} and does not hold word vectors.",
+            "Choose a file of word vectors (a compressed corpus opens as a corpus).")
+    if found is not None:
+        raise VectorFileError(path, f"is {found.description}, not a file of word vectors.",
+                              "Choose a file of word vectors.")
+    encoding = utf16_encoding(head)
+    if encoding is not None:
+        command, target = convert_command(path, encoding)
+        raise VectorFileError(path, "is UTF-16 text, not UTF-8.",
+                              f"Convert it ({command}) and open {target.name}.")
+
+
+def _refuse_header_of_many_fields(path: Path, fields: list[bytes], lines: list[bytes]) -> None:
+    """Line 1 starts with two whole numbers and has more fields, but is not a row like the
+    rows below (they have another count of numbers): a header that is not '<words>
+    <dimensions>' (e.g. three fields)."""
+    if len(fields) < 3 or not (fields[0].isdigit() and fields[1].isdigit()):
+        return
+    dimension = _text_dimension(lines[1:])
+    if dimension is None or (dimension == len(fields) - 1
+                             and all(is_number(f) for f in fields[1:])):
+        return
+    shown = b" ".join(fields)[:60].decode("utf-8", errors="replace")
+    words = fields[0].decode() if fields[0].isdigit() else "<words>"
+    raise VectorFileError(
+        path, f"reads '{shown}', which looks like a header, but a header is two whole "
+        "numbers, '<words> <dimensions>', and the rows below have "
+        f"{counted(dimension, 'number')} each.",
+        f"Fix line 1 to '{words} {dimension}', or remove it.", line=1)
+
+
+def looks_like_vectors(path: Path) -> bool:
+    """Whether `path` seems meant as word vectors, readable or not: its name (.vec, .bin,
+    .tsv, .npz, a session; also inside .gz/.bz2/.xz), a zip archive, a fastText model, or
+    text (also compressed or UTF-16) whose lines are mostly a word and numbers, or a
+    '<words> <dimensions>' header over binary records. Raises VectorFileError if the file
+    cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix in VECTOR_SUFFIXES or (suffix in (".gz", ".bz2", ".xz")
+                                     and Path(path.stem).suffix.lower() in VECTOR_SUFFIXES):
+        return True
+    head = _read_head(path)
+    found = signature(head)
+    if found is not None and found.compression is not None:
+        head = decompressed_head(path, found.compression, HEAD_BYTES)
+    return _head_looks_like_vectors(head)
+
+
+def _head_looks_like_vectors(head: bytes) -> bool:
+    """`looks_like_vectors` for a file's first bytes (decompressed)."""
+    found = signature(head)
+    if found is not None:
+        return found.fasttext or found.description == "a zip archive"
+    encoding = utf16_encoding(head)
+    if encoding is not None:
+        head = decode_utf16(head, encoding)
+    whole = len(head) < HEAD_BYTES
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # blank lines too
+    first_end = text.find(b"\n")
+    first = text[:first_end if first_end >= 0 else len(text)].split()
+    body = text
+    if 2 <= len(first) <= 3 and first[0].isdigit() and first[1].isdigit():  # a header
+        body = text[first_end + 1:] if first_end >= 0 else b""
+        if len(first) == 2 and (not body.strip() or _is_binary(body)):
+            return True  # nothing, or binary records, after the header
+    lines = _sample_lines(body, 0, 32, whole)
+    if not lines:
         return False
-    for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            text = sample.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if sum(" " <= c <= "~" or c in "\t\n\r" for c in text) >= 0.9 * len(text):
-            return True
-    return False
+    rows = sum(_is_row(line) for line in lines)
+    return 4 * rows >= 3 * len(lines)
+
+
+def _is_row(line: bytes) -> bool:
+    """A line of vectors, readable or not: at least two numbers, half its fields or more."""
+    fields = line.split()
+    numbers = sum(is_number(f) for f in fields[-1000:])  # the end of a long row tells
+    return numbers >= 2 and 2 * numbers >= min(len(fields), 1000)
 
 
 def _not_vectors(head: bytes, first: bytes) -> tuple[str, int | None]:
@@ -131,9 +219,13 @@ def _not_vectors_fix(path: Path) -> str:
             "TSV, a saved model (.npz) or a session.")
 
 
-def _sample_lines(head: bytes, start: int, count: int = 8) -> list[bytes]:
-    """Up to `count` complete non-blank lines of `head` from `start`."""
-    complete = head.rfind(b"\n") + 1 if len(head) >= HEAD_BYTES else len(head)
+def _sample_lines(head: bytes, start: int, count: int = 8,
+                  whole: bool | None = None) -> list[bytes]:
+    """Up to `count` complete non-blank lines of `head` from `start`; `whole`: `head` is the
+    whole file, its last line complete (by default: it is shorter than HEAD_BYTES)."""
+    if whole is None:
+        whole = len(head) < HEAD_BYTES
+    complete = len(head) if whole else head.rfind(b"\n") + 1
     lines = [line for line in head[start:complete].split(b"\n")[:count + 1] if line.strip()]
     return lines[:count]
 
@@ -161,6 +253,18 @@ def _glove_dimension(lines: list[bytes]) -> int:
     return min(set(candidates), key=lambda d: (-candidates.count(d), d))
 
 
+def _text_dimension(lines: list[bytes]) -> int | None:
+    """The d of rows that are each a word and d numbers, the same d for every line (None if
+    there are no lines, or they are not all such rows of one d)."""
+    widths = set()
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 2 or _trailing_numbers(fields) < len(fields) - 1:
+            return None
+        widths.add(len(fields) - 1)
+    return widths.pop() if len(widths) == 1 else None
+
+
 def _check_sample(path: Path, lines: list[bytes], dim: int, words: int) -> None:
     """The first lines must be rows of `words` word fields and `dim` numbers, or it is not a
     vectors file. A later line with the right number of fields passes if one of its values
@@ -174,8 +278,8 @@ def _check_sample(path: Path, lines: list[bytes], dim: int, words: int) -> None:
             continue
         shown = line[:60].decode("utf-8", errors="replace")
         raise VectorFileError(
-            path, f"is not a vectors file: line 1 has {dim} numbers but line {number} "
-            f"reads '{shown}'.", _not_vectors_fix(path), line=number)
+            path, f"is not a vectors file: line 1 has {counted(dim, 'number')} but line "
+            f"{number} reads '{shown}'.", _not_vectors_fix(path), line=number)
 
 
 def _archive_kind(path: Path, head: bytes) -> str:
@@ -204,11 +308,13 @@ def _decide_text_or_binary(path: Path, head: bytes, data_start: int, vocab: int,
     the sample, there are V such lines). Binary: each record is a word without a newline,
     a space and 4·d bytes, the records line up one after another, and the file is large
     enough for V of them. If only one reading works, it wins; if both do, text wins unless
-    the whole file was sampled and only the binary reading used it exactly.
+    the whole file was sampled and only the binary reading used it exactly. If neither
+    does, but the rows or records fit another dimension, the header's is wrong.
     """
     if dim <= 0 or dim > 10_000_000:
-        raise VectorFileError(path, f"has an impossible header: {vocab:,} words of dimension "
-                              f"{dim:,}.", "Line 1 should be '<words> <dimensions>'.", line=1)
+        raise VectorFileError(path, f"has an impossible header: {counted(vocab, 'word')} of "
+                              f"dimension {dim:,}.", "Line 1 should be '<words> <dimensions>'.",
+                              line=1)
     body = head[data_start:]
     whole = len(head) >= size  # the sample is the whole file
     if vocab == 0:
@@ -219,19 +325,99 @@ def _decide_text_or_binary(path: Path, head: bytes, data_start: int, vocab: int,
                               "Choose a file with at least one word and its vector.", line=1)
     if vocab * (2 * dim + 2) > 2 * (size - data_start) + (1 << 20):
         # far more than the file can hold (a cut-off file is reported when reading)
+        wrong = _wrong_dimension(path, body, vocab, dim, whole, _looks_like_text(body))
+        if wrong is not None:
+            raise wrong
         raise VectorFileError(
-            path, f"has a header promising {vocab:,} words of {dim:,} numbers, more than its "
-            f"{size:,} bytes can hold.", "Fix line 1 to the real '<words> <dimensions>', or "
-            "re-download the file if it is cut off.", line=1)
+            path, f"has a header promising {counted(vocab, 'word')} of "
+            f"{counted(dim, 'number')}, more than its {counted(size, 'byte')} can hold.",
+            "Fix line 1 to the real '<words> <dimensions>', or re-download the file if it "
+            "is cut off.", line=1)
     text_ok, text_exact = _text_sample_fits(body, vocab, dim, whole)
     lined_up, binary_exact, newlines = _binary_sample_fits(body, vocab, dim, whole)
     if text_ok and not (whole and binary_exact and not text_exact):
         return "word2vec"
-    if text_ok or not _looks_like_text(body):
-        return "word2vec-binary"  # its reader names what is wrong, if anything
+    if text_ok:
+        return "word2vec-binary"
+    text_like = _looks_like_text(body)
+    if not text_like:
+        if lined_up:
+            return "word2vec-binary"  # its reader names what is wrong, if anything
+        wrong = _wrong_dimension(path, body, vocab, dim, whole, text_like)
+        if wrong is not None:
+            raise wrong
+        if _walk_records(body, dim, vocab if whole else min(vocab, 8))[3] != "misaligned":
+            return "word2vec-binary"  # cut off, or more after V records: its reader says so
+        raise VectorFileError(
+            path, f"is word2vec binary whose records do not line up with the header's "
+            f"{counted(dim, 'number')} per word, nor with any other dimension.",
+            "The file is damaged or not word2vec binary; re-save it.")
     if lined_up and (binary_exact or newlines) and vocab * (4 * dim + 2) <= size - data_start:
         return "word2vec-binary"
+    wrong = _wrong_dimension(path, body, vocab, dim, whole, text_like)
+    if wrong is not None:
+        raise wrong
     return "word2vec"  # read as text: its reader names the first line that is wrong
+
+
+def _wrong_dimension(path: Path, body: bytes, vocab: int, dim: int, whole: bool,
+                     text_like: bool) -> VectorFileError | None:
+    """The error for a header whose dimension is not the rows' (text) or the records'
+    (binary), when they fit one other dimension; None when they do not."""
+    if not text_like:
+        return binary_dimension_error(path, body, vocab, dim, whole)
+    lines = _sample_lines(body, 0, len(body) if whole else 8, whole)
+    found = _text_dimension(lines) if len(lines) >= 2 else None  # one row proves little
+    return _dimension_error(path, vocab, dim, found, len(lines) if whole else vocab,
+                            "rows have")
+
+
+def binary_dimension_error(path: Path, body: bytes, vocab: int, dim: int,
+                           whole: bool) -> VectorFileError | None:
+    """The error for a word2vec binary header whose dimension is wrong: its records, from
+    body[0], line up with another one (see `binary_dimension`); None if they do not."""
+    found = binary_dimension(body, vocab, whole)
+    if found is None:
+        return None
+    found_dim, records = found
+    return _dimension_error(path, vocab, dim, found_dim, records if whole else vocab,
+                            "records line up as")
+
+
+def _dimension_error(path: Path, vocab: int, dim: int, found: int | None, rows: int,
+                     kind: str) -> VectorFileError | None:
+    """`rows`: how many the file holds (the header's V unless the whole file was read)."""
+    if found is None or found == dim:
+        return None
+    return VectorFileError(
+        path, f"has a header saying {counted(dim, 'number')} per word, but its {kind} "
+        f"{counted(found, 'number')} per word: the header's dimension is wrong.",
+        f"Fix line 1 to '{rows} {found}'.", line=1)
+
+
+def binary_dimension(body: bytes, vocab: int, whole: bool) -> tuple[int, int] | None:
+    """(d, records read) for the dimension d that word2vec binary records starting at
+    body[0] line up with (None if none up to MAX_DIMENSION_SEARCH): each record a word of
+    text, a space and 4·d bytes; the first min(V, 8) of them, or, when `body` is the whole
+    file, all of them up to its end (V of them, or fewer if the header's V is wrong too)."""
+    most = vocab if whole else min(vocab, 8)
+    position = 0
+    while position < len(body) and body[position] == 10:
+        position += 1
+    space = body.find(b" ", position, position + MAX_BINARY_WORD + 1)
+    if space <= position:
+        return None
+    largest = min(MAX_DIMENSION_SEARCH, (len(body) - space - 1) // 4)
+    for dim in range(1, largest + 1):
+        after = space + 1 + 4 * dim  # the next record's first byte (or a newline)
+        if after < len(body) and body[after] != 10 and not 32 < body[after] != 127:
+            continue
+        records, end, _, stopped = _walk_records(body, dim, most, text_words=True)
+        if stopped == "misaligned" or records < min(most, 2):
+            continue
+        if not whole or not body[end:].strip():  # whole: nothing is left over
+            return dim, records
+    return None
 
 
 def _text_sample_fits(body: bytes, vocab: int, dim: int, whole: bool) -> tuple[bool, bool]:
@@ -253,29 +439,69 @@ def _text_sample_fits(body: bytes, vocab: int, dim: int, whole: bool) -> tuple[b
     return rows > 0, whole and rows == vocab
 
 
+def _walk_records(body: bytes, dim: int, most: int,
+                  text_words: bool = False) -> tuple[int, int, bool, str]:
+    """Read up to `most` word2vec binary records of d numbers from body[0]: (records read,
+    the position after them, every one ended with a newline, why it stopped: "done", "end"
+    (`body` ran out) or "misaligned" (no word where one should start)). A record: a word
+    without a newline (with `text_words`, UTF-8 without control characters), a space, 4·d
+    bytes."""
+    width = 4 * dim
+    position = 0
+    newlines = True
+    records = 0
+    while records < most:
+        while position < len(body) and body[position] == 10:
+            position += 1
+        space = body.find(b" ", position, position + MAX_BINARY_WORD + 1)
+        if space < 0:
+            return records, position, newlines, (
+                "end" if len(body) - position <= MAX_BINARY_WORD else "misaligned")
+        word = body[position:space]
+        if not word or b"\n" in word or (text_words and not _is_text_word(word)):
+            return records, position, newlines, "misaligned"
+        end = space + 1 + width
+        if end > len(body):
+            return records, position, newlines, "end"
+        records += 1
+        newlines = newlines and body[end:end + 1] in (b"\n", b"")
+        position = end
+    return records, position, newlines, "done"
+
+
+def _is_text_word(word: bytes) -> bool:
+    if _CONTROL_BYTES.search(word):
+        return False
+    try:
+        word.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _binary_sample_fits(body: bytes, vocab: int, dim: int,
                         whole: bool) -> tuple[bool, bool, bool]:
     """(the first records line up as binary, the whole file is exactly V records, every
     record seen ends with a newline). A record: a word without a newline, a space, 4·d bytes.
     """
-    width = 4 * dim
-    position = 0
-    newlines = True
-    records = 0
-    while records < (vocab if whole else min(vocab, 8)):
-        while position < len(body) and body[position] == 10:
-            position += 1
-        space = body.find(b" ", position, position + MAX_BINARY_WORD + 1)
-        if space <= position or b"\n" in body[position:space]:
-            return records > 0 and not whole and space < 0, False, newlines
-        end = space + 1 + width
-        if end > len(body):
-            return records > 0 and not whole, False, newlines
-        records += 1
-        newlines = newlines and body[end:end + 1] in (b"\n", b"")
-        position = end
+    records, position, newlines, stopped = _walk_records(
+        body, dim, vocab if whole else min(vocab, 8))
+    if stopped != "done":
+        return records > 0 and not whole and stopped == "end", False, newlines
     exact = whole and not body[position:].strip()
     return records > 0 and (exact or not whole), exact, newlines
+
+
+def _is_binary(body: bytes) -> bool:
+    """Binary data rather than text that may hold a stray control character (a form feed):
+    a NUL byte, or bytes that are not UTF-8, in its first 64 KB."""
+    sample = body[:65536]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:
+            return True
+    return b"\x00" in sample
 
 
 def _looks_like_text(body: bytes) -> bool:

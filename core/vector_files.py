@@ -28,13 +28,28 @@ Policies, the same for every format:
 
 - A word seen again keeps its first vector; later copies are dropped and counted in one note
   naming the first repeat and its line (gensim does the same).
-- A row holding NaN or an infinite value (or one too large for float32) is dropped and
-  counted in a note naming the first such line: such a word can be neither ranked by cosine
-  nor placed on a map.
+- A row holding NaN or an infinite value (or one too large for float32, such as 1e39) is
+  dropped and counted in a note naming the first such line: such a word can be neither
+  ranked by cosine nor placed on a map. No NumPy warning is printed.
+- A word whose bytes are not UTF-8 (a mis-encoded file; word2vec.c cuts long words
+  mid-character) is read with U+FFFD in place of the bad bytes, text and binary alike, and
+  counted in a note naming the first such word and its line (or word number).
 - ``limit=N`` keeps the first N words and stops reading; a note says "first N of M words"
   when M is known (a header, a model), else that the rest was not read.
 - Every failure is a `VectorFileError` naming the file, the line where known, what is wrong
-  and what to do; nothing is returned, so the caller keeps whatever it had open.
+  and what to do; nothing is returned, so the caller keeps whatever it had open. A file
+  that is not vectors text is named by its first bytes (`core.file_signatures`): a
+  fastText model (with how to get its ``.vec``), gzip/bzip2/xz data (with the command that
+  decompresses it), UTF-16 text (with the ``iconv`` command), an image, an archive. A
+  header whose dimension does not fit the rows (text) or records (binary) that follow, when
+  they fit another one, is named as such, not taken for a cut-off file.
+
+Vectors or corpus: `classify_file` tells the app which one to open a file as. It never lets
+a file that looks like vectors (by its name, its first bytes, or lines that are mostly a
+word and numbers) become a corpus: such a file is "vectors" when its first rows read, else
+it raises the reading's error. Prose, even one whose first line is two numbers, is
+"corpus". `is_vectors_file` (never raises) only says whether the first megabyte is in one
+of FORMATS.
 
 Speed: text is read as a stream in 4 MB chunks into one preallocated float32 matrix (rows
 counted first by a pass over the bytes when there is no header); the numbers of a chunk are
@@ -43,7 +58,8 @@ significant digits a value equals ``float32(float(token))`` exactly, as gensim c
 Binary files are read one Python step per word, their vectors copied in bulk.
 
 The work is shared out by job, imports pointing one way: `core.vector_types` (the names,
-the error, the result), `core.number_parsing`, `core.vector_rows` (the policies above),
+the error, the result), `core.file_signatures` (shared with `core.corpus`),
+`core.number_parsing`, `core.vector_rows` (the policies above),
 `core.vector_text`, `core.vector_detection`, `core.projector_metadata` and
 `core.vector_writing` (`write_vectors`: text values with 6 significant digits, ``%.6g``,
 binary ones exact). Everything public is imported from here.
@@ -61,13 +77,16 @@ import numpy as np
 from core.embeddings import Embeddings
 from core.projector_metadata import projector_words, read_metadata
 from core.vector_detection import (
+    HEAD_BYTES,
     Layout,
     _binary_sample_fits,  # noqa: F401  (re-exported: its rule is tested alone)
+    binary_dimension_error,
     detect,
     layout_for,
+    looks_like_vectors,
 )
-from core.vector_rows import Rows, limit_note, plural
-from core.vector_text import Chunks, ParsedLines, Shape, decode_words, parse_lines
+from core.vector_rows import Rows, counted, limit_note
+from core.vector_text import Chunks, ParsedLines, Shape, parse_lines
 from core.vector_types import (
     FORMATS,
     MAX_BINARY_WORD,
@@ -78,14 +97,16 @@ from core.vector_types import (
 )
 from core.vector_writing import write_vectors
 
-__all__ = ["FORMATS", "LoadCancelled", "VectorFile", "VectorFileError", "detect_format",
-           "is_vectors_file", "read_metadata", "read_vectors", "write_vectors"]
+__all__ = ["FORMATS", "LoadCancelled", "VectorFile", "VectorFileError", "classify_file",
+           "detect_format", "is_vectors_file", "read_metadata", "read_vectors",
+           "write_vectors"]
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
 
 CHUNK_BYTES = 4 << 20  # bytes read at a time (measured: 4 MB is as fast as 8-16 MB, and smaller)
 PROGRESS_INTERVAL = 0.05  # seconds between progress calls (20 a second)
+TRIAL_ROWS = 100  # rows `classify_file` reads (from the first megabyte) to be sure
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -96,12 +117,55 @@ def detect_format(path: str | os.PathLike) -> str:
 
 
 def is_vectors_file(path: str | os.PathLike) -> bool:
-    """True if `path` is a file `read_vectors` can open (a model or session counts); never
-    raises. Used to tell vectors from a corpus."""
+    """True if the first megabyte of `path` is in one of FORMATS (a model or session
+    counts); never raises. To choose between vectors and a corpus, use `classify_file`: a
+    False here may be a vectors file that cannot be read."""
     try:
         return Path(path).is_file() and detect(Path(path)) is not None
     except (VectorFileError, OSError):
         return False
+
+
+def classify_file(path: str | os.PathLike) -> str:
+    """What `path` is to be opened as: "vectors" or "corpus". Cheap enough for the GUI
+    thread: it reads the first megabyte (and at most TRIAL_ROWS rows of it).
+
+    "vectors": `read_vectors` reads the start of the file (its first rows; a model or a
+    session by its contents list); reading the whole may still fail (a file cut off later).
+    "corpus": a folder, or a file that does not look like vectors (prose, also one whose
+    first line is two numbers, an empty file, data of no known kind); load it as a corpus,
+    whose reader says if it is not one (an image, UTF-16 text, ...).
+
+    Raises VectorFileError (naming the file, what it seems to be and the fix) when the file
+    looks like vectors but cannot be read, so it is never taken for a corpus: a header or
+    rows that do not fit, a compressed or UTF-16 file of vectors, a fastText model, a zip
+    archive, a .vec / .bin / .tsv / .npz / session whose content is not readable vectors;
+    also when the file cannot be read at all (missing, no permission).
+    """
+    source = Path(path)
+    if source.is_dir():
+        return "corpus"
+    try:
+        layout = detect(source)
+        if layout.format not in ("model", "session"):
+            _trial_read(source, layout)
+    except VectorFileError:
+        if looks_like_vectors(source):
+            raise
+        return "corpus"
+    return "vectors"
+
+
+def _trial_read(path: Path, layout: Layout) -> None:
+    """Read the first rows (from the first megabyte) as `read_vectors` would."""
+    tracker = _Progress(path, 0, None, None)
+    try:
+        if layout.format == "word2vec-binary":
+            _read_binary(path, layout, TRIAL_ROWS, tracker, HEAD_BYTES)
+        else:
+            _read_text(path, layout, TRIAL_ROWS, tracker, None, HEAD_BYTES)
+    except OSError as error:
+        raise unreadable(path, error) from error
 
 
 def read_vectors(path: str | os.PathLike, *, format: str | None = None,
@@ -217,7 +281,8 @@ def _count_lines(path: Path, start: int, tracker: _Progress) -> int:
 
 
 def _read_text(path: Path, layout: Layout, limit: int | None, tracker: _Progress,
-               metadata_path: str | os.PathLike | None) -> VectorFile:
+               metadata_path: str | os.PathLike | None,
+               chunk_bytes: int | None = None) -> VectorFile:
     """word2vec text, GloVe or Projector vectors, streamed in chunks into one matrix."""
     words = 0 if layout.format == "projector" else 1
     source = (f"the header says {layout.dim:,}" if layout.vocab is not None
@@ -242,7 +307,7 @@ def _read_text(path: Path, layout: Layout, limit: int | None, tracker: _Progress
     rows_after_limit = False  # the limit left rows unread
     with open(path, "rb") as stream:
         stream.seek(layout.data_start)
-        chunks = Chunks(stream, CHUNK_BYTES)
+        chunks = Chunks(stream, chunk_bytes or CHUNK_BYTES)
         for buffer, end, offset in chunks:
             tracker.report(offset)
             parsed = parse_lines(path, buffer, Chunks.PAD, end, shape, line,
@@ -268,12 +333,14 @@ def _read_text(path: Path, layout: Layout, limit: int | None, tracker: _Progress
     if not rows.full and most is not None and rows.rows_read < most:
         if layout.vocab is not None:
             raise VectorFileError(
-                path, f"has {rows.rows_read:,} rows but its header promises {layout.vocab:,}: "
-                f"it is cut off after line {last_complete:,}, the last complete line (or the "
-                "header is wrong).", "Re-download the file, or fix line 1.")
+                path, f"has {counted(rows.rows_read, 'row')} but its header promises "
+                f"{layout.vocab:,}: it is cut off after line {last_complete:,}, the last "
+                "complete line (or the header is wrong).", "Re-download the file, or fix "
+                "line 1.")
         raise VectorFileError(
-            path, f"has {rows.rows_read:,} rows but its metadata has {len(names):,} words.",
-            "Give the metadata file written with these vectors.")
+            path, f"has {counted(rows.rows_read, 'row')} but its metadata has "
+            f"{counted(len(names), 'word')}.", "Give the metadata file written with these "
+            "vectors.")
     rows.check_not_empty()
     notes = rows.notes() + notes
     if limit is not None and rows.full and (limit < total if total is not None
@@ -290,8 +357,9 @@ def _add_parsed(path: Path, rows: Rows, parsed: ParsedLines, names: list[str] | 
                 words: int) -> None:
     first = rows.rows_read
     if words:
-        batch = decode_words(path, parsed.words, parsed.lines)
-    elif names is not None:
+        rows.add_encoded(parsed.words, parsed.values, parsed.lines.tolist())
+        return
+    if names is not None:
         batch = names[first:first + len(parsed.lines)]
     else:
         batch = [str(i) for i in range(first, first + len(parsed.lines))]
@@ -308,15 +376,14 @@ def _too_many_rows(path: Path, layout: Layout, names: list[str] | None,
                            "Give the metadata file written with these vectors.", line=line)
 
 
-def _read_binary(path: Path, layout: Layout, limit: int | None,
-                 tracker: _Progress) -> VectorFile:
+def _read_binary(path: Path, layout: Layout, limit: int | None, tracker: _Progress,
+                 chunk_bytes: int | None = None) -> VectorFile:
     """word2vec binary: per word, its bytes, a space, d little-endian float32, an optional
     newline. One Python step per word finds its end; the vectors are copied in bulk."""
     vocab, dim = layout.vocab, layout.dim
     width = 4 * dim
     wanted = vocab if limit is None else min(limit, vocab)
     rows = Rows(path, dim, wanted, limit, unit="word")
-    undecodable = 0
     record = 0  # records read
     last_word = ""
     with open(path, "rb") as stream:
@@ -326,7 +393,7 @@ def _read_binary(path: Path, layout: Layout, limit: int | None,
         eof = False
         while record < vocab and not rows.full:
             tracker.report(offset)
-            more = stream.read(max(CHUNK_BYTES, width + MAX_BINARY_WORD + 2))
+            more = stream.read(max(chunk_bytes or CHUNK_BYTES, width + MAX_BINARY_WORD + 2))
             eof = not more
             data = data + more if data else more
             position = 0
@@ -340,7 +407,7 @@ def _read_binary(path: Path, layout: Layout, limit: int | None,
                 space = find(b" ", position, position + MAX_BINARY_WORD + 1)
                 if space < 0 or space + 1 + width > size:
                     if space < 0 and size - position > MAX_BINARY_WORD:
-                        raise VectorFileError(
+                        raise _misaligned(path, layout) or VectorFileError(
                             path, f"word {record + len(words) + 1:,} (byte "
                             f"{offset + position:,}) has no space after it within "
                             f"{MAX_BINARY_WORD} bytes: the binary records do not line up.",
@@ -353,51 +420,37 @@ def _read_binary(path: Path, layout: Layout, limit: int | None,
                 matrix = np.lib.stride_tricks.sliding_window_view(
                     np.frombuffer(data, dtype=np.uint8), width)
                 block = matrix[np.asarray(starts, dtype=np.int64)].view("<f4")
-                texts, bad = _decode_binary_words(words)
-                undecodable += bad
-                rows.add(texts, block, range(record + 1, record + 1 + len(words)))
+                rows.add_encoded(words, block, range(record + 1, record + 1 + len(words)))
                 record += len(words)
-                last_word = texts[-1]
+                last_word = words[-1].decode("utf-8", errors="replace")
             data = data[position:]
             offset += position
             if eof:
                 break
         if record < vocab and not rows.full:
             after = f" after word {record:,} ('{last_word}')" if record else ""
-            raise VectorFileError(
+            raise _misaligned(path, layout) or VectorFileError(
                 path, f"ends inside word {record + 1:,} of the {vocab:,} its header promises"
                 f"{after}: it is cut off.", "Re-save or re-download the file.")
         if not rows.full:
             rest = data.strip() or stream.read(64).strip()
             if rest:
-                raise VectorFileError(
-                    path, f"has more data after the {vocab:,} words its header promises (at "
-                    f"byte {offset:,}).", "Fix line 1 to the real '<words> <dimensions>', or "
-                    "re-save the file.")
+                raise _misaligned(path, layout) or VectorFileError(
+                    path, f"has more data after the {counted(vocab, 'word')} its header "
+                    f"promises (at byte {offset:,}).", "Fix line 1 to the real '<words> "
+                    "<dimensions>', or re-save the file.")
     rows.check_not_empty()
     notes = rows.notes()
-    if undecodable:
-        notes.append(f"{undecodable:,} word{plural(undecodable)} held bytes that are not "
-                     "UTF-8 (word2vec.c cuts long words mid-character); they are shown as �.")
     if limit is not None and rows.full and limit < vocab:
         notes.append(limit_note(len(rows.words), vocab))
     return VectorFile(Embeddings(rows.words, rows.matrix()), "word2vec-binary", path, {}, notes)
 
 
-def _decode_binary_words(words: list[bytes]) -> tuple[list[str], int]:
-    """Decode UTF-8 words (all at once when possible); undecodable bytes become U+FFFD and
-    the words holding them are counted."""
-    try:
-        texts = b"\n".join(words).decode("utf-8").split("\n")
-        if len(texts) == len(words):  # else a word holds a newline: one by one
-            return texts, 0
-    except UnicodeDecodeError:
-        pass
-    texts, bad = [], 0
-    for word in words:
-        try:
-            texts.append(word.decode("utf-8"))
-        except UnicodeDecodeError:
-            texts.append(word.decode("utf-8", errors="replace"))
-            bad += 1
-    return texts, bad
+def _misaligned(path: Path, layout: Layout) -> VectorFileError | None:
+    """When a binary file does not read to its end: the error naming a wrong dimension in
+    its header, if its first records line up with another one (not a cut-off file)."""
+    with open(path, "rb") as stream:
+        stream.seek(layout.data_start)
+        body = stream.read(HEAD_BYTES)
+        whole = not stream.read(1)
+    return binary_dimension_error(path, body, layout.vocab, layout.dim, whole)

@@ -1,11 +1,12 @@
 """The rows kept from a vectors file, under the policies every format shares: a repeated word
-keeps its first vector, a row with NaN or infinite values is dropped, reading stops at the
-limit; and the notes that say what was dropped or limited.
+keeps its first vector, a row with NaN or infinite values is dropped, a word's bytes that are
+not UTF-8 become U+FFFD, reading stops at the limit; and the notes that say what was
+dropped, replaced or limited.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,15 +33,31 @@ class Rows:
         self.first_repeat: tuple[str, int, int] | None = None  # word, where, first kept at
         self.non_finite = 0
         self.first_non_finite: tuple[str, int] | None = None
+        self.undecodable = 0  # words read with U+FFFD for bytes that are not UTF-8
+        self.first_undecodable: tuple[str, int] | None = None
 
     @property
     def full(self) -> bool:
         return self.limit is not None and len(self.words) >= self.limit
 
+    def add_encoded(self, words: list[bytes | bytearray], block: np.ndarray,
+                    positions: Sequence[int]) -> None:
+        """`add` for words still in bytes: UTF-8, where bytes that are not become U+FFFD
+        (counted for a note)."""
+        texts, replaced = decode_words(words)
+        before = self.rows_read
+        self.add(texts, block, positions)
+        taken = self.rows_read - before  # rows after the limit are not read
+        replaced = [i for i in replaced if i < taken]
+        if replaced:
+            self.undecodable += len(replaced)
+            if self.first_undecodable is None:
+                self.first_undecodable = (texts[replaced[0]], positions[replaced[0]])
+
     def add(self, words: list[str], block: np.ndarray, positions: Iterable[int]) -> None:
         """Add rows in file order; positions: the line (or word) number of each."""
-        block = block.astype(np.float32, copy=False)
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # too large for float32: inf
+            block = block.astype(np.float32, copy=False)
             finite = np.isfinite(block).all(axis=1).tolist()
         positions = list(positions)
         room = (self.limit - len(self.words)) if self.limit is not None else len(words)
@@ -109,6 +126,13 @@ class Rows:
                 f"Dropped {self.non_finite:,} row{plural(self.non_finite)} holding NaN or "
                 f"infinite values, which cannot be compared or mapped (the first: '{word}' "
                 f"on {self.unit} {where:,}).")
+        if self.undecodable:
+            word, where = self.first_undecodable
+            notes.append(
+                f"{counted(self.undecodable, 'word')} held bytes that are not UTF-8 (the "
+                "file may be in another encoding, or its writer cut long words "
+                f"mid-character); they are shown as \ufffd (the first: '{word}' on "
+                f"{self.unit} {where:,}).")
         return notes
 
     def check_not_empty(self) -> None:
@@ -116,15 +140,41 @@ class Rows:
         if self.words:
             return
         if self.rows_read:
-            raise VectorFileError(
-                self.path, f"none of its {self.rows_read:,} rows can be used: "
-                + " ".join(self.notes()), "Check how the file was written.")
+            rows = ("its only row cannot" if self.rows_read == 1
+                    else f"none of its {self.rows_read:,} rows can")
+            raise VectorFileError(self.path, f"{rows} be used: " + " ".join(self.notes()),
+                                  "Check how the file was written.")
         raise VectorFileError(self.path, "holds no vectors.",
                               "Choose a file with at least one word and its vector.")
 
 
 def plural(count: int) -> str:
     return "" if count == 1 else "s"
+
+
+def counted(count: int, noun: str) -> str:
+    """"1 row", "2 rows", "1,000 rows": a count and a regular noun that agrees with it."""
+    return f"{count:,} {noun}{plural(count)}"
+
+
+def decode_words(words: list[bytes | bytearray]) -> tuple[list[str], list[int]]:
+    """UTF-8 words -> (the words, the indices of those whose bytes that are not UTF-8
+    became U+FFFD). All are decoded at once (joined on "\n") unless one fails or holds
+    a newline."""
+    try:
+        texts = b"\n".join(words).decode("utf-8").split("\n")
+        if len(texts) == len(words):
+            return texts, []
+    except UnicodeDecodeError:
+        pass
+    texts, replaced = [], []
+    for index, word in enumerate(words):
+        try:
+            texts.append(word.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(word.decode("utf-8", errors="replace"))
+            replaced.append(index)
+    return texts, replaced
 
 
 def limit_note(kept: int, total: int | None) -> str:

@@ -15,7 +15,7 @@ from typing import BinaryIO
 import numpy as np
 
 from core.number_parsing import BadToken, is_number, parse_number_tokens, unaligned_words
-from core.vector_rows import plural
+from core.vector_rows import counted
 from core.vector_types import VectorFileError
 
 NUMBERS_PER_BATCH = 1 << 16  # numbers parsed together: their arrays fit in a core's cache
@@ -171,26 +171,14 @@ def _odd_lines(path: Path, buffer: bytearray, token_starts: np.ndarray, token_en
         numbers = count - shape.words
         if last_is_cut and line_index == odd[-1]:
             raise VectorFileError(
-                path, f"ends in the middle of line {line:,} ({numbers:,} of {dim:,} numbers): "
+                path, f"ends in the middle of line {line:,} ({numbers:,} of "
+                f"{counted(dim, 'number')}): "
                 f"it is cut off after line {line - 1:,}, the last complete line.",
                 "Re-save or re-download the file.", line=line)
         if shape.words and count == 1:
             problem = "has a word but no numbers"
         else:
-            problem = f"has {numbers:,} number{plural(numbers)}, but {shape.dim_source}"
+            problem = f"has {counted(numbers, 'number')}, but {shape.dim_source}"
         raise VectorFileError(path, problem + " (rows of mixed dimensions).",
                               "Fix or remove that line, or re-save the file.", line=line)
 
-
-def decode_words(path: Path, words: list[bytes | bytearray],
-                  lines: np.ndarray) -> list[str]:
-    """UTF-8 words of a text file (joined, decoded once, split on "\\n" only)."""
-    joined = b"\n".join(words)
-    try:
-        return joined.decode("utf-8").split("\n")
-    except UnicodeDecodeError as error:
-        row = joined.count(b"\n", 0, error.start)
-        shown = words[row][:40].decode("utf-8", errors="replace")
-        raise VectorFileError(
-            path, f"the word '{shown}' is not UTF-8 text (the file is mis-encoded).",
-            "Save the file as UTF-8 and open it again.", line=int(lines[row])) from None

@@ -13,6 +13,7 @@ from core.corpus import (
     load_corpus,
     tokenize,
 )
+from tests.core.test_vector_classify import PROSE, old_fasttext_model
 
 
 def test_tokenizer_lowercases_and_drops_punctuation():
@@ -102,7 +103,11 @@ def test_empty_corpus_is_refused(tmp_path, content):
 def test_min_count_too_high_says_so(tmp_path):
     path = tmp_path / "small.txt"
     path.write_text("a b c\n")
-    with pytest.raises(CorpusError, match="min_count=5.*Lower min_count"):
+    with pytest.raises(CorpusError, match=r"min_count=5 times \(the most frequent occurs "
+                       r"once\).*Lower min_count"):
+        load_corpus(path, min_count=5)
+    path.write_text("a b a\n")
+    with pytest.raises(CorpusError, match=r"the most frequent occurs 2 times"):
         load_corpus(path, min_count=5)
 
 
@@ -141,3 +146,44 @@ def test_shared_sst_file_loads(sst_file):
     assert corpus.sentence_count == 11855
     assert 200_000 < corpus.token_count < 260_000
     assert corpus.words[:2] == [".", "the"] or "the" in corpus.words[:3]
+
+
+@pytest.mark.parametrize("codec,name", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"),
+                                        ("utf-16-be", "UTF-16BE")])
+@pytest.mark.parametrize("lenient", [False, True])
+def test_a_utf16_corpus_says_utf16_and_how_to_convert(tmp_path, codec, name, lenient):
+    path = tmp_path / "book.txt"
+    path.write_bytes(PROSE.decode().encode(codec))
+    with pytest.raises(CorpusError, match=rf"book.txt is UTF-16 text; a corpus must be UTF-8. "
+                       rf"Convert it \(iconv -f {name} -t UTF-8 book.txt > book-utf8.txt\) "
+                       r"and open book-utf8.txt\."):
+        load_corpus(path, lenient=lenient)
+
+
+def test_a_compressed_utf16_corpus_is_converted_on_the_way(tmp_path):
+    path = tmp_path / "book.txt.gz"
+    path.write_bytes(gzip.compress(PROSE.decode().encode("utf-16")))
+    with pytest.raises(CorpusError, match=r"\(gzip -dc book.txt.gz \| iconv -f UTF-16 -t "
+                       r"UTF-8 > book-utf8.txt\)"):
+        load_corpus(path)
+
+
+def test_a_utf16_corpus_of_other_scripts_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_bytes("日本語の文章です。\n".encode("utf-16"))
+    with pytest.raises(CorpusError, match=r"is UTF-16 text"):
+        load_corpus(path)
+
+
+def test_files_that_are_not_text_are_named_when_opened_as_a_corpus(tmp_path):
+    (tmp_path / "model.bin").write_bytes(old_fasttext_model())
+    with pytest.raises(CorpusError, match=r"model.bin is a fastText model, not a text corpus. "
+                       r"To explore its vectors: Open the .vec file"):
+        load_corpus(tmp_path / "model.bin")
+    (tmp_path / "corpus.txt").write_bytes(gzip.compress(PROSE))
+    with pytest.raises(CorpusError, match=r"corpus.txt is gzip-compressed, but its name does "
+                       r"not say so. Decompress it \(gzip -dc corpus.txt > corpus.txt.out\)"):
+        load_corpus(tmp_path / "corpus.txt")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(CorpusError, match=r"image.png is a PNG image, a binary file, not text"):
+        load_corpus(tmp_path / "image.png")
