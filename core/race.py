@@ -145,8 +145,21 @@ class RaceRun:
 
     @classmethod
     def from_json(cls, data: dict) -> RaceRun:
-        """Raises ValueError (or KeyError, TypeError) for a record that is not a run's."""
-        points = [RacePoint(**{key: (float("nan") if value is None else value)
-                               for key, value in point.items()}) for point in data["points"]]
+        """Raises ValueError (or KeyError, TypeError) for a record that is not a run's: a
+        session's race is checked whole before it is shown."""
+        points = [RacePoint(**{key: _race_number(key, value) for key, value in point.items()})
+                  for point in data["points"]]
         return cls(str(data["name"]), TrainConfig.from_json(json.dumps(data["config"])), points,
                    bool(data.get("finished", True)))
+
+
+def _race_number(key: str, value: object) -> float | int:
+    """One value of a saved race point: a number (None stands for NaN), else ValueError."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"the race point's {key} is not a number")
+    if key == "words_done":
+        if not isinstance(value, int) or value < 0:
+            raise ValueError("the race point's words_done is not a count")
+    return value

@@ -24,6 +24,9 @@ from pathlib import Path
 
 # (male, female, kind, mark): kind decides the setting a person appears in; the mark is a
 # word only that pair shares, which makes the pair counterparts (king : queen).
+# what a corpus built from these sentences names as its source
+TOY_WORLD_SOURCE = "the toy world (built in)"
+
 PEOPLE = [
     ("king", "queen", "royal", "crown"), ("prince", "princess", "royal", "heir"),
     ("lord", "lady", "royal", "manor"), ("emperor", "empress", "royal", "empire"),

@@ -11,13 +11,14 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from w2v_gui.main_window import MainWindow
-from w2v_gui.safety import APP_NAME, install_excepthook, setup_logging
+from w2v_gui.safety import APP_NAME, install_excepthook, set_unattended, setup_logging
 
 # The GUI thread must take the interpreter lock for every bit of Python it runs, and while
 # the training thread holds it Python hands it over only once per switch interval (5 ms by
 # default); a repaint asks for it many times. 1 ms shortens those waits. A thread running
 # alone is never interrupted, so training alone loses nothing.
 SWITCH_INTERVAL = 0.001
+SCREENSHOT_LIMIT = 120  # seconds a screenshot run may wait for its file before grabbing
 
 
 def share_the_interpreter() -> None:
@@ -32,6 +33,8 @@ def main(arguments: argparse.Namespace) -> int:
     log_path = setup_logging()
     install_excepthook()
     logging.getLogger("w2v_gui").info("started; the log is %s", log_path)
+    # a screenshot has no one to answer a question: nothing may wait for a person
+    set_unattended(bool(arguments.screenshot))
     # a screenshot shows the defaults, whatever this user's last settings were
     window = MainWindow(remember=not arguments.screenshot, open_path=arguments.file,
                         open_limit=getattr(arguments, "limit", None))
@@ -44,7 +47,9 @@ def main(arguments: argparse.Namespace) -> int:
 
 def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None:
     """Once a corpus or run is there: search, pin, train (or continue) `seconds`, grab.
-    Vectors opened to explore: search and pin, let the map settle `seconds`, grab."""
+    Vectors opened to explore, or a run already finished: search and pin, let the map
+    settle `seconds`, grab. Whatever happens, the picture is taken and the app ends within
+    SCREENSHOT_LIMIT seconds more: no one is there to close it."""
     def train_then_grab() -> None:
         window.corpora.loaded.disconnect(train_then_grab)
         window.corpora.vectors_loaded.disconnect(train_then_grab)
@@ -53,13 +58,19 @@ def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None
         window.search_panel.query.setText(next((w for w in ("queen", "good") if w in known),
                                                ""))
         window.map.set_pinned([w for w in ("king", "paris") if w in known])
-        window.start_training()
+        trainer = window.training.trainer
+        if trainer is None or not trainer.finished:
+            window.start_training()
         QTimer.singleShot(int(seconds * 1000), grab)
 
     def grab() -> None:
+        if window.closed or window.discard_on_close:
+            return  # taken already
         window.grab().save(path)
         window.discard_on_close = True  # a screenshot run has nothing to keep
         window.close()
+
+    QTimer.singleShot(int((seconds + SCREENSHOT_LIMIT) * 1000), grab)
 
     # queued: the window finishes adopting the corpus or session before this runs
     window.corpora.loaded.connect(train_then_grab, Qt.ConnectionType.QueuedConnection)

@@ -13,8 +13,9 @@ from PyQt6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from core.map_colours import read_word_labels
 from core.session import SESSION_SUFFIX
 from w2v_gui import exports
-from w2v_gui.controllers.document import NOTHING_TO_SAVE
-from w2v_gui.safety import APP_NAME, log_file
+from w2v_gui.controllers.document import NOTHING_TO_SAVE, describe_recovery
+from w2v_gui.plain_text import plain_message
+from w2v_gui.safety import APP_NAME, log_file, tell_unattended, unattended
 
 if TYPE_CHECKING:
     from w2v_gui.main_window import MainWindow
@@ -29,11 +30,21 @@ Button = QMessageBox.StandardButton
 
 
 def show_error(parent, title: str, message: str) -> None:
-    QMessageBox.warning(parent, title, message)
+    """A warning whose text is shown as written (it may quote a file's content);
+    unattended (screenshot mode), it goes to standard error and nothing waits."""
+    if unattended():
+        tell_unattended(title, message)
+        return
+    QMessageBox.warning(parent, title, plain_message(message))
 
 
-def ask(parent, title: str, text: str, buttons) -> QMessageBox.StandardButton:
-    return QMessageBox.question(parent, title, text, buttons)
+def ask(parent, title: str, text: str, buttons,
+        unattended_answer: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+    """A question; unattended, `unattended_answer` without asking (and said on stderr)."""
+    if unattended():
+        tell_unattended(title, f"{text} (answered {unattended_answer.name}: no one to ask)")
+        return unattended_answer
+    return QMessageBox.question(parent, title, plain_message(text), buttons)
 
 
 class FileCommands(QObject):
@@ -110,9 +121,9 @@ class FileCommands(QObject):
         """At launch: offer each session a crashed instance left; True if one is opening."""
         for path in self.document.recoverable():
             answer = ask(self.window, "Recover unsaved work?", (
-                f"{APP_NAME} closed without saving a run. Recover it? Discard deletes the "
-                "copy; Ignore keeps it for the next launch."),
-                Button.Open | Button.Discard | Button.Ignore)
+                f"{APP_NAME} closed without saving {describe_recovery(path)}. Recover "
+                "it? Discard deletes the copy; Ignore keeps it for the next launch."),
+                Button.Open | Button.Discard | Button.Ignore, Button.Ignore)
             if answer == Button.Open:
                 self.document.recover(path)
                 return True
@@ -137,7 +148,8 @@ class FileCommands(QObject):
             return True
         answer = ask(self.window, "Save this session first?",
                      f"The current run has not been saved. Save it before you {doing}?",
-                     Button.Save | Button.Discard | Button.Cancel)
+                     Button.Save | Button.Discard | Button.Cancel,
+                     Button.Discard)  # unattended: a screenshot run keeps nothing
         if answer == Button.Save:
             return self.save_session()
         return answer == Button.Discard

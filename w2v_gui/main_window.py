@@ -11,11 +11,12 @@ from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from core.corpus import Corpus
+from core.map_colours import PALETTE
 from core.model_gradcheck import GradientCheckCancelled, check_model_gradient
 from core.session import SESSION_SUFFIX, Session
 from core.step_math import map_arrows
 from core.trainer import TrainerError
-from core.vector_files import VectorFile, is_vectors_file
+from core.vector_files import VectorFile, VectorFileError, classify_file, detect_format
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
@@ -33,6 +34,7 @@ from w2v_gui.panels.math_panel import MathPanel
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.panels.training_bar import TrainingBar
 from w2v_gui.safety import APP_NAME
+from w2v_gui.session_state import check_app_state
 from w2v_gui.settings import app_settings, restore_settings, save_settings
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.loss_view import LossView
@@ -131,7 +133,7 @@ class MainWindow(QMainWindow):
         self.docks["Nearest words"].raise_()
         self.resizeDocks([self.docks["Hyperparameters"], self.docks["Nearest words"]],
                          [250, 260], Qt.Orientation.Horizontal)
-        self.corpus_status = QLabel("")
+        self.corpus_status = QLabel("", textFormat=Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.corpus_status)
 
     def _wire(self) -> None:
@@ -183,6 +185,8 @@ class MainWindow(QMainWindow):
         document.opened.connect(self._session_opened)
         document.busy_changed.connect(lambda _busy: self.update_controls())
         document.failed.connect(self._failed)
+        document.autosave_failed.connect(
+            lambda message: show_error(self, "No recovery copy", message))
 
     def _wire_evaluation(self) -> None:
         evaluation, panel = self.evaluation, self.evaluation_panel
@@ -226,23 +230,53 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ opening
     def open_path(self, path: str, limit: int | None = None) -> None:
         """Open a session or saved model (.w2vsession, .npz), a file of word vectors (to
-        explore), or a corpus file or folder (to train on): decided by the content."""
+        explore), or a corpus file or folder (to train on): decided by the content. A file
+        that looks like vectors but cannot be read as them is refused with the reason,
+        never read as a corpus."""
         if not self.files.may_replace("open another file"):
             return
         if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
             self.document.open(path)
-        elif is_vectors_file(path):
+            return
+        kind = self._classify(path)
+        if kind == "vectors":
             self.corpora.open_vectors(path, limit)
-        else:
+        elif kind == "corpus":
             config = self.hyperparameters.config()
             self.corpora.open(path, config.min_count if config is not None else 1)
 
     def open_vectors(self, path: str, limit: int | None = None) -> None:
-        """Explore a vectors file (File ▸ Open vectors); models and sessions open whole."""
-        if Path(path).suffix in (SESSION_SUFFIX, ".npz") or limit is None:
+        """Explore a vectors file (File ▸ Open vectors); models and sessions open whole.
+        Anything else that is not a readable vectors file is refused, saying why."""
+        if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
             self.open_path(path, limit)
-        elif self.files.may_replace("open another file"):
+            return
+        if not self.files.may_replace("open another file"):
+            return
+        kind = self._classify(path)
+        if kind == "vectors":
             self.corpora.open_vectors(path, limit)
+        elif kind == "corpus":
+            try:
+                detect_format(path)  # says what the file seems to be, where it can
+                reason = f"{path} reads as plain text (a corpus), not as word vectors."
+            except VectorFileError as error:
+                reason = str(error)
+            self._failed("Not a vectors file", (
+                f"{reason} To train on it, use File ▸ Open corpus; to explore vectors, "
+                "choose a word2vec, GloVe, fastText .vec or Embedding Projector file."))
+
+    def _classify(self, path: str) -> str | None:
+        """"vectors" or "corpus"; None (having said why) for a file that looks like vectors
+        but cannot be read as them. A folder, or a path that is not there, is left to the
+        corpus reader (which says what is missing)."""
+        if not Path(path).is_file():
+            return "corpus"
+        try:
+            return classify_file(path)
+        except VectorFileError as error:
+            self._failed("The file could not be opened", str(error))
+            return None
 
     def _vectors_loaded(self, loaded: VectorFile) -> None:
         """Explore: map, search, colouring and exports work; training needs a corpus."""
@@ -329,10 +363,12 @@ class MainWindow(QMainWindow):
         self.document.forget()
         self.update_controls()
 
-    def _use_corpus(self, corpus: Corpus) -> None:
+    def _use_corpus(self, corpus: Corpus, saved: bool = False) -> None:
+        """saved: the corpus came from a session or model (its source names a file the
+        app must not read)."""
         self.explored = None
         self.curves.show()
-        self.corpus_panel.show_corpus(corpus)
+        self.corpus_panel.show_corpus(corpus, saved)
         self.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
         self.search.clear()
@@ -341,22 +377,33 @@ class MainWindow(QMainWindow):
             self.race.clear()  # a race on another corpus has no place in this one's session
 
     def _session_opened(self, session: Session, path: str | None, recovered: bool) -> None:
+        """Make an opened session the current work. Everything in it was checked before
+        this (the file by core.session, the view settings by `check_app_state` here), so
+        the switch below cannot fail on the file's content."""
         trainer = session.trainer
-        self._use_corpus(trainer.corpus)
+        checked = check_app_state(session.app_state, len(PALETTE))
+        if checked.race is not None and RaceController.parse(checked.race) is None:
+            checked.dropped.append("the loss race")
+            checked.race = None
+        # Should the switch still fail part-way (a bug), Save must not write this session
+        # over the previous document's file: the document has no file until adopted.
+        self.document.detach()
+        self._use_corpus(trainer.corpus, saved=True)
         self.hyperparameters.set_config(trainer.config)
         self.training.adopt(trainer, session.history, session.quality)
         self.quality_view.follow(self.training.quality)
-        self.map.apply_state(session.app_state)
-        if isinstance(session.app_state.get("query"), str):
-            self.search_panel.query.setText(session.app_state["query"])  # searched when ready
+        self.map.apply_state(checked)
+        if checked.query is not None:
+            self.search_panel.query.setText(checked.query)  # searched when ready
         self.loss_view.set_extent(trainer.total_words)
-        if "race" in session.app_state and self.race.restore(session.app_state["race"],
-                                                             trainer.corpus):
+        if checked.race is not None and self.race.restore(checked.race, trainer.corpus):
             self.show_race()
         self.document.adopted(path, session.app_state, recovered)
         self.update_controls()
         self.bar.show_opened(Path(path).name if path else "the recovered session" if recovered
                              else "the model", trainer)
+        if checked.dropped:
+            self.statusBar().showMessage(checked.note(), 15000)
 
     def app_state(self) -> dict:
         state = {**self.map.state(), "query": self.search_panel.query.text()}
@@ -533,7 +580,7 @@ class MainWindow(QMainWindow):
         alpha = self.training.trainer.config.alpha / 2
         if ask(self, "Training diverged", f"{message}\n\nContinue from the last good state "
                     f"with half the learning rate ({alpha:g})?",
-                    Button.Yes | Button.No) == Button.Yes:
+                    Button.Yes | Button.No, Button.No) == Button.Yes:
             self.hyperparameters.set_config(self.training.continue_with_lower_rate())
 
     def can_train(self, config) -> bool:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import os
 import sys
 import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PyQt6.QtCore import QObject, QStandardPaths, Qt, QThread, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QFontDatabase, QGuiApplication
 from PyQt6.QtWidgets import (
     QApplication,
@@ -29,8 +28,9 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
 )
 
-APP_NAME = "Word2Vec Studio"
-_DATA_DIR_VARIABLE = "WORD2VEC_STUDIO_DATA"
+from core import files
+
+APP_NAME = files.APP_NAME
 
 log = logging.getLogger("w2v_gui")
 
@@ -47,25 +47,9 @@ _SUMMARY_LIMIT = 300
 
 
 def data_dir() -> Path:
-    """The folder for logs and recovery files, created if missing.
-
-    `$WORD2VEC_STUDIO_DATA` when set; otherwise Qt's AppDataLocation (which depends on the
-    application and organization names, so set those first); `~/.local/share/word2vec-studio`
-    if Qt has none. A folder that cannot be created is still returned: whoever writes there
-    gets the OSError and reports it, rather than this function failing inside a crash report.
-    """
-    configured = os.environ.get(_DATA_DIR_VARIABLE)
-    if configured:
-        folder = Path(configured).expanduser()
-    else:
-        location = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.AppDataLocation)
-        folder = Path(location) if location else Path.home() / ".local/share/word2vec-studio"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
-    return folder
+    """The folder for logs and recovery files, created if missing: `core.files.data_dir`,
+    the one rule the app and the command line share (`$WORD2VEC_STUDIO_DATA` when set)."""
+    return files.data_dir()
 
 
 def log_file() -> Path:
@@ -138,6 +122,7 @@ def _error_dialog(title: str, text: str, details: str) -> QDialog:
         QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(size, size))
     icon.setAlignment(Qt.AlignmentFlag.AlignTop)
     message = QLabel(text)
+    message.setTextFormat(Qt.TextFormat.PlainText)  # it may quote a file
     message.setWordWrap(True)
     message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     message.setObjectName("errorText")
@@ -166,11 +151,35 @@ def _error_dialog(title: str, text: str, details: str) -> QDialog:
     return dialog
 
 
+_unattended = False  # no person watches (screenshot mode): nothing may wait for one
+
+
+def set_unattended(flag: bool) -> None:
+    """Say whether a person is there to answer; without one, no dialog opens: messages go
+    to the log and standard error, and questions take their safe default."""
+    global _unattended
+    _unattended = flag
+
+
+def unattended() -> bool:
+    return _unattended
+
+
+def tell_unattended(title: str, text: str) -> None:
+    """What a dialog would have said, where no one can answer it."""
+    log.warning("%s: %s", title, text)
+    print(f"{APP_NAME}: {title}: {text}", file=sys.stderr, flush=True)
+
+
 def show_error_details(title: str, text: str, details: str) -> None:
     """Show `text` in a modal error dialog over the active window, with `details` copyable.
 
-    Needs a QApplication. Returns when the user closes the dialog.
+    Needs a QApplication. Returns when the user closes the dialog; unattended, it opens
+    none and writes the message to standard error instead.
     """
+    if _unattended:
+        tell_unattended(title, text)
+        return
     dialog = _error_dialog(title, text, details)
     try:
         dialog.exec()

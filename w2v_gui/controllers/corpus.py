@@ -10,10 +10,10 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from core.corpus import Corpus
 from core.trainer import Trainer
+from resources.toy_world import TOY_WORLD_SOURCE
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import CorpusLoadWorker, FunctionWorker, LoadWorker, VectorLoadWorker
 
-TOY_WORLD_SOURCE = "the toy world (built in)"
 TOY_WORLD_NAME = "the toy world"  # what `loading` says while it is built
 
 

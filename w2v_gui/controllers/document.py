@@ -7,6 +7,7 @@ touches it; a save records the revision its copy was taken at.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PyQt6.QtCore import QLockFile, QObject, QTimer, pyqtSignal
 
 from core.session import (
@@ -26,7 +28,7 @@ from core.session import (
 )
 from core.trainer import Trainer, TrainerError
 from w2v_gui.controllers.training import TrainingController
-from w2v_gui.safety import data_dir
+from w2v_gui.safety import APP_NAME, data_dir
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import FunctionWorker
 
@@ -48,6 +50,29 @@ def instance_lock(path: Path) -> QLockFile:
     return lock
 
 
+def describe_recovery(path: Path) -> str:
+    """One line on a recovery copy for the question that offers it: the corpus, how far the
+    run got and when it was copied, read from the file's small records only. A copy whose
+    records cannot be read is described as such (opening it then says what is wrong)."""
+    try:
+        copied = time.strftime("%H:%M on %d %b", time.localtime(path.stat().st_mtime))
+    except OSError:
+        return "a run whose copy can no longer be found"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            position = json.loads(str(data["position"]))
+            config = json.loads(str(data["config"]))
+            source = str(data["source"])
+        words = int(position["words_done"])
+        epoch, epochs = int(position["epoch"]), int(config["epochs"])
+    except Exception:  # any damage: the copy is still offered, described as such
+        return f"a run copied at {copied} (its details cannot be read)"
+    name = Path(source).name or source or "an unnamed corpus"
+    shown_epoch = min(epoch + 1, epochs)
+    return (f"a run on {name}: {words:,} words trained, epoch {shown_epoch} of {epochs}; "
+            f"copied at {copied}")
+
+
 class Document(QObject):
     """Save, open and recover sessions. The app's own state (pins, map settings) comes
     from `app_state()` and goes back through the `opened` signal."""
@@ -59,6 +84,7 @@ class Document(QObject):
     failed = pyqtSignal(str, str)  # title, message
     status = pyqtSignal(str)  # a passing message for the status bar
     busy_changed = pyqtSignal(bool)  # a file is being opened
+    autosave_failed = pyqtSignal(str)  # said once, until an autosave succeeds again
 
     def __init__(self, training: TrainingController, threads: WorkerThreads,
                  app_state: Callable[[], dict[str, Any]]) -> None:
@@ -71,6 +97,7 @@ class Document(QObject):
         self.saved_revision = 0
         self.opening = False  # a session or model is being read
         self._autosaving = False
+        self._autosave_warned = False
         self._closed = False
         self._copies = 0  # bumped whenever the recovery copy stops being wanted
         # This instance's recovery file, and a lock that tells later launches it is alive.
@@ -115,7 +142,8 @@ class Document(QObject):
     # ------------------------------------------------------------------ saving
     def _capture(self, quiet: bool = False) -> tuple[dict, int] | None:
         """Copy the session's arrays with training held still, and the revision they hold;
-        None if there is nothing to copy or training would not pause (said unless quiet)."""
+        None if there is nothing to copy or training would not pause (said unless quiet;
+        quiet, a refusal to pause is reported through `autosave_failed`)."""
         try:
             with self.training.held_still() as trainer:
                 if trainer is None:
@@ -129,6 +157,9 @@ class Document(QObject):
         except TrainerError as error:
             if not quiet:
                 self.failed.emit("The session was not saved", str(error))
+            else:
+                self._autosave_problem("training did not pause long enough to copy its "
+                                       "vectors")
             return None
 
     def save_to(self, path: str, wait: bool = True) -> bool:
@@ -180,10 +211,22 @@ class Document(QObject):
         """Autosave in a second (training paused or stopped)."""
         self._autosave_soon.start()
 
+    def _autosave_problem(self, problem: str) -> None:
+        """An autosave failed or was skipped: logged every time, told once (until an
+        autosave succeeds again), so the user knows a crash would now lose work."""
+        log.warning("autosave: %s", problem)
+        if not self._autosave_warned:
+            self._autosave_warned = True
+            self.autosave_failed.emit(
+                f"The automatic recovery copy was not made: {problem}. Until it works "
+                "again, a crash would lose the work since the last save: save the session "
+                "yourself (Ctrl+S).")
+
     def autosave(self, wait: bool = False) -> None:
         """Write unsaved work to this instance's recovery file (atomically), in the
-        background unless `wait`. Skipped while a write is under way or training will not
-        pause (the next autosave tries again); a failed write is logged, not shown."""
+        background unless `wait`. Skipped while a write is under way; when training will
+        not pause or the write fails, the user is told once (`autosave_failed`) and the
+        next autosave tries again."""
         if not self.unsaved or self._autosaving or self._closed:
             return
         captured = self._capture(quiet=True)
@@ -195,18 +238,22 @@ class Document(QObject):
             return
         self._autosaving = True
 
-        def write() -> bool:
+        def write() -> str | None:
             try:
                 write_session(path, arrays)
             except OSError as error:
                 log.warning("the recovery copy %s was not written: %s", path, error)
-                return False
-            return True
+                return f"{path} could not be written ({error.strerror or error})"
+            return None
 
-        def done(_written) -> None:
+        def done(problem: str | None) -> None:
             self._autosaving = False
             if copies != self._copies or self._closed:  # saved, replaced or closed meanwhile
                 self.recovery_path.unlink(missing_ok=True)
+            if problem is not None:
+                self._autosave_problem(problem)
+            else:
+                self._autosave_warned = False  # a later failure is news again
 
         self._off_thread(write, done, "The recovery copy was not written")
 
@@ -235,6 +282,12 @@ class Document(QObject):
 
         self._off_thread(read, done, error_title)
 
+    def detach(self) -> None:
+        """The window is switching to other work: until `adopted`, Save asks where (never
+        writing the new work over the file of the old)."""
+        self.path = None
+        self.touch()
+
     def adopted(self, path: str | None, app_state: dict[str, Any], recovered: bool) -> None:
         """The window made an opened session the current work. A recovered session keeps
         the file it was last saved to, and is unsaved: no file of the user's holds it."""
@@ -259,16 +312,23 @@ class Document(QObject):
         return found
 
     def recover(self, path: Path) -> None:
-        """Open a recovery file. Once open, the file becomes this instance's own copy, so
-        the work stays recoverable until it is saved or discarded."""
+        """Open a recovery file. It is claimed first (renamed to this instance's own copy),
+        so that two launches never both take it; once open, the work stays recoverable
+        until it is saved or discarded."""
         def read() -> Session:
             try:
-                session = load_session(path)
+                os.replace(path, self.recovery_path)
+            except FileNotFoundError:
+                raise SessionError(
+                    f"The recovery copy {path.name} was taken by another window of "
+                    f"{APP_NAME} a moment ago: the run is open there. Nothing was "
+                    "lost.") from None
+            try:
+                session = load_session(self.recovery_path)
             except SessionError as error:  # set aside, so it is not offered again
-                os.replace(path, path.with_suffix(".damaged"))
-                raise SessionError(f"{error} It was moved aside as "
-                                   f"{path.with_suffix('.damaged').name}.") from error
-            os.replace(path, self.recovery_path)
+                damaged = path.with_suffix(".damaged")
+                os.replace(self.recovery_path, damaged)
+                raise SessionError(f"{error} It was moved aside as {damaged.name}.") from error
             return session
 
         self._read(read, None, "The recovered session could not be opened", recovered=True)

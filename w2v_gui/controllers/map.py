@@ -15,11 +15,12 @@ from core.map_colours import labels_for_words
 from core.projection import HANDOUT_WORDS, SemanticAxes
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.projection_worker import MapStyle, ProjectionWorker
+from w2v_gui.session_state import MAP_METHODS, CheckedState
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.workers import Snapshot, TrainingWorker
 
-METHODS = ("pca", "tsne", "umap", "axes", "handout")
+METHODS = MAP_METHODS
 
 
 class MapController(QObject):
@@ -299,24 +300,18 @@ class MapController(QObject):
                 "method": self.controls.method_key, "axes": self.axes_words(),
                 "colour": kind, "clusters": clusters}
 
-    def apply_state(self, state: dict[str, Any]) -> None:
-        """Restore `state()` (from a session; unknown or damaged entries are ignored)."""
-        words = state.get("map_words")
-        if isinstance(words, int) and not isinstance(words, bool):
-            self.controls.word_count.setValue(words)
-        axes = state.get("axes")
-        if (isinstance(axes, list) and len(axes) == 4
-                and all(isinstance(p, list) and all(isinstance(w, str) for w in p)
-                        for p in axes)):
+    def apply_state(self, state: CheckedState) -> None:
+        """Restore what `state()` kept, as checked by `check_app_state` (damaged entries
+        were dropped there, so nothing here can fail on a session's content)."""
+        if state.map_words is not None:
+            self.controls.word_count.setValue(state.map_words)
+        if state.axes is not None:
+            axes = state.axes
             self.controls.set_axes_text(*(" ".join(part) for part in axes))
             if axes[0] and axes[1]:
                 self.set_axes_text(*(" ".join(part) for part in axes))
-        if state.get("colour") in ("none", "clusters", "frequency"):
-            clusters = state.get("clusters")
-            self.controls.set_colouring(state["colour"], clusters if isinstance(
-                clusters, int) and not isinstance(clusters, bool) else None)
-        if state.get("method") in METHODS and state["method"] != "umap":
-            self.set_method(state["method"])
-        pinned = state.get("pinned", [])
-        if isinstance(pinned, list):
-            self.set_pinned([w for w in pinned if isinstance(w, str) and w in self.index])
+        if state.colour is not None:
+            self.controls.set_colouring(state.colour, state.clusters)
+        if state.method is not None and state.method != "umap":
+            self.set_method(state.method)
+        self.set_pinned([w for w in state.pinned if w in self.index])

@@ -193,17 +193,27 @@ class RaceController(QObject):
         return {"kind": self.kind, "held_out_pairs": self.held_out_pairs,
                 "runs": [run.to_json() for run in self.runs]}
 
-    def restore(self, state: object, corpus: Corpus | None = None) -> bool:
-        """Show a race kept in a session (on `corpus`); False (nothing changes) for a
-        record that is not one."""
+    @staticmethod
+    def parse(state: object) -> tuple[str, list[RaceRun], int] | None:
+        """A race kept in a session, checked: (kind, runs, held-out pairs), or None for a
+        record that is not one. Changes nothing, so a session is checked whole first."""
         if not isinstance(state, dict):
-            return False
+            return None
         try:
             runs = [RaceRun.from_json(run) for run in state["runs"]]
             kind, pairs = str(state["kind"]), int(state.get("held_out_pairs", 0))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            return None
+        return kind, runs, pairs
+
+    def restore(self, state: object, corpus: Corpus | None = None) -> bool:
+        """Show a race kept in a session (on `corpus`); False (nothing changes) for a
+        record that is not one."""
+        parsed = self.parse(state)
+        if parsed is None:
             return False
         self.clear()
-        self.kind, self.runs, self.held_out_pairs, self.corpus = kind, runs, pairs, corpus
+        self.kind, self.runs, self.held_out_pairs = parsed
+        self.corpus = corpus
         self.changed.emit()
         return True

@@ -19,6 +19,8 @@ from PyQt6.QtWidgets import (
 )
 
 from core.corpus import Corpus, is_sst_file
+from resources.toy_world import TOY_WORLD_SOURCE
+from w2v_gui.plain_text import plain_tooltip
 
 FREQUENT_SHOWN = 30
 FORMAT_NAMES = {"word2vec": "word2vec / fastText text", "word2vec-binary": "word2vec binary",
@@ -26,8 +28,12 @@ FORMAT_NAMES = {"word2vec": "word2vec / fastText text", "word2vec-binary": "word
                 "model": "a saved model", "session": "a session"}
 
 
-def describe_format(source: str) -> str:
-    """A short name for the kind of corpus `source` is."""
+def describe_format(source: str, saved: bool = False) -> str:
+    """A short name for the kind of corpus `source` is. saved: the corpus came from a
+    session or model, whose source is only a name: no file is looked at then."""
+    if saved:
+        return ("generated sentences with planted groups" if source == TOY_WORLD_SOURCE
+                else "as kept in the saved run")
     path = Path(source)
     if path.is_dir():
         return "a folder of .txt files"
@@ -96,7 +102,7 @@ class CorpusPanel(QWidget):
             f"<b>{escape(loaded.path.name)}</b><br>{kind}, explored (training needs a corpus "
             f"or a saved model)<br>{len(embeddings):,} words × {embeddings.dim} dimensions"
             f"{notes}")
-        self.summary.setToolTip(str(loaded.path))
+        self.summary.setToolTip(plain_tooltip(str(loaded.path)))
         shown = min(FREQUENT_SHOWN, len(embeddings))
         self.frequent.setHorizontalHeaderLabels(["first in the file", "count"])
         self.frequent.setRowCount(shown)
@@ -106,12 +112,13 @@ class CorpusPanel(QWidget):
             self.frequent.setItem(row, 1, QTableWidgetItem(
                 "" if count is None else f"{int(count):,}"))
 
-    def show_corpus(self, corpus: Corpus) -> None:
+    def show_corpus(self, corpus: Corpus, saved: bool = False) -> None:
+        """saved: from a session or model (see `describe_format`)."""
         self.summary.setText(
-            f"<b>{Path(corpus.source).name or corpus.source}</b><br>"
-            f"{describe_format(corpus.source)}<br>"
+            f"<b>{escape(Path(corpus.source).name or corpus.source)}</b><br>"
+            f"{describe_format(corpus.source, saved)}<br>"
             f"{corpus.token_count:,} tokens · {corpus.vocab_size:,} words in the vocabulary")
-        self.summary.setToolTip(corpus.source)
+        self.summary.setToolTip(plain_tooltip(corpus.source))
         shown = min(FREQUENT_SHOWN, corpus.vocab_size)
         self.frequent.setHorizontalHeaderLabels(["most frequent", "count"])
         self.frequent.setRowCount(shown)

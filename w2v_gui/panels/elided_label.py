@@ -6,17 +6,20 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel
 
+from w2v_gui.plain_text import plain_tooltip
+
 
 class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent=None) -> None:
         super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it may show a file's name
         self.setMinimumWidth(40)  # long texts are cut, not the window widened
         self.full_text = ""
         self.setText(text)
 
     def setText(self, text: str) -> None:
         self.full_text = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def text(self) -> str:

@@ -5,6 +5,7 @@ map). The scoring happens on a worker thread (w2v_gui.controllers.evaluation).""
 from __future__ import annotations
 
 import math
+from html import escape
 
 from PyQt6.QtCore import QAbstractListModel, QModelIndex, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -71,8 +72,9 @@ class EvaluationPanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.analogies_name = QLabel("none")
-        self.pairs_name = QLabel("none")
+        # file names, shown as written
+        self.analogies_name = QLabel("none", textFormat=Qt.TextFormat.PlainText)
+        self.pairs_name = QLabel("none", textFormat=Qt.TextFormat.PlainText)
         for label in (self.analogies_name, self.pairs_name):
             label.setWordWrap(True)
         load_analogies = QPushButton("Load…")
@@ -150,7 +152,7 @@ class EvaluationPanel(QWidget):
     def show_results(self, analogies: AnalogyResult | None, pairs: PairResult | None,
                      what: str) -> None:
         """The results of one evaluation of `what` (e.g. "at 1.2M words")."""
-        lines = [f"<b>Evaluated {what}</b>"]
+        lines = [f"<b>Evaluated {escape(what)}</b>"]
         if analogies is not None:
             lines.append(analogy_summary(analogies))
         if pairs is not None:

@@ -4,7 +4,7 @@ training."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 
 from core.map_colours import DEFAULT_CLUSTERS, PALETTE
 from w2v_gui.panels.elided_label import ElidedLabel
+from w2v_gui.session_state import FEWEST_CLUSTERS, FEWEST_MAP_WORDS, MOST_MAP_WORDS
 
 METHODS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes",
            "The handout's picture": "handout"}
@@ -37,7 +38,6 @@ COLOURINGS = {"One colour": "none", "Clusters (k-means)": "clusters",
               "Frequency": "frequency"}
 METADATA_PREFIX = "Label: "
 DEFAULT_MAP_WORDS = 300
-MOST_MAP_WORDS = 20_000
 
 
 class MapControls(QWidget):
@@ -62,7 +62,7 @@ class MapControls(QWidget):
         self.method.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.method.setMinimumContentsLength(10)
-        self.word_count = QSpinBox(minimum=10, maximum=MOST_MAP_WORDS,
+        self.word_count = QSpinBox(minimum=FEWEST_MAP_WORDS, maximum=MOST_MAP_WORDS,
                                    value=DEFAULT_MAP_WORDS, singleStep=100)
         self.word_count.setToolTip("How many of the most frequent words the map shows, "
                                    "besides pinned words (up to 20,000)")
@@ -74,7 +74,8 @@ class MapControls(QWidget):
                                "label column (Labels… reads a word<TAB>label file), or by "
                                "frequency")
         self.colour.currentTextChanged.connect(self._colour_chosen)
-        self.clusters = QSpinBox(minimum=2, maximum=len(PALETTE), value=DEFAULT_CLUSTERS)
+        self.clusters = QSpinBox(minimum=FEWEST_CLUSTERS, maximum=len(PALETTE),
+                                 value=DEFAULT_CLUSTERS)
         self.clusters.setPrefix("k = ")
         self.clusters.setToolTip(f"How many clusters k-means finds (the palette has "
                                  f"{len(PALETTE)} colours that colour-blind readers can "
@@ -103,7 +104,7 @@ class MapControls(QWidget):
         self.isolated_row = QWidget()
         isolated = QHBoxLayout(self.isolated_row)
         isolated.setContentsMargins(0, 0, 0, 0)
-        self.isolated_label = QLabel()
+        self.isolated_label = QLabel(textFormat=Qt.TextFormat.PlainText)  # names a word
         self.isolated_label.setStyleSheet("color: #a05000")
         back = QPushButton("Show all (Esc)")
         back.clicked.connect(self.show_all)

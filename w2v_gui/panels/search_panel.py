@@ -56,7 +56,7 @@ class SearchPanel(QWidget):
         self.results.verticalHeader().hide()
         self.results.setMinimumWidth(120)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.message = QLabel(wordWrap=True)
+        self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.message.setStyleSheet("color: #a04000")
 
         self.analogy_words = [QLineEdit(placeholderText=p) for p in ("king", "man", "woman")]

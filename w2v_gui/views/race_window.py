@@ -4,6 +4,7 @@ log-loss and the analogy accuracy, with each run's words/s (w2v_gui.controllers.
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import pyqtgraph as pg
@@ -95,7 +96,7 @@ def readout(run, colour: tuple, running: bool) -> str:
     """"naive softmax: 1,530 words/s, log-loss 3.86, analogies 12.0%" in the run's colour."""
     if run is None:
         return ""
-    text = f"<b>{run.name}</b>"
+    text = f"<b>{escape(run.name)}</b>"
     if run.points:
         last = run.points[-1]
         text += (f": {last.words_per_second:,.0f} words/s, {last.words_done:,} words in "

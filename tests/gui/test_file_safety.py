@@ -1,0 +1,205 @@
+"""Nothing lost, nothing trusted: what a file holds can neither make the window write one
+document over another, nor render itself as HTML, nor make the app read another file; no
+mode without a person waits for one; autosave problems are told."""
+
+import errno
+import gzip
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PyQt6.QtGui import QDropEvent
+
+from core.config import PRESETS
+from core.corpus import Corpus
+from core.session import Session, save_session
+from core.trainer import Trainer
+from tests.gui.helpers import close_window, open_window, start
+from w2v_gui.controllers import document as document_module
+from w2v_gui.controllers.document import describe_recovery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def small_trainer(steps: int, source: str = "tiny.txt", finish: bool = False) -> Trainer:
+    sentences = [["the", "king", "rules", "the", "land"], ["the", "queen", "rules", "too"],
+                 ["a", "dog", "runs", "in", "the", "park"]] * 40
+    corpus = Corpus.from_sentences(sentences, source=source)
+    trainer = Trainer(corpus, PRESETS["quick_demo"].replace(epochs=1, dim=8, min_count=1))
+    for _ in range(steps):
+        trainer.step()
+    while finish and not trainer.finished:
+        trainer.step()
+    return trainer
+
+
+@pytest.fixture
+def window(qtbot):
+    window = open_window(qtbot)
+    yield window
+    close_window(qtbot, window)
+
+
+def open_session(qtbot, window, path: Path) -> None:
+    with qtbot.waitSignal(window.document.opened, timeout=30_000):
+        window.open_path(str(path))
+
+
+def test_a_session_with_damaged_view_settings_opens_and_save_never_writes_over_another(
+        qtbot, window, tmp_path, dialogs):
+    first, second = tmp_path / "A.w2vsession", tmp_path / "B.w2vsession"
+    save_session(first, Session(small_trainer(2), app_state={"map_words": 100}))
+    save_session(second, Session(small_trainer(6), app_state={
+        "map_words": 10**12, "clusters": -3, "pinned": ["king", 5], "query": "queen"}))
+    first_bytes = first.read_bytes()
+    open_session(qtbot, window, first)
+    open_session(qtbot, window, second)  # raised OverflowError half-way through before
+    assert window.document.path == str(second)
+    assert window.training.trainer.words_done == small_trainer(6).words_done
+    assert window.map.pinned == ["king"]
+    assert window.search_panel.query.text() == "queen"
+    message = window.statusBar().currentMessage()
+    assert "map words" in message and "clusters" in message
+    assert window.files.save_session()  # Ctrl+S
+    assert first.read_bytes() == first_bytes  # A is untouched
+    assert not dialogs.errors
+
+
+def test_a_half_done_switch_leaves_save_asking_where(qtbot, window, tmp_path, monkeypatch,
+                                                     dialogs):
+    """Should adopting a session still fail (a bug), Save must not reuse the old file."""
+    first, second = tmp_path / "A.w2vsession", tmp_path / "B.w2vsession"
+    save_session(first, Session(small_trainer(2)))
+    save_session(second, Session(small_trainer(6)))
+    open_session(qtbot, window, first)
+    first_bytes = first.read_bytes()
+
+    def broken(_state):
+        raise RuntimeError("a bug while applying the map's settings")
+
+    monkeypatch.setattr(window.map, "apply_state", broken)
+    with qtbot.captureExceptions() as raised:
+        open_session(qtbot, window, second)
+    assert raised and "a bug while applying" in str(raised[0][1])
+    assert window.document.path is None
+    window.files.save_session()  # asks where (the test's file dialog answers "cancel")
+    assert dialogs.file_dialogs == ["getSaveFileName"]
+    assert first.read_bytes() == first_bytes
+
+
+def test_text_from_a_session_is_shown_as_text_and_names_no_file_to_read(
+        qtbot, window, tmp_path, monkeypatch):
+    html = "<h1 style='color:red'>BIG"  # (no slash: the name shown is the whole source)
+    path = tmp_path / "html.w2vsession"
+    save_session(path, Session(small_trainer(2, source=html)))
+    read: list = []
+    monkeypatch.setattr("w2v_gui.panels.corpus_panel.is_sst_file",
+                        lambda p: read.append(p) or False)
+    open_session(qtbot, window, path)
+    assert window.corpus_status.textFormat() == Qt.TextFormat.PlainText
+    assert html in window.corpus_status.text()
+    summary = window.corpus_panel.summary.text()
+    assert "&lt;h1 style=" in summary and "<h1" not in summary
+    assert window.bar.label.textFormat() == Qt.TextFormat.PlainText
+
+    passwd = tmp_path / "passwd.w2vsession"
+    save_session(passwd, Session(small_trainer(2, source="../../../../etc/passwd")))
+    open_session(qtbot, window, passwd)
+    assert read == []  # the corpus's source was never opened
+    assert "root:" not in window.corpus_panel.summary.text()
+    assert "as kept in the saved run" in window.corpus_panel.summary.text()
+
+
+def test_autosave_problems_are_told_once(qtbot, window, monkeypatch, dialogs):
+    start(qtbot, window, words=5_000)
+    window.training.toggle_pause()
+
+    def full_disk(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(document_module, "write_session", full_disk)
+    for _ in range(3):
+        window.document.autosave()
+        qtbot.waitUntil(lambda: not window.document._autosaving, timeout=10_000)
+    told = [text for text in dialogs.warnings if "recovery copy" in text]
+    assert len(told) == 1 and "No space left" in told[0] and "Ctrl+S" in told[0]
+    window.training.stop()
+
+
+def test_the_recovery_question_names_the_run_and_a_taken_copy_is_explained(
+        qtbot, window, tmp_path):
+    copy = tmp_path / "session-1-2.w2vsession"
+    trainer = small_trainer(5, source="/data/sst/sentences.txt")
+    save_session(copy, Session(trainer))
+    text = describe_recovery(copy)
+    assert "sentences.txt" in text and f"{trainer.words_done:,} words" in text
+    assert "epoch 1 of 1" in text and "copied at" in text
+    (tmp_path / "junk.w2vsession").write_bytes(b"not a session")
+    assert "cannot be read" in describe_recovery(tmp_path / "junk.w2vsession")
+
+    copy.unlink()  # another launch took it a moment ago
+    with qtbot.waitSignal(window.document.failed, timeout=10_000) as failed:
+        window.document.recover(copy)
+    assert "taken by another window" in failed.args[1]
+    assert "Errno" not in failed.args[1]
+
+
+def test_screenshot_mode_on_a_finished_model_ends_by_itself(tmp_path):
+    model = tmp_path / "finished.npz"
+    small_trainer(0, finish=True).save(model)
+    shot = tmp_path / "shot.png"
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                   "WORD2VEC_STUDIO_DATA": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "main.py", str(model), "--screenshot", str(shot),
+         "--train-seconds", "1"], cwd=ROOT, env=environment, capture_output=True,
+        text=True, timeout=180, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert shot.stat().st_size > 10_000
+
+
+def unreadable_vectors(folder: Path) -> dict[str, Path]:
+    """Files that look like vectors but cannot be read as them, and what their message
+    must say."""
+    three = folder / "three.txt"
+    three.write_text("3 4 1\n" + "".join(f"{word} 0.1 0.2 0.3 0.4\n"
+                                         for word in ("king", "queen", "man")))
+    packed = folder / "vectors.txt.gz"
+    packed.write_bytes(gzip.compress(b"2 3\nking 1 2 3\nqueen 4 5 6\n"))
+    fasttext = folder / "model.bin"
+    fasttext.write_bytes(struct.pack("<ii", 793712314, 12) + bytes(range(256)) * 8)
+    return {"line 1": three, "gzip -dc": packed, "fastText": fasttext}
+
+
+def drop(window, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+
+
+@pytest.mark.parametrize("how", ["open", "open vectors", "drop"])
+def test_vectors_that_cannot_be_read_never_become_a_corpus(qtbot, window, tmp_path, dialogs,
+                                                           how):
+    corpus = window.training.corpus
+    for said, path in unreadable_vectors(tmp_path).items():
+        dialogs.warnings.clear()
+        {"open": window.open_path, "open vectors": window.open_vectors,
+         "drop": lambda p: drop(window, Path(p))}[how](str(path))
+        assert len(dialogs.warnings) == 1 and said in dialogs.warnings[0], dialogs.warnings
+        assert str(path) in dialogs.warnings[0]
+        assert not window.corpora.busy  # nothing is being read as a corpus
+        assert window.training.corpus is corpus and window.explored is None
+
+
+def test_open_vectors_on_a_corpus_says_it_is_not_vectors(qtbot, window, tmp_path, dialogs):
+    text = tmp_path / "story.txt"
+    text.write_text("the king rules the land and the queen rules too\n" * 50)
+    corpus = window.training.corpus
+    window.open_vectors(str(text))
+    assert len(dialogs.warnings) == 1 and "Open corpus" in dialogs.warnings[0]
+    assert window.training.corpus is corpus and not window.corpora.busy

@@ -1,0 +1,117 @@
+"""What a session file may say about the window, checked before anything changes.
+
+A session keeps the app's state as one JSON object that core stores and never reads
+(`core.session`). Opening one must succeed whole or change nothing, so every entry is
+checked here first, without Qt: what passes is applied, what does not is dropped and named
+in a note. Plain Python, tested without a display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAP_METHODS = ("pca", "tsne", "umap", "axes", "handout")
+COLOURINGS = ("none", "clusters", "frequency")
+FEWEST_MAP_WORDS = 10
+MOST_MAP_WORDS = 20_000  # the map's word-count box; more points than this stop being read
+FEWEST_CLUSTERS = 2
+MOST_PINS = 1_000
+LONGEST_QUERY = 1_000  # characters in the search box
+
+
+@dataclass
+class CheckedState:
+    """The entries of a session's app state that can be applied, each already checked.
+
+    map_words, method, colour, clusters: None when absent or damaged
+    axes:   four lists of words (x from, x to, y from, y to), or None
+    pinned: words (not yet checked against the vocabulary: the map drops unknown ones)
+    query:  the search box's text, or None
+    race:   the raw race record, or None (the race controller parses it)
+    dropped: the names of damaged entries that were left out
+    """
+
+    map_words: int | None = None
+    method: str | None = None
+    axes: list[list[str]] | None = None
+    colour: str | None = None
+    clusters: int | None = None
+    pinned: list[str] = field(default_factory=list)
+    query: str | None = None
+    race: Any = None
+    dropped: list[str] = field(default_factory=list)
+
+    def note(self) -> str:
+        """A sentence naming what was left out, or "" when everything was kept."""
+        if not self.dropped:
+            return ""
+        return ("Some of the session's view settings were damaged and were left out: "
+                + ", ".join(self.dropped) + ".")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_app_state(state: Any, palette_size: int) -> CheckedState:
+    """Check `state` (a session's app state) entry by entry; nothing here touches a widget.
+
+    palette_size: the most clusters the map can colour (its palette's length)
+    """
+    checked = CheckedState()
+    if not isinstance(state, dict):
+        checked.dropped.append("the whole view record")
+        return checked
+    drop = checked.dropped.append
+
+    words = state.get("map_words")
+    if words is not None:
+        if _is_int(words) and FEWEST_MAP_WORDS <= words <= MOST_MAP_WORDS:
+            checked.map_words = words
+        else:
+            drop(f"the number of map words (not a whole number from {FEWEST_MAP_WORDS} to "
+                 f"{MOST_MAP_WORDS:,})")
+    method = state.get("method")
+    if method is not None:
+        if method in MAP_METHODS:
+            checked.method = method
+        else:
+            drop("the map method")
+    axes = state.get("axes")
+    if axes is not None:
+        if (isinstance(axes, list) and len(axes) == 4
+                and all(isinstance(part, list) and len(part) <= MOST_PINS
+                        and all(isinstance(w, str) for w in part) for part in axes)):
+            checked.axes = [list(part) for part in axes]
+        else:
+            drop("the semantic axes")
+    colour = state.get("colour")
+    if colour is not None:
+        if colour in COLOURINGS:
+            checked.colour = colour
+        else:
+            drop("the colouring")
+    clusters = state.get("clusters")
+    if clusters is not None:
+        if _is_int(clusters) and FEWEST_CLUSTERS <= clusters <= palette_size:
+            checked.clusters = clusters
+        else:
+            drop(f"the number of clusters (not a whole number from {FEWEST_CLUSTERS} to "
+                 f"{palette_size})")
+    pinned = state.get("pinned")
+    if pinned is not None:
+        if isinstance(pinned, list) and len(pinned) <= MOST_PINS:
+            checked.pinned = [w for w in pinned if isinstance(w, str)]
+            if len(checked.pinned) != len(pinned):
+                drop("pinned entries that are not words")
+        else:
+            drop("the pinned words")
+    query = state.get("query")
+    if query is not None:
+        if isinstance(query, str) and len(query) <= LONGEST_QUERY:
+            checked.query = query
+        else:
+            drop("the search text")
+    checked.race = state.get("race")
+    return checked
