@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QEventLoop, QObject, QStandardPaths, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
@@ -298,12 +298,23 @@ def test_log_exception_writes_message_and_traceback(qtbot):
 
 
 def test_data_dir_is_the_variable_or_qts_app_data_location(qtbot, tmp_path, monkeypatch):
+    """The app and the command line (which has no Qt) share one folder: the one Qt gives
+    the app under its own names."""
     assert safety.data_dir() == tmp_path / "data"
     assert safety.data_dir().is_dir()
 
     monkeypatch.delenv("WORD2VEC_STUDIO_DATA")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    expected = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    app = QCoreApplication.instance()
+    names = app.applicationName(), app.organizationName()
+    app.setApplicationName(safety.APP_NAME)
+    app.setOrganizationName(safety.APP_NAME)
+    try:
+        expected = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation)
+    finally:
+        app.setApplicationName(names[0])
+        app.setOrganizationName(names[1])
     assert expected.startswith(str(tmp_path / "xdg"))
     assert safety.data_dir() == Path(expected)
     assert safety.data_dir().is_dir()
