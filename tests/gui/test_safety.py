@@ -10,7 +10,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import QCoreApplication, QEventLoop, QObject, QStandardPaths, Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QThread,
+    QTimer,
+    pyqtSignal,
+)
 from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
