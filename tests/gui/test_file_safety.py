@@ -4,12 +4,14 @@ mode without a person waits for one; autosave problems are told."""
 
 import errno
 import gzip
+import json
 import os
 import struct
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
@@ -203,3 +205,24 @@ def test_open_vectors_on_a_corpus_says_it_is_not_vectors(qtbot, window, tmp_path
     window.open_vectors(str(text))
     assert len(dialogs.warnings) == 1 and "Open corpus" in dialogs.warnings[0]
     assert window.training.corpus is corpus and not window.corpora.busy
+
+
+@pytest.mark.parametrize("damage, said", [
+    (lambda a: a.update(center_vectors=a["center_vectors"].astype(np.int32)), "center_vectors"),
+    (lambda a: a.update(position=np.array(json.dumps(
+        {**json.loads(str(a["position"])), "steps": "12"}))), "steps"),
+    (lambda a: a.update(token_ids=-a["token_ids"] - 1), "token_ids"),
+])
+def test_a_damaged_model_is_refused_by_the_app_and_the_work_kept(qtbot, window, tmp_path,
+                                                                 dialogs, damage, said):
+    arrays = small_trainer(3).state_arrays()
+    damage(arrays)
+    path = tmp_path / "damaged.npz"
+    np.savez(path, **arrays)
+    corpus = window.training.corpus
+    with qtbot.waitSignal(window.document.failed, timeout=10_000):
+        window.open_path(str(path))
+    assert len(dialogs.warnings) == 1 and str(path) in dialogs.warnings[0]
+    assert said in dialogs.warnings[0] and "a bug" not in dialogs.warnings[0]
+    assert not dialogs.errors
+    assert window.training.corpus is corpus
