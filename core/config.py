@@ -88,7 +88,9 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               "word; cbow: the context predicts the center", choices=MODELS),
     Parameter("loss", "choice", "Loss", "neg: negative sampling, O(K) per pair; softmax: "
               "naive softmax, O(|V|) per pair", choices=LOSSES),
-    Parameter("dim", "int", "Dimension", "vector size d", 1, 10_000, 10),
+    Parameter("dim", "int", "Dimension", "vector size d; V and U take |V| × d × 4 bytes "
+              "each, and a run that would not fit in free memory is refused before it "
+              "starts", 1, 10_000, 10),
     Parameter("window", "int", "Window", "largest window; each center's is drawn from "
               "1..window", 1, 100),
     Parameter("negative", "int", "Noise words (K)", "noise words per pair, drawn from "
@@ -105,9 +107,11 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
     Parameter("batching", "choice", "Batches", "corpus: stream the corpus in order; "
               "windows: the handout's random windows, averaged", choices=BATCHINGS),
     Parameter("batch_words", "int", "Words per step", "center words per step (batching "
-              "corpus)", 16, 10**7, 64),
+              "corpus), one SGD update; a large step is computed in short chunks and "
+              "applied at once, so pausing stays prompt and memory bounded", 16, 10**7, 64),
     Parameter("batch_size", "int", "Windows per step", "random windows per step "
-              "(batching windows)", 1, 10**6),
+              "(batching windows), one update; a large step is computed in short chunks",
+              1, 10**6),
     Parameter("iterations", "int", "Steps (windows)", "steps of a batching windows run",
               1, 10**9, 1000),
     Parameter("epochs", "int", "Epochs", "passes over the corpus (batching corpus)",
@@ -148,6 +152,11 @@ class TrainConfig:
                     "windows" (the handout's: `batch_size` random windows a step, averaged)
     batch_words:    tokens per step when batching="corpus"
     batch_size:     random windows per step when batching="windows"
+                    Either way a step is one SGD update however large: a step larger than
+                    one chunk of bounded work (core.trainer_batches.inputs_per_chunk) is
+                    computed over several calls of Trainer.step and applied by the last,
+                    so a pause never waits long, and its memory is one chunk plus the
+                    sums it gathers (core.memory_budget)
     iterations:     steps of a batching="windows" run
     cbow_mean:      CBOW averages the context vectors (True) or sums them (False); either
                     way every context word gets the whole dJ/dv̂. With True that is what

@@ -9,6 +9,13 @@ each row's summed step is limited by its curvature (see `core.steps`). With
 batching="windows" a step is the handout's: `batch_size` random windows, K fresh noise
 words per pair (a draw equal to the outside word is drawn again).
 
+Bounded calls: one call of `step()` computes at most one chunk of about CHUNK_WORK float32
+products (`core.trainer_batches.inputs_per_chunk`), so a caller that pauses, saves or
+stops between calls never waits long, whatever the words per step and the dimension. A
+step larger than a chunk takes several calls and is applied by its last (see
+core.trainer_batches); `StepStats.partial_step` says how far it is. A run that would not
+fit in memory is refused when the Trainer is built (`core.memory_budget`).
+
 Negative sampling with batching="corpus" pools its noise words: each group of
 NOISE_GROUP = 64 inputs (skip-gram centers, or CBOW windows) shares one pool of
 NOISE_POOL = 48 words drawn from unigram^0.75, and every input scores every word of its
@@ -19,7 +26,8 @@ targets is scored as noise too (word2vec.c skips such a draw; the handout draws 
 
 The trainer is split by job: `trainer_batches` (what a step trains on), `trainer_models`
 (skip-gram and CBOW), `trainer_negative` (the pooled negative-sampling update),
-`trainer_state` (save and load), `trainer_errors` (the failures, re-exported here).
+`trainer_state` (save and load), `trainer_errors` (the failures, re-exported here),
+`memory_budget` (what a run needs, refused when it does not fit).
 """
 
 from __future__ import annotations
@@ -33,14 +41,15 @@ import numpy as np
 from core.config import TrainConfig
 from core.corpus import Corpus
 from core.embeddings import Embeddings
-from core.trainer_batches import Batching
+from core.memory_budget import NotEnoughMemory, check_fits
+from core.trainer_batches import Batching, Step
 from core.trainer_errors import DivergenceError, TrainerError, unreadable_model
 from core.trainer_models import ModelSteps
 from core.trainer_negative import NOISE_TABLE_SIZE, NegativeSamplingStep
 from core.trainer_state import SavedState
 
-__all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "StepStats", "Trainer", "TrainerError",
-           "unreadable_model"]
+__all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "NotEnoughMemory", "StepStats", "Trainer",
+           "TrainerError", "unreadable_model"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class StepStats:
     finished:         the run is over
     steps:            steps (iterations) taken so far
     iterations:       the run's iterations for batching="windows", else None (epochs)
+    partial_step:     the share (0..1) of a step larger than one chunk computed so far;
+                      everything else above is as of the last whole step (0: between steps)
     """
 
     loss: float
@@ -81,6 +92,7 @@ class StepStats:
     finished: bool
     steps: int = 0
     iterations: int | None = None
+    partial_step: float = 0.0
 
     @property
     def windows(self) -> bool:
@@ -94,6 +106,9 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
     center_vectors:  (V, d) float32, the input vectors (the embedding users keep)
     outside_vectors: (V, d) float32, the output vectors
     Initialised as word2vec.c does: center vectors uniform in ±0.5/d, outside vectors zero.
+    Raises TrainerError when the corpus cannot be trained on, and NotEnoughMemory (a
+    TrainerError, with the figures and what to lower) when the run would not fit in the
+    memory this computer has free (`core.memory_budget.check_fits`).
     """
 
     def __init__(self, corpus: Corpus, config: TrainConfig) -> None:
@@ -108,6 +123,7 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
                 "no sentence has two words, so there are no (center, outside) pairs. "
                 "Use a corpus with longer sentences or a lower min_count."
             )
+        check_fits(config, corpus)  # before the vectors are allocated
         self.corpus = corpus
         self.config = config
         self.rng = np.random.default_rng(config.seed)
@@ -132,6 +148,18 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         self._window_text: tuple[np.ndarray, np.ndarray] | None = None
         # while not None, a step writes what it trained on here (core.step_math)
         self.recording: dict | None = None
+        # a step larger than one chunk, between calls (core.trainer_batches), the config
+        # it was started with, and its share done
+        self._in_flight: Step | None = None
+        self._in_flight_config: TrainConfig | None = None
+        self._partial_step = 0.0
+
+    def __getstate__(self) -> dict:
+        """Copies and pickles leave out a step in flight (a generator): it is computed
+        again from the state it started at, which nothing has changed yet."""
+        state = self.__dict__.copy()
+        state.update(_in_flight=None, _in_flight_config=None, _partial_step=0.0)
+        return state
 
     @staticmethod
     def prepare(corpus: Corpus) -> Corpus:
@@ -186,12 +214,17 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
             finished=self.finished,
             steps=self.steps,
             iterations=self.config.iterations if self.config.batching == "windows" else None,
+            partial_step=self._partial_step,
         )
 
     # ------------------------------------------------------------------ stepping
     def step(self) -> StepStats:
-        """Do one bounded batch of training and return the stats. Pausing = not calling.
+        """Do one bounded chunk of training and return the stats. Pausing = not calling.
 
+        A step that fits one chunk (core.trainer_batches.inputs_per_chunk) is taken whole;
+        a larger one takes several calls, the last applying it; between them the vectors,
+        the position and the generator are those before the step (`stats().partial_step`
+        says how far it is). While `recording`, a call takes one whole step.
         Raises DivergenceError (the vectors left as before the step) when the loss or a
         gradient becomes non-finite, TrainerError when the run cannot go on otherwise.
         """
@@ -201,20 +234,48 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         # Overflow shows up as a non-finite gradient, which _check_finite reports before
         # anything is applied; NumPy's own warnings about it would only be noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.config.batching == "windows":
-                loss = self._windows_step()
-            else:
-                loss = self._corpus_step()
-        self.steps += 1
-        if loss is not None:
-            if not np.isfinite(loss):
-                raise self._divergence(f"the loss became {loss}")
-            decay = 0.05
-            self.smoothed_loss = loss if np.isnan(self.smoothed_loss) else (
-                (1 - decay) * self.smoothed_loss + decay * loss)
-            self.last_loss = loss
+            whole, loss = self._advance_step()
+        if whole:
+            self.steps += 1
+            if loss is not None:
+                if not np.isfinite(loss):
+                    raise self._divergence(f"the loss became {loss}")
+                decay = 0.05
+                self.smoothed_loss = loss if np.isnan(self.smoothed_loss) else (
+                    (1 - decay) * self.smoothed_loss + decay * loss)
+                self.last_loss = loss
         self.seconds += time.perf_counter() - started
         return self.stats()
+
+    def _advance_step(self) -> tuple[bool, float | None]:
+        """Run the step in flight (a new one if none) for one chunk, or to its end while
+        recording: (True, its loss or None) when it ended, (False, None) when it did not."""
+        if self._in_flight is not None and (self.recording is not None
+                                            or self._in_flight_config != self.config):
+            self._drop_step_in_flight()  # it is computed again, recorded or re-configured
+        if self._in_flight is None:
+            self._in_flight = (self._windows_step() if self.config.batching == "windows"
+                               else self._corpus_step())
+            self._in_flight_config = self.config
+        try:
+            while True:
+                self._partial_step = next(self._in_flight)
+                if self.recording is None:
+                    return False, None
+        except StopIteration as ended:
+            self._in_flight = self._in_flight_config = None
+            self._partial_step = 0.0
+            return True, ended.value
+        except BaseException:  # a divergence or an interrupt: the step is dropped whole
+            self._in_flight = self._in_flight_config = None
+            self._partial_step = 0.0
+            raise
+
+    def _drop_step_in_flight(self) -> None:
+        if self._in_flight is not None:
+            self._in_flight.close()
+        self._in_flight = self._in_flight_config = None
+        self._partial_step = 0.0
 
     def _divergence(self, what: str) -> DivergenceError:
         return DivergenceError(
