@@ -19,6 +19,7 @@ import numpy as np
 from core.config import TrainConfig
 from core.corpus import Corpus
 from core.files import atomic_write
+from core.memory_budget import NotEnoughMemory
 from core.saved_arrays import (
     BYTES,
     INTEGERS,
@@ -120,6 +121,9 @@ class SavedState:
         corpus = _read_corpus(saved, version, vocab, tokens)
         try:
             trainer = cls(corpus, config)
+        except NotEnoughMemory as error:  # a sound file this computer cannot hold now
+            raise NotEnoughMemory(f"{saved.path} cannot be opened here: {error}",
+                                  error.estimate, error.available) from None
         except TrainerError as error:
             raise saved.damaged(f"its corpus cannot be trained on ({error})") from None
         trainer.center_vectors, trainer.outside_vectors = (saved.reals(name)

@@ -226,3 +226,19 @@ def test_a_damaged_model_is_refused_by_the_app_and_the_work_kept(qtbot, window, 
     assert said in dialogs.warnings[0] and "a bug" not in dialogs.warnings[0]
     assert not dialogs.errors
     assert window.training.corpus is corpus
+
+
+def test_the_largest_steps_the_form_allows_still_pause_for_a_save(qtbot, window, tmp_path,
+                                                                   dialogs):
+    """10,000,000 words per step at dimension 1,000: one step takes many bounded calls, and
+    the run pauses between two of them for the copy."""
+    window.hyperparameters.set_config(window.hyperparameters.config().replace(
+        batch_words=10_000_000, dim=1000, epochs=3))
+    window.start_training()
+    qtbot.waitUntil(lambda: window.training.running, timeout=10_000)
+    qtbot.wait(1500)  # well inside the first step
+    path = tmp_path / "big.w2vsession"
+    assert window.files.save_to(str(path)), dialogs.warnings
+    assert path.stat().st_size > 0 and not dialogs.warnings
+    window.training.stop()
+    qtbot.waitUntil(lambda: not window.training.running, timeout=30_000)
