@@ -8,6 +8,7 @@ in a note. Plain Python, tested without a display.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,17 @@ class CheckedState:
                 + ", ".join(self.dropped) + ".")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _whole_number(state: dict, key: str, low: int, high: int, name: str,
+                  drop: Callable[[str], None]) -> int | None:
+    """state[key] if it is a whole number from low to high; None if absent, and None with
+    `name` dropped if it is anything else."""
+    value = state.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    drop(f"{name} (not a whole number from {low:,} to {high:,})")
+    return None
 
 
 def check_app_state(state: Any, palette_size: int) -> CheckedState:
@@ -65,13 +75,8 @@ def check_app_state(state: Any, palette_size: int) -> CheckedState:
         return checked
     drop = checked.dropped.append
 
-    words = state.get("map_words")
-    if words is not None:
-        if _is_int(words) and FEWEST_MAP_WORDS <= words <= MOST_MAP_WORDS:
-            checked.map_words = words
-        else:
-            drop(f"the number of map words (not a whole number from {FEWEST_MAP_WORDS} to "
-                 f"{MOST_MAP_WORDS:,})")
+    checked.map_words = _whole_number(state, "map_words", FEWEST_MAP_WORDS, MOST_MAP_WORDS,
+                                      "the number of map words", drop)
     method = state.get("method")
     if method is not None:
         if method in MAP_METHODS:
@@ -92,13 +97,8 @@ def check_app_state(state: Any, palette_size: int) -> CheckedState:
             checked.colour = colour
         else:
             drop("the colouring")
-    clusters = state.get("clusters")
-    if clusters is not None:
-        if _is_int(clusters) and FEWEST_CLUSTERS <= clusters <= palette_size:
-            checked.clusters = clusters
-        else:
-            drop(f"the number of clusters (not a whole number from {FEWEST_CLUSTERS} to "
-                 f"{palette_size})")
+    checked.clusters = _whole_number(state, "clusters", FEWEST_CLUSTERS, palette_size,
+                                     "the number of clusters", drop)
     pinned = state.get("pinned")
     if pinned is not None:
         if isinstance(pinned, list) and len(pinned) <= MOST_PINS:

@@ -1,5 +1,6 @@
-"""A small tmpfs for tests of full and read-only disks: mounted where the tests run as root
-and `mount` works, skipped otherwise; always unmounted afterwards."""
+"""Places that cannot be written, for tests: a small tmpfs (full or read-only; mounted where
+the tests run as root and `mount` works, skipped otherwise; always unmounted afterwards)
+and a folder without write permission (skipped where this user may write there anyway)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,18 @@ def fill(folder: Path, leave: int = 0) -> None:
                 return
     finally:
         os.close(handle)
+
+
+@contextmanager
+def read_only_folder(parent: Path) -> Iterator[Path]:
+    """A folder made 0555 in `parent`; skipped where this user (root) may still write in it;
+    writable again afterwards, so that the test's folder can be removed."""
+    folder = parent / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("this user (root) may write into a 0555 folder")
+        yield folder
+    finally:
+        folder.chmod(0o755)

@@ -13,7 +13,7 @@ import pytest
 
 from core.cli import main as command_line
 from core.vector_files import read_vectors
-from tests.core.mounts import fill, small_tmpfs
+from tests.core.mounts import fill, read_only_folder, small_tmpfs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -260,18 +260,11 @@ def test_a_read_only_output_folder_is_refused_before_the_corpus_is_read(corpus, 
     from core import cli
 
     monkeypatch.setattr(cli, "load_corpus", must_not_run)
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("this user (root) may write into a 0555 folder")
+    with read_only_folder(tmp_path) as folder:
         out = folder / "v.txt"
         assert command_line(["train", str(corpus), "--out", str(out)]) == 2
         err = one_line(capsys.readouterr().err)
         assert f"cannot write {out}: there is no permission" in err and "chmod u+w" in err
-    finally:
-        folder.chmod(0o755)
 
 
 def test_a_path_through_a_file_is_refused_before_the_corpus_is_read(corpus, tmp_path,

@@ -21,7 +21,7 @@ from core.files import (
     is_partial_name,
     remove_stale_partials,
 )
-from tests.core.mounts import fill, small_tmpfs
+from tests.core.mounts import fill, read_only_folder, small_tmpfs
 
 needs_posix = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 
@@ -293,16 +293,8 @@ def test_check_writable_finds_a_missing_folder_a_file_as_folder_and_a_folder_as_
 
 @needs_posix
 def test_check_writable_finds_a_folder_without_write_permission(tmp_path):
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("this user (root) may write into a 0555 folder")
-        with pytest.raises(PermissionError):
-            check_writable(folder / "v.txt")
-    finally:
-        folder.chmod(0o755)
+    with read_only_folder(tmp_path) as folder, pytest.raises(PermissionError):
+        check_writable(folder / "v.txt")
 
 
 def test_check_writable_finds_a_read_only_file_system(tmp_path):
