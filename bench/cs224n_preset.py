@@ -22,8 +22,8 @@ import time
 
 import numpy as np
 
+import core.cs224n as cs224n
 from bench.data import OUT, ROOT, SHARED_SST
-from core import cs224n
 
 ITERATIONS = 40000
 

@@ -1,11 +1,11 @@
-"""Analogy and word-pair evaluation: core.evaluation against gensim, numbers and speed.
+"""Analogy and word-pair evaluation: core.evaluation.scoring against gensim, numbers and speed.
 
     .venv/bin/python -m bench.evaluation [--words 100000] [--dim 300] [--quick] [--no-speed]
 
 1. Equality on real vectors. gensim's Word2Vec is trained (seeded, skip-gram, dim 100,
    5 epochs, min_count 5) on bench/out/wiki_sst_lee.txt when it exists (see bench/data.py),
    else on the Lee corpus in gensim's wheel, and saved as word2vec text. Both sides read that
-   file (ours: core.vector_files.read_vectors; gensim: KeyedVectors.load_word2vec_format)
+   file (ours: core.vectors.reading.read_vectors; gensim: KeyedVectors.load_word2vec_format)
    and score questions-words.txt (3CosAdd against evaluate_word_analogies; 3CosMul against
    gensim's analogy loop run with most_similar_cosmul, `gensim_cosmul_sections`, because
    gensim 4.4's evaluate_word_analogies ignores its similarity_function), wordsim353.tsv and
@@ -122,8 +122,13 @@ def equality() -> bool:
     """Print the equality table; True when everything agrees."""
     from gensim.models import KeyedVectors
 
-    from core.evaluation import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
-    from core.vector_files import read_vectors
+    from core.evaluation.scoring import (
+        evaluate_analogies,
+        evaluate_pairs,
+        read_analogies,
+        read_pairs,
+    )
+    from core.open_vectors import read_vectors
 
     data = gensim_test_data()
     questions = data / "questions-words.txt"
@@ -184,8 +189,8 @@ def _shown(value) -> str:
 # ---------------------------------------------------------------------- 2. speed
 CHILD = {
     "ours": """
-from core.evaluation import evaluate_analogies, read_analogies
-from core.vector_files import read_vectors
+from core.evaluation.scoring import evaluate_analogies, read_analogies
+from core.open_vectors import read_vectors
 embeddings = read_vectors(PATH).embeddings
 loaded = time.perf_counter()
 result = evaluate_analogies(embeddings, read_analogies(QUESTIONS))

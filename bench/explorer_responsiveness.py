@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     app.exec()
     data.cleanup()
 
-    from core.vector_files import read_vectors
+    from core.open_vectors import read_vectors
 
     embeddings = read_vectors(path).embeddings
     embeddings.unit_vectors  # noqa: B018  (normalised once, as the search worker does)

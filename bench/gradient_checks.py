@@ -2,13 +2,13 @@
 
     .venv/bin/python -m bench.gradient_checks
 
-Each row checks, by central differences (core.gradcheck), the gradient of the handout's
+Each row checks, by central differences (core.math.gradcheck), the gradient of the handout's
 50-window wrapper (`word2vec_sgd_wrapper`, window size 5) for one model and loss, on a
 random vocabulary of 5-14 words and 3-8 dimensions with uniformly drawn centers, context
 and noise words; three seeds, so twelve rows. The course's 5-word dummy dataset and its
 published sanity values are checked by tests/core/test_cs224n.py, not here.
 
-Then the fast trainer's own batched functions (core.model_gradcheck, what `gradcheck
+Then the fast trainer's own batched functions (core.train.gradcheck, what `gradcheck
 MODEL.npz` and the app's Check gradients run): each model × loss (and CBOW's mean) trained
 for one epoch on the toy world at dim 50, then checked on 8 windows at those parameters.
 """
@@ -19,8 +19,8 @@ import random
 
 import numpy as np
 
-from core import cs224n
-from core.gradcheck import check_gradient
+import core.cs224n as cs224n
+from core.math.gradcheck import check_gradient
 
 
 def random_dataset(vocab: int, rng: np.random.Generator):
@@ -59,10 +59,10 @@ def main() -> None:
 
 
 def trained_models() -> None:
-    from core.config import PRESETS
-    from core.corpus import Corpus
-    from core.model_gradcheck import check_model_gradient
-    from core.trainer import Trainer
+    from core.data.corpus import Corpus
+    from core.train.config import PRESETS
+    from core.train.gradcheck import check_model_gradient
+    from core.train.trainer import Trainer
     from resources.toy_world import generate_sentences
 
     corpus = Corpus.from_sentences(list(generate_sentences()))

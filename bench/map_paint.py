@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     import pyqtgraph as pg
     from PyQt6.QtWidgets import QApplication
 
-    from core.map_colours import cluster_colouring
+    from core.map.colours import cluster_colouring
     from w2v_gui.projection_worker import MapFrame
     from w2v_gui.views.projection_view import ProjectionView
 

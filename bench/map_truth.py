@@ -52,9 +52,9 @@ def live_run(corpus, config, ids: np.ndarray, seed: int = 0, duty: float = 1.0) 
     """Train in a thread; lay out its snapshots with a MapTracker as the app's projection
     worker does (update on each new snapshot, refine in between). duty < 1: while training
     the map rests after each frame so that it works that share of the time."""
-    from core.map_truth import neighbour_share
-    from core.projection import MapTracker
-    from core.trainer import Trainer
+    from core.map.projection import MapTracker
+    from core.map.truth import neighbour_share
+    from core.train.trainer import Trainer
 
     trainer = Trainer(corpus, config)
     lock = threading.Lock()
@@ -121,7 +121,7 @@ def peer_share(vectors: np.ndarray, seed: int = 0) -> tuple[float, float]:
     """scikit-learn's t-SNE run to 1,000 iterations: (share, seconds)."""
     from sklearn.manifold import TSNE
 
-    from core.map_truth import neighbour_share
+    from core.map.truth import neighbour_share
 
     begun = time.perf_counter()
     layout = TSNE(max_iter=1000, metric="cosine", init="pca",
@@ -131,7 +131,7 @@ def peer_share(vectors: np.ndarray, seed: int = 0) -> tuple[float, float]:
 
 def training_seconds_alone(corpus, config) -> float:
     """The same run with no map beside it: what the live map costs the trainer."""
-    from core.trainer import Trainer
+    from core.train.trainer import Trainer
 
     trainer = Trainer(corpus, config)
     begun = time.perf_counter()
@@ -140,8 +140,8 @@ def training_seconds_alone(corpus, config) -> float:
 
 
 def measure(name: str, corpus, config, words: int, duty: float = 1.0) -> dict:
-    from core.map_truth import neighbour_share
-    from core.projection import pca_2d
+    from core.map.projection import pca_2d
+    from core.map.truth import neighbour_share
 
     ids = np.arange(min(words, corpus.vocab_size))
     live = live_run(corpus, config, ids, duty=duty)
@@ -154,9 +154,9 @@ def measure(name: str, corpus, config, words: int, duty: float = 1.0) -> dict:
 
 
 def toy_world_case():
-    from core.config import PRESETS
-    from core.corpus import Corpus
-    from core.trainer import Trainer
+    from core.data.corpus import Corpus
+    from core.train.config import PRESETS
+    from core.train.trainer import Trainer
     from resources.toy_world import generate_sentences
 
     corpus = Trainer.prepare(Corpus.from_sentences(generate_sentences()))
@@ -165,9 +165,9 @@ def toy_world_case():
 
 def real_corpus_case():
     from bench.data import benchmark_corpus
-    from core.config import TrainConfig
-    from core.corpus import load_corpus
-    from core.trainer import Trainer
+    from core.data.corpus import load_corpus
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
 
     corpus = Trainer.prepare(load_corpus(benchmark_corpus(), min_count=5))
     return corpus, TrainConfig(dim=100, epochs=3, min_count=5)

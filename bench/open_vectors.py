@@ -1,4 +1,4 @@
-"""Opening word-vector files: core.vector_files against gensim, side by side.
+"""Opening word-vector files: core.vectors.reading against gensim, side by side.
 
     .venv/bin/python -m bench.open_vectors [--words 400000] [--dim 300] [--quick]
 
@@ -30,7 +30,7 @@ import numpy as np
 from bench.data import OUT, ROOT
 
 READERS = {
-    "ours": ("from core.vector_files import read_vectors",
+    "ours": ("from core.vectors.reading import read_vectors",
              "loaded = read_vectors(PATH).embeddings; words, vectors = loaded.words, "
              "loaded.vectors"),
     "gensim": ("from gensim.models import KeyedVectors",

@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from core.embeddings import Embeddings
+from core.vectors.embeddings import Embeddings
 
 
 def make_vectors(words: int, dim: int, seed: int = 0) -> Embeddings:

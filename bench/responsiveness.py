@@ -40,8 +40,8 @@ TICK_MS = 10
 
 def peer_words_per_second(seconds: float) -> float:
     """Whole Quick-demo runs on the toy world, no window: corpus words per second."""
-    from core.config import PRESETS
-    from core.trainer import Trainer
+    from core.train.config import PRESETS
+    from core.train.trainer import Trainer
     from w2v_gui.controllers.corpus import load_toy_world
 
     corpus = load_toy_world()
@@ -66,7 +66,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     from PyQt6.QtCore import QElapsedTimer, Qt, QTimer
     from PyQt6.QtWidgets import QApplication
 
-    from core.config import PRESETS
+    from core.train.config import PRESETS
     from w2v_gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

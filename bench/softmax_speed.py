@@ -14,9 +14,9 @@ import sys
 import time
 
 from bench.data import SHARED_SST
-from core.config import TrainConfig
-from core.corpus import load_corpus
-from core.trainer import Trainer
+from core.data.corpus import load_corpus
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 def words_per_second(corpus, config: TrainConfig, seconds: float) -> float:

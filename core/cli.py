@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from core.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
-from core.corpus import CorpusError, load_corpus
-from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
-from core.evaluation import (
+from core.data.corpus import CorpusError, load_corpus
+from core.evaluation.report import report_json, report_table
+from core.evaluation.scoring import (
     AnalogySet,
     EvaluationFileError,
     PairSet,
@@ -30,19 +29,21 @@ from core.evaluation import (
     read_analogies,
     read_pairs,
 )
-from core.evaluation_report import report_json, report_table
-from core.files import (
+from core.open_vectors import read_vectors
+from core.storage.files import (
     atomic_write,
     check_writable,
     data_dir,
     describe_write_error,
-    format_size,
+    format_bytes,
     free_bytes,
 )
-from core.model_gradcheck import check_model_gradient, write_report
-from core.trainer import StepStats, Trainer, TrainerError
-from core.vector_files import read_vectors, write_vectors
-from core.vector_writing import least_written_bytes, projector_metadata_path
+from core.train.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
+from core.train.gradcheck import check_model_gradient, write_report
+from core.train.trainer import StepStats, Trainer, TrainerError
+from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.vectors.reading import write_vectors
+from core.vectors.writing import least_written_bytes, projector_metadata_path
 
 COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck")
 
@@ -246,7 +247,7 @@ def output_paths(out: Path, binary: bool) -> list[Path]:
 
 def check_output(path: Path) -> None:
     """Raise UsageError naming `path` and the fix when a file cannot be written there: a
-    probe file is created and removed in its folder (`core.files.check_writable`)."""
+    probe file is created and removed in its folder (`core.storage.files.check_writable`)."""
     try:
         check_writable(path)
     except OSError as error:
@@ -267,8 +268,8 @@ def check_room(trainer: Trainer, out: Path, binary: bool) -> None:
     free = free_bytes(out.parent)
     if free is not None and free < needed:
         raise UsageError(
-            f"cannot write {out}: it needs at least {format_size(needed)} and the disk "
-            f"holding {out.parent} has {format_size(free)} free. Free some space there or "
+            f"cannot write {out}: it needs at least {format_bytes(needed)} and the disk "
+            f"holding {out.parent} has {format_bytes(free)} free. Free some space there or "
             "choose another place.")
 
 
@@ -411,7 +412,7 @@ def run_train(arguments: argparse.Namespace) -> int:
 
 
 def write_report_file(path: Path, report: dict) -> None:
-    """`report` as indented JSON, written as every save is (`core.files.atomic_write`)."""
+    """`report` as indented JSON, written as every save is (`core.storage.files.atomic_write`)."""
     try:
         with atomic_write(path) as stream:
             stream.write((json.dumps(report, indent=2) + "\n").encode("utf-8"))
@@ -500,7 +501,7 @@ def run_gradcheck(arguments: argparse.Namespace) -> int:
 
 
 def load_vectors(path: str, limit: int | None = None) -> Embeddings:
-    """Any vectors file core.vector_files reads; what it dropped is noted on stderr."""
+    """Any vectors file core.vectors.reading reads; what it dropped is noted on stderr."""
     try:
         loaded = read_vectors(path, limit=limit)
     except EmbeddingsError as error:

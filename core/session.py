@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from core.files import atomic_write
-from core.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
-from core.saved_arrays import INTEGERS, REALS, TEXT, SavedArrays
-from core.trainer import Trainer, TrainerError
+from core.storage.files import atomic_write
+from core.train.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
+from core.train.saved_arrays import INTEGERS, REALS, TEXT, SavedArrays
+from core.train.trainer import Trainer, TrainerError
 
 SESSION_SUFFIX = ".w2vsession"
 SESSION_VERSION = 2  # 2: the app's state is one JSON object (1: pins and view apart)
@@ -37,12 +37,14 @@ class Session:
     history:   the loss history of the run
     app_state: JSON-able state of the app that made it (pins, view settings), kept as is
     quality:   the run's quality curve (evaluations of its snapshots)
+    notes:     sentences on what was left out when it was read (a damaged app record)
     """
 
     trainer: Trainer
     history: LossHistory = field(default_factory=LossHistory)
     app_state: dict[str, Any] = field(default_factory=dict)
     quality: QualityHistory = field(default_factory=QualityHistory)
+    notes: list[str] = field(default_factory=list)
 
 
 def session_arrays(session: Session) -> dict[str, np.ndarray]:
@@ -93,14 +95,18 @@ def _rows(saved: SavedArrays, name: str, columns: tuple[str, ...],
     return rows
 
 
-def _app_state(saved: SavedArrays, version: int) -> dict[str, Any]:
+def _app_state(saved: SavedArrays, version: int) -> dict[str, Any] | None:
     """The app's own state: one JSON object (format 2), or (format 1) the view's settings
-    with the pinned words beside them."""
-    if version >= 2:
-        return saved.record("session_app_state").values
-    state = saved.record("session_view").values
-    saved.expect("session_pinned", TEXT, (None,), "the pinned words are one list")
-    state["pinned"] = saved.read("session_pinned").tolist()
+    with the pinned words beside them; None when that record is damaged (the run itself
+    can still be used, so only the record is left out)."""
+    try:
+        if version >= 2:
+            return saved.record("session_app_state").values
+        state = saved.record("session_view").values
+        saved.expect("session_pinned", TEXT, (None,), "the pinned words are one list")
+        state["pinned"] = saved.read("session_pinned").tolist()
+    except SessionError:
+        return None
     return state
 
 
@@ -108,7 +114,7 @@ def load_session(path: str | os.PathLike) -> Session:
     """Read a session written by `save_session` (or by an earlier version of the app).
 
     Raises SessionError naming the file and what is wrong when it cannot be used; nothing
-    is read before its header is checked (see core.saved_arrays)."""
+    is read before its header is checked (see core.train.saved_arrays)."""
     try:
         with SavedArrays.open(path, "session", SessionError) as saved:
             if "session_version" not in saved:
@@ -132,4 +138,9 @@ def load_session(path: str | os.PathLike) -> Session:
             app_state = _app_state(saved, version)
     except TrainerError as error:  # the trainer's own refusals (e.g. a corpus too small)
         raise SessionError(str(error)) from error
-    return Session(trainer, history, app_state, quality)
+    notes = []
+    if app_state is None:
+        app_state = {}
+        notes.append(f"{path}: its view settings (pinned words, the map's settings) were "
+                     "damaged and were left out; the run itself opened whole.")
+    return Session(trainer, history, app_state, quality, notes)

@@ -1,4 +1,5 @@
-"""House rules: core never imports Qt; the tree is ruff-clean."""
+"""House rules: core never imports Qt; core's packages import one way, without circles (the
+contracts in pyproject.toml); the tree is ruff-clean."""
 
 import shutil
 import subprocess
@@ -11,10 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_core_imports_no_qt():
-    modules = sorted(p.stem for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
+    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts)
+                     for p in (ROOT / "core").rglob("*.py")
+                     if p.stem not in ("__init__", "__main__"))
     script = (
         "import sys\n"
-        + "".join(f"import core.{name}\n" for name in modules)
+        + "".join(f"import {name}\n" for name in modules)
         + "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PyQt6', 'pyqtgraph', 'PySide6', 'PyQt5')))"
     )
@@ -29,3 +32,17 @@ def test_ruff_check_is_clean():
         pytest.skip("ruff is not installed")
     result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_import_contracts_hold():
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if linter is None:
+        pytest.skip("import-linter is not installed")
+    result = subprocess.run([linter, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_core_has_at_most_a_dozen_modules_of_its_own():
+    top = [p.name for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"]
+    assert len(top) <= 12, top

@@ -1,5 +1,5 @@
 """The evaluation's worker thread: scores a copy of the vectors on the loaded test sets
-(core.evaluation) and reports; a newer request makes the one in progress stop early."""
+(core.evaluation.scoring) and reports; a newer request makes the one in progress stop early."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
-from core.embeddings import Embeddings
-from core.evaluation import (
+from core.evaluation.scoring import (
     AnalogyResult,
     AnalogySet,
     EvaluationCancelled,
@@ -18,6 +17,7 @@ from core.evaluation import (
     evaluate_analogies,
     evaluate_pairs,
 )
+from core.vectors.embeddings import Embeddings
 from w2v_gui.safety import log_exception
 
 

@@ -2,7 +2,7 @@
 (CSV), the map (PNG or SVG) and the map's 2-D coordinates (CSV or TSV).
 
 Vectors and coordinates are written beside their target and renamed into place
-(`core.files.atomic_write`), the Projector's two files together; a failed export leaves an
+(`core.storage.files.atomic_write`), the Projector's two files together; a failed export leaves an
 earlier file as it was.
 """
 
@@ -17,10 +17,10 @@ from PyQt6.QtGui import QPainter
 from PyQt6.QtSvg import QSvgGenerator
 from pyqtgraph.exporters import ImageExporter
 
-from core.embeddings import Embeddings
-from core.files import atomic_write
-from core.history import LossHistory, QualityHistory
-from core.vector_files import write_vectors
+from core.storage.files import atomic_write
+from core.train.history import LossHistory, QualityHistory
+from core.vectors.embeddings import Embeddings
+from core.vectors.reading import write_vectors
 from w2v_gui.views.projection_view import ProjectionView
 
 VECTOR_FILTERS = ("word2vec text (*.txt);;word2vec binary (*.bin);;"
@@ -33,7 +33,7 @@ def export_vectors(embeddings: Embeddings | None, path: str) -> list[Path]:
     """Write word2vec binary (.bin), Embedding Projector TSV (.tsv: the vectors and
     `<stem>_metadata.tsv` beside them, replaced together) or else word2vec text, by
     extension; return the paths written. An OSError leaves earlier files as they were
-    (`core.files.describe_write_error` says why in words)."""
+    (`core.storage.files.describe_write_error` says why in words)."""
     if embeddings is None:
         raise ValueError("There are no vectors yet: train first, then export.")
     target = Path(path)

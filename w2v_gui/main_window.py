@@ -10,13 +10,13 @@ from types import SimpleNamespace
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from core.corpus import Corpus
-from core.map_colours import PALETTE
-from core.model_gradcheck import GradientCheckCancelled, check_model_gradient
+from core.data.corpus import Corpus
+from core.map.colours import PALETTE
 from core.session import SESSION_SUFFIX, Session
-from core.step_math import map_arrows
-from core.trainer import TrainerError
-from core.vector_files import VectorFile, VectorFileError, classify_file, detect_format
+from core.train.gradcheck import GradientCheckCancelled, check_model_gradient
+from core.train.step_math import map_arrows
+from core.train.trainer import TrainerError
+from core.vectors.reading import VectorFile, VectorFileError, classify_file, detect_format
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
 
     def _draw_step_arrows(self) -> None:
         """Arrows from v_c, u_o and the u_k to where the example's update moves them, on a
-        PCA map or the handout's picture (linear maps; core.step_math.map_arrows)."""
+        PCA map or the handout's picture (linear maps; core.train.step_math.map_arrows)."""
         math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
         training = self.training
         if (math is None or view.layout is None or not len(view.ids)

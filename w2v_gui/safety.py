@@ -28,7 +28,7 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core import files
+from core.storage import files
 
 APP_NAME = files.APP_NAME
 
@@ -47,7 +47,7 @@ _SUMMARY_LIMIT = 300
 
 
 def data_dir() -> Path:
-    """The folder for logs and recovery files, created if missing: `core.files.data_dir`,
+    """The folder for logs and recovery files, created if missing: `core.storage.files.data_dir`,
     the one rule the app and the command line share (`$WORD2VEC_STUDIO_DATA` when set)."""
     return files.data_dir()
 

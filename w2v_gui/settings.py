@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QSettings
 
-from core.config import ConfigError, TrainConfig
+from core.train.config import ConfigError, TrainConfig
 from w2v_gui.panels.map_controls import DEFAULT_MAP_WORDS
 from w2v_gui.safety import APP_NAME
 

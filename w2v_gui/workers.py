@@ -1,6 +1,6 @@
 """Workers that run on QThreads so the GUI thread never does training math or searches.
 
-`TrainingWorker` owns a `core.trainer.Trainer`. It steps it in chunks of a few
+`TrainingWorker` owns a `core.train.trainer.Trainer`. It steps it in chunks of a few
 milliseconds, checks its pause and stop flags between chunks, and emits at most
 `stats_hz` stats signals and `snapshot_hz` snapshots a second. Snapshots carry copies of
 the vectors, so views and searches never read arrays the trainer is writing.
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
-from core.corpus import CorpusError, load_corpus
-from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
-from core.trainer import StepStats, Trainer, TrainerError
-from core.vector_files import LoadCancelled, read_vectors
+from core.data.corpus import CorpusError, load_corpus
+from core.open_vectors import read_vectors
+from core.train.trainer import StepStats, Trainer, TrainerError
+from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.vectors.reading import LoadCancelled
 from w2v_gui.safety import log_exception
 
 
@@ -41,7 +42,7 @@ class TrainingWorker(QObject):
 
     stats = pyqtSignal(object)  # StepStats
     snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often
-    # core.embeddings.Embeddings (every word, less often) and the words_done it was taken at
+    # core.vectors.embeddings.Embeddings (every word, less often) and the words_done it was taken at
     embeddings = pyqtSignal(object, object)
     paused_changed = pyqtSignal(bool)
     # the exception: a TrainerError (DivergenceError when the run diverged) says what
@@ -226,7 +227,7 @@ class CorpusLoadWorker(LoadWorker):
 
 
 class VectorLoadWorker(LoadWorker):
-    """Reads a word-vectors file (core.vector_files); `finished` brings the VectorFile."""
+    """Reads a word-vectors file (core.vectors.reading); `finished` brings the VectorFile."""
 
     def __init__(self, path: str, limit: int | None = None, format: str | None = None,
                  progress_hz: float = 20.0) -> None:

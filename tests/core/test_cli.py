@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from core.cli import main as command_line
-from core.vector_files import read_vectors
+from core.open_vectors import read_vectors
 from tests.core.mounts import fill, read_only_folder, small_tmpfs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +92,7 @@ def test_binary_and_tsv_and_model_outputs(corpus, tmp_path):
         result = run("train", corpus, "--out", tmp_path / out, "--dim", 8, "--epochs", 1, *extra)
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "v_metadata.tsv").exists()
-    from core.trainer import Trainer
+    from core.train.trainer import Trainer
 
     assert Trainer.load(tmp_path / "model.npz").finished
 
@@ -142,8 +142,8 @@ def test_neighbors_reads_a_vec_file_with_line_separator_words(tmp_path, capsys):
 
 
 def test_analogy_reads_a_saved_model_and_limit_reads_the_first_words(tmp_path, capsys):
-    from core.config import PRESETS
-    from core.trainer import Trainer
+    from core.train.config import PRESETS
+    from core.train.trainer import Trainer
     from tests.core.test_trainer import planted_corpus
 
     corpus, _ = planted_corpus(sentences=200)
@@ -301,7 +301,7 @@ def test_a_full_disk_is_refused_before_the_corpus_is_read(corpus, tmp_path, monk
         out = folder / "v.txt"
         assert command_line(["train", str(corpus), "--out", str(out)]) == 2
         err = one_line(capsys.readouterr().err)
-        assert f"cannot write {out}: the disk holding {folder} is full" in err
+        assert f"cannot write {out}: the disk holding {folder} has no room for it" in err
         assert not out.exists()
 
 
@@ -315,7 +315,7 @@ def test_a_disk_too_small_for_the_output_is_refused_before_training(corpus, tmp_
         out = folder / "v.txt"  # ~15 words x 300 values: at least 36 KB as text
         assert command_line(["train", str(corpus), "--out", str(out), "--dim", "300"]) == 2
         err = one_line(capsys.readouterr().err)
-        assert f"cannot write {out}: it needs at least" in err and "KB free" in err
+        assert f"cannot write {out}: it needs at least" in err and "KiB free" in err
 
 
 def kept_files(data: Path) -> list[Path]:
@@ -324,7 +324,7 @@ def kept_files(data: Path) -> list[Path]:
 
 def test_a_write_that_fails_after_training_keeps_the_run_in_the_data_folder(
         corpus, tmp_path, monkeypatch, capsys):
-    from core import vector_writing
+    from core.vectors import writing as vector_writing
 
     monkeypatch.setenv("WORD2VEC_STUDIO_DATA", str(tmp_path / "data"))
     real_write_rows, calls = vector_writing._write_rows, []
@@ -342,11 +342,11 @@ def test_a_write_that_fails_after_training_keeps_the_run_in_the_data_folder(
     err = one_line(capsys.readouterr().err)
     [kept] = kept_files(tmp_path / "data")
     assert kept.name == "v.txt" and not out.exists()
-    assert f"cannot write {out}: the disk holding {tmp_path} is full" in err
+    assert f"cannot write {out}: the disk holding {tmp_path} has no room for it" in err
     assert f"The run was kept: the vectors are in {kept}" in err
     assert read_vectors(kept).embeddings.dim == 8
     saved = json.loads(report.read_text())
-    assert saved["outputs"] == [str(kept)] and "is full" in saved["output_error"]
+    assert saved["outputs"] == [str(kept)] and "has no room" in saved["output_error"]
     assert [name for name in os.listdir(tmp_path) if name.endswith(".partial")] == []
 
 
@@ -368,7 +368,7 @@ def test_a_disk_that_fills_up_during_training_keeps_the_run(corpus, tmp_path, mo
         err = one_line(capsys.readouterr().err)
         kept = kept_files(tmp_path / "data")
         assert [path.name for path in kept] == ["v.tsv", "v_metadata.tsv"]
-        assert f"cannot write {out}: the disk holding {folder} is full" in err
+        assert f"cannot write {out}: the disk holding {folder} has no room for it" in err
         assert str(kept[0]) in err
         assert sorted(os.listdir(folder)) == ["filler"]  # no partial file, no half a pair
         assert read_vectors(kept[0]).embeddings.words[0] == "the"
@@ -398,10 +398,10 @@ def test_a_second_ctrl_c_while_writing_ends_with_one_line(corpus, tmp_path):
     out = tmp_path / "v.txt"
     out.write_text("earlier\n")
     result = run_patched(
-        "import core.cli, core.vector_writing\n"
+        "import core.cli, core.vectors.writing\n"
         "def interrupted(*args, **kwargs):\n    raise KeyboardInterrupt\n"
         "core.cli.Trainer.train = interrupted\n"
-        "core.vector_writing._write_rows = interrupted",
+        "core.vectors.writing._write_rows = interrupted",
         "train", corpus, "--out", out, "--dim", 4)
     assert result.returncode == 130
     assert result.stderr == (f"main.py train: interrupted while writing {out}; it was left "
@@ -414,8 +414,13 @@ def test_a_real_ctrl_c_while_the_corpus_is_read(tmp_path):
     """A corpus that is a pipe: once the command has opened it, it is reading the corpus."""
     pipe = tmp_path / "corpus.txt"
     os.mkfifo(pipe)
-    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", str(pipe),
-                                "--out", str(tmp_path / "v.txt")], cwd=ROOT,
+    # Ctrl+C raises KeyboardInterrupt in the command even where the test runner was started
+    # with SIGINT ignored (a background job), which its children would inherit
+    command = ("import runpy, signal, sys; signal.signal(signal.SIGINT, "
+               "signal.default_int_handler); sys.argv = sys.argv[1:]; "
+               "runpy.run_path(sys.argv[0], run_name='__main__')")
+    process = subprocess.Popen([sys.executable, "-c", command, str(ROOT / "main.py"), "train",
+                                str(pipe), "--out", str(tmp_path / "v.txt")], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         with open(pipe, "w") as writer:  # returns once the command opened the pipe

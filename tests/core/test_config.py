@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from core.config import LARGEST_SEED, PARAMETERS, ConfigError, TrainConfig
+from core.train.config import LARGEST_SEED, PARAMETERS, ConfigError, TrainConfig
 
 
 def test_every_field_has_a_row_and_every_row_a_field():

@@ -5,7 +5,7 @@ import lzma
 import numpy as np
 import pytest
 
-from core.corpus import (
+from core.data.corpus import (
     Corpus,
     CorpusError,
     HandoutDataset,

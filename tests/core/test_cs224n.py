@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from core import cs224n
-from core.cs224n_checks import dummy_setup
+import core.cs224n as cs224n
+from core.cs224n.checks import dummy_setup
 
 EXPECTED_SIGNATURES = {
     "sigmoid": ["x"],
@@ -159,7 +159,7 @@ def test_the_course_checks_run_as_a_module_and_print_expected_beside_computed():
 
 
 def test_a_wrong_value_is_reported_as_different():
-    from core.cs224n_checks import Check
+    from core.cs224n.checks import Check
 
     assert Check("x", 1.0, 1.0 + 1e-9).agrees
     assert not Check("x", 1.0, 1.0 + 1e-6).agrees

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from core.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.open_vectors import read_vectors
+from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
+from core.vectors.writing import write_vectors
 
 
 @pytest.fixture
@@ -43,8 +45,8 @@ def test_unknown_word_suggests_close_words(toy):
 @pytest.mark.parametrize("binary", [False, True])
 def test_word2vec_round_trip(tmp_path, toy, binary):
     path = tmp_path / ("v.bin" if binary else "v.txt")
-    toy.save_word2vec(path, binary=binary)
-    loaded = Embeddings.load_word2vec(path)
+    write_vectors(toy, path, "word2vec-binary" if binary else "word2vec")
+    loaded = read_vectors(path).embeddings
     assert loaded.words == toy.words
     np.testing.assert_allclose(loaded.vectors, toy.vectors, rtol=1e-5)
 
@@ -53,7 +55,7 @@ def test_word2vec_round_trip(tmp_path, toy, binary):
 def test_gensim_reads_what_we_write(tmp_path, toy, binary):
     keyed_vectors = pytest.importorskip("gensim.models").KeyedVectors
     path = tmp_path / "v.out"
-    toy.save_word2vec(path, binary=binary)
+    write_vectors(toy, path, "word2vec-binary" if binary else "word2vec")
     loaded = keyed_vectors.load_word2vec_format(str(path), binary=binary)
     assert list(loaded.index_to_key) == toy.words
     np.testing.assert_allclose(loaded["café"], toy.vector("café"), rtol=1e-5)
@@ -66,12 +68,12 @@ def test_we_read_what_gensim_writes(tmp_path, toy):
     for binary in (False, True):
         path = tmp_path / f"g{binary}"
         vectors.save_word2vec_format(str(path), binary=binary)
-        loaded = Embeddings.load_word2vec(path)
+        loaded = read_vectors(path).embeddings
         np.testing.assert_allclose(loaded.vectors, toy.vectors, rtol=1e-5)
 
 
 def test_projector_tsv(tmp_path, toy):
-    toy.save_projector_tsv(tmp_path / "vectors.tsv", tmp_path / "metadata.tsv")
+    write_vectors(toy, tmp_path / "vectors.tsv", "projector", tmp_path / "metadata.tsv")
     rows = (tmp_path / "vectors.tsv").read_text().splitlines()
     assert len(rows) == 6 and len(rows[0].split("\t")) == 3
     metadata = (tmp_path / "metadata.tsv").read_text(encoding="utf-8").splitlines()
@@ -89,15 +91,15 @@ def test_corrupt_text_files_are_reported(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(EmbeddingsError, match=message):
-        Embeddings.load_word2vec(path)
+        read_vectors(path)
 
 
 def test_truncated_binary_file_is_reported(tmp_path, toy):
     path = tmp_path / "v.bin"
-    toy.save_word2vec(path, binary=True)
+    write_vectors(toy, path, "word2vec-binary")
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(EmbeddingsError, match="cut off"):
-        Embeddings.load_word2vec(path, binary=True)
+        read_vectors(path, format="word2vec-binary")
 
 
 def reference_ranking(unit: np.ndarray, scores: np.ndarray, exclude: list[int], count: int):

@@ -1,4 +1,4 @@
-"""core.evaluation: the test-set readers, analogy and word-pair scoring, and (when gensim is
+"""core.evaluation.scoring: the test-set readers, analogy and word-pair scoring, and (when gensim is
 installed) the same numbers as gensim's evaluate_word_analogies / evaluate_word_pairs."""
 
 import gzip
@@ -9,9 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import evaluation
-from core.embeddings import Embeddings
-from core.evaluation import (
+from core.evaluation import scoring as evaluation
+from core.evaluation.scoring import (
     EvaluationCancelled,
     EvaluationFileError,
     evaluate_analogies,
@@ -21,6 +20,7 @@ from core.evaluation import (
     read_analogies,
     read_pairs,
 )
+from core.vectors.embeddings import Embeddings
 
 # ---------------------------------------------------------------------- reading
 

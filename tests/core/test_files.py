@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core import files
-from core.files import (
+from core.storage import files
+from core.storage.files import (
     atomic_write,
     atomic_write_pair,
     check_writable,
@@ -317,7 +317,7 @@ def test_a_full_disk_is_found_before_and_leaves_an_earlier_file_intact(tmp_path)
         assert raised.value.errno == errno.ENOSPC
         assert raised.value.filename == str(target)
         assert target.read_bytes() == b"old" and leftovers(folder) == []
-        assert "is full" in describe_write_error(target, raised.value)
+        assert "has no room for it" in describe_write_error(target, raised.value)
 
 
 @pytest.mark.parametrize("code,words", [
@@ -326,7 +326,7 @@ def test_a_full_disk_is_found_before_and_leaves_an_earlier_file_intact(tmp_path)
     (errno.EACCES, ["no permission", "chmod u+w"]),
     (errno.EPERM, ["no permission"]),
     (errno.EROFS, ["read-only file system"]),
-    (errno.ENOSPC, ["is full", "free)"]),
+    (errno.ENOSPC, ["has no room for it", "free)"]),
     (errno.EISDIR, ["is a folder"]),
     (errno.EIO, [os.strerror(errno.EIO)]),
 ])

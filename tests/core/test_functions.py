@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from core.functions import log_sigmoid, normalize_rows, sigmoid, softmax
+from core.math.functions import log_sigmoid, normalize_rows, sigmoid, softmax
 
 
 def test_sigmoid_is_silent_and_correct_at_extremes():

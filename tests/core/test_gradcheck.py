@@ -3,7 +3,7 @@ import random
 import numpy as np
 import pytest
 
-from core.gradcheck import check_gradient
+from core.math.gradcheck import check_gradient
 
 
 def test_exact_gradient_passes_and_reports_tiny_error():

@@ -4,8 +4,8 @@ any widget."""
 import numpy as np
 import pytest
 
-from core.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
-from core.trainer import StepStats
+from core.train.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
+from core.train.trainer import StepStats
 
 
 def stats(words: int, loss: float, smoothed: float, cost: float | None = None,

@@ -5,15 +5,15 @@ import random
 import numpy as np
 import pytest
 
-from core.gradcheck import check_gradient
-from core.losses import (
+from core.cs224n.models import cbow, negative_sampling_loss, skipgram
+from core.math.gradcheck import check_gradient
+from core.math.losses import (
     batched_naive_softmax,
     batched_neg_sampling,
     draw_negative_samples,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
 )
-from core.models import cbow, negative_sampling_loss, skipgram
 
 WORST_ALLOWED = 1e-7
 

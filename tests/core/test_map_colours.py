@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from core import map_colours
-from core.map_colours import (
+from core.map import colours as map_colours
+from core.map.colours import (
     DEFAULT_CLUSTERS,
     GRADIENT,
     OTHER,
@@ -20,6 +20,7 @@ from core.map_colours import (
     no_colouring,
     read_word_labels,
 )
+from core.vectors.writing import write_vectors
 
 
 def relative_luminance(colour) -> float:
@@ -338,11 +339,11 @@ def test_read_unnamed_columns(tmp_path):
 
 
 def test_projector_metadata_written_by_embeddings_reads_back(tmp_path):
-    from core.embeddings import Embeddings
+    from core.vectors.embeddings import Embeddings
 
     embeddings = Embeddings(["the", "king"], np.eye(2, dtype=np.float32), np.array([9, 2]))
     metadata = tmp_path / "meta.tsv"
-    embeddings.save_projector_tsv(tmp_path / "vectors.tsv", metadata)
+    write_vectors(embeddings, tmp_path / "vectors.tsv", "projector", metadata)
     columns = read_word_labels(metadata)
     assert columns["word"] == ["the", "king"]
     colouring = metadata_colouring(["the", "king"], labels_for_words(
@@ -379,7 +380,7 @@ def test_trailing_tabs_are_not_extra_fields(tmp_path):
 
 
 def test_matched_clusters_keep_their_colours_when_k_means_numbers_them_anew():
-    from core.map_colours import match_groups
+    from core.map.colours import match_groups
 
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(3, 10)) * 5

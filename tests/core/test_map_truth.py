@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-import core.map_truth as map_truth
-from core.map_truth import cosine_neighbours, group_silhouette, map_neighbours, neighbour_share
+import core.map.truth as map_truth
+from core.map.truth import cosine_neighbours, group_silhouette, map_neighbours, neighbour_share
 
 
 def circle(count: int, seed: int = 0) -> np.ndarray:

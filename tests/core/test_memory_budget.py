@@ -12,17 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import core.memory_budget
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.memory_budget import (
+import core.train.memory_budget
+from core.data.corpus import Corpus
+from core.storage.files import format_bytes
+from core.train.config import TrainConfig
+from core.train.memory_budget import (
     NotEnoughMemory,
     check_fits,
     estimate_memory,
     run_memory,
 )
-from core.saved_arrays import format_bytes
-from core.trainer import Trainer, TrainerError
+from core.train.trainer import Trainer, TrainerError
 
 ROOT = Path(__file__).resolve().parents[2]
 MiB = 2**20
@@ -43,9 +43,9 @@ def zipf_corpus(vocab: int, tokens: int, seed: int = 0) -> Corpus:
 # each call as the app does, minus the memory in use before the Trainer was built.
 MEASURE = textwrap.dedent("""
     import json, resource, sys
-    from core.config import TrainConfig
-    from core.memory_budget import estimate_memory
-    from core.trainer import Trainer
+    from core.train.config import TrainConfig
+    from core.train.memory_budget import estimate_memory
+    from core.train.trainer import Trainer
     from tests.core.test_memory_budget import zipf_corpus
 
     def resident():
@@ -131,7 +131,7 @@ def test_the_words_per_step_are_named_when_the_step_is_what_does_not_fit():
 
 
 def test_unknown_free_memory_refuses_nothing(monkeypatch):
-    monkeypatch.setattr(core.memory_budget, "available_memory", lambda: None)
+    monkeypatch.setattr(core.train.memory_budget, "available_memory", lambda: None)
     corpus = zipf_corpus(20_000, 60_000)
     assert check_fits(TrainConfig(dim=10_000), corpus).training > 2**30
 
@@ -139,7 +139,7 @@ def test_unknown_free_memory_refuses_nothing(monkeypatch):
 def test_a_trainer_that_cannot_fit_is_refused_before_its_vectors_are_allocated(monkeypatch):
     corpus = zipf_corpus(20_000, 60_000)
     Trainer.prepare(corpus)  # the noise table, which belongs to the corpus
-    monkeypatch.setattr(core.memory_budget, "available_memory", lambda: 64 * MiB)
+    monkeypatch.setattr(core.train.memory_budget, "available_memory", lambda: 64 * MiB)
     config = TrainConfig(dim=2000)  # 153 MiB a matrix
     tracemalloc.start()
     try:
@@ -159,7 +159,7 @@ def test_the_command_line_refuses_before_training(tmp_path, monkeypatch, capsys)
     rng = np.random.default_rng(2)
     corpus.write_text("\n".join(" ".join(f"w{w}" for w in rng.integers(0, 3000, size=12))
                                 for _ in range(2000)), encoding="utf-8")
-    monkeypatch.setattr(core.memory_budget, "available_memory", lambda: 32 * MiB)
+    monkeypatch.setattr(core.train.memory_budget, "available_memory", lambda: 32 * MiB)
     out = tmp_path / "vectors.txt"
     status = command_line(["train", str(corpus), "--out", str(out), "--dim", "2000",
                            "--batch-words", "10000000", "--min-count", "1"])

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import model_gradcheck
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.model_gradcheck import check_model_gradient
-from core.trainer import Trainer
+from core.data.corpus import Corpus
+from core.train import gradcheck as model_gradcheck
+from core.train.config import TrainConfig
+from core.train.gradcheck import check_model_gradient
+from core.train.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 

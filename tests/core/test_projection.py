@@ -3,8 +3,7 @@ import builtins
 import numpy as np
 import pytest
 
-from core.map_truth import neighbour_share
-from core.projection import (
+from core.map.projection import (
     MapTracker,
     MapUnavailable,
     SemanticAxes,
@@ -14,6 +13,7 @@ from core.projection import (
     rms_radius,
     unit_spread,
 )
+from core.map.truth import neighbour_share
 
 
 def planted_clusters(seed: int = 0, groups: int = 20, size: int = 15, dim: int = 20):
@@ -260,7 +260,7 @@ def test_umap_follows_the_last_layout():
 
 
 def test_the_handouts_picture_is_its_run_py_projection_with_steady_signs():
-    from core.projection import HANDOUT_WORDS, handout_layout
+    from core.map.projection import HANDOUT_WORDS, handout_layout
 
     assert len(HANDOUT_WORDS) == 24 and HANDOUT_WORDS[0] == "great"
     rng = np.random.default_rng(4)

@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from core import losses
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.race import (
+from core.data.corpus import Corpus
+from core.math import losses
+from core.train.config import TrainConfig
+from core.train.race import (
     HeldOut,
     RacePoint,
     RaceRun,

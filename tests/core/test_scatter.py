@@ -1,9 +1,9 @@
-"""Row sums by index (core.scatter) against np.add.at, the slow obvious way."""
+"""Row sums by index (core.math.scatter) against np.add.at, the slow obvious way."""
 
 import numpy as np
 import pytest
 
-from core.scatter import grouped_row_sums, scatter_add_rows
+from core.math.scatter import grouped_row_sums, scatter_add_rows
 
 
 def reference_sums(keys, owners, weights, vectors, key_space):

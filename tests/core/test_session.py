@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from core.config import PRESETS
-from core.files import atomic_write
-from core.history import LossHistory
 from core.session import Session, SessionError, load_session, save_session
-from core.trainer import Trainer
+from core.storage.files import atomic_write
+from core.train.config import PRESETS
+from core.train.history import LossHistory
+from core.train.trainer import Trainer
 from tests.core.test_trainer import planted_corpus
 
 

@@ -3,7 +3,7 @@ import random
 import numpy as np
 import pytest
 
-from core.sgd import (
+from core.cs224n.sgd import (
     CheckpointError,
     DivergenceError,
     checkpoint_path,

@@ -1,18 +1,18 @@
 """Step mode's core: one recorded step is exactly Trainer.step's, and the numbers shown for
-one example are those of core.losses' per-example functions."""
+one example are those of core.math.losses' per-example functions."""
 
 import copy
 
 import numpy as np
 import pytest
 
-from core import losses
-from core.config import PRESETS, TrainConfig
-from core.corpus import Corpus
-from core.functions import sigmoid
-from core.projection import MapTracker
-from core.step_math import handout_noise, linear_map, pair_math, record_step
-from core.trainer import Trainer
+from core.data.corpus import Corpus
+from core.map.projection import MapTracker
+from core.math import losses
+from core.math.functions import sigmoid
+from core.train.config import PRESETS, TrainConfig
+from core.train.step_math import handout_noise, linear_map, pair_math, record_step
+from core.train.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""The step guard of core.steps, against direct computations on small random inputs."""
+"""The step guard of core.math.steps, against direct computations on small random inputs."""
 
 import numpy as np
 import pytest
 
-from core.steps import apply_input_rows, apply_limited, output_row_curvature
+from core.math.steps import apply_input_rows, apply_limited, output_row_curvature
 
 
 def test_apply_limited_plain_step_up_to_one_then_one_over_curvature():

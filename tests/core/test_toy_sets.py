@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from core.config import TrainConfig
-from core.corpus import Corpus
+from core.data.corpus import Corpus
+from core.train.config import TrainConfig
 from resources.toy_world import (
     TOPICS,
     TOY_ANALOGIES,

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from core.config import PRESETS, ConfigError, TrainConfig
-from core.corpus import Corpus
-from core.losses import neg_sampling_loss_and_gradient, pooled_noise, weighted_neg_sampling
-from core.trainer import DivergenceError, Trainer, TrainerError
+from core.data.corpus import Corpus
+from core.math.losses import neg_sampling_loss_and_gradient, pooled_noise, weighted_neg_sampling
+from core.train.config import PRESETS, ConfigError, TrainConfig
+from core.train.trainer import DivergenceError, Trainer, TrainerError
 
 
 def planted_corpus(seed: int = 0, sentences: int = 3000) -> tuple[Corpus, list[tuple[str, str]]]:
@@ -229,7 +229,7 @@ def test_corrupt_model_file_is_reported(tmp_path):
 
 
 def test_shared_sst_preset_run_reports_handout_cost(sst_file):
-    from core.corpus import load_corpus
+    from core.data.corpus import load_corpus
 
     trainer = Trainer(load_corpus(sst_file), PRESETS["cs224n"].replace(iterations=2000))
     stats = trainer.train()

@@ -7,14 +7,14 @@ import copy
 import numpy as np
 import pytest
 
-import core.trainer_batches
-import core.trainer_negative
-from core.config import PARAMETERS, TrainConfig
-from core.corpus import Corpus
-from core.step_math import record_step
-from core.trainer import DivergenceError, Trainer
-from core.trainer_batches import inputs_per_chunk
-from core.trainer_negative import NOISE_GROUP, NOISE_POOL
+import core.train.batches
+import core.train.negative
+from core.data.corpus import Corpus
+from core.train.batches import inputs_per_chunk
+from core.train.config import PARAMETERS, TrainConfig
+from core.train.negative import NOISE_GROUP, NOISE_POOL
+from core.train.step_math import record_step
+from core.train.trainer import DivergenceError, Trainer
 from tests.core.test_trainer import planted_corpus
 
 LARGEST_DIM = int(PARAMETERS["dim"].high)
@@ -55,7 +55,7 @@ def small_chunks(monkeypatch):
     """Chunks of a few centers (or windows), so that a step of this test's sizes needs
     several."""
     def use(inputs: int) -> None:
-        monkeypatch.setattr(core.trainer_batches, "inputs_per_chunk", lambda *_: inputs)
+        monkeypatch.setattr(core.train.batches, "inputs_per_chunk", lambda *_: inputs)
     return use
 
 
@@ -127,15 +127,15 @@ def test_the_largest_step_at_the_largest_dimension_returns_after_each_bounded_ch
     per_chunk = inputs_per_chunk(config, corpus.vocab_size)
     # a chunk's work: its centers × (their padded windows + the noise pool) × d products
     assert per_chunk * (2 * config.window + NOISE_POOL) * config.dim \
-        <= core.trainer_batches.CHUNK_WORK
+        <= core.train.batches.CHUNK_WORK
     inputs_this_call = []
-    real = core.trainer_negative.weighted_neg_sampling
+    real = core.train.negative.weighted_neg_sampling
 
     def spy(inputs, *args, **kwargs):
         inputs_this_call.append(inputs.shape[0])
         return real(inputs, *args, **kwargs)
 
-    monkeypatch.setattr(core.trainer_negative, "weighted_neg_sampling", spy)
+    monkeypatch.setattr(core.train.negative, "weighted_neg_sampling", spy)
     trainer._start_epoch()  # what the step's first call would do first
     before = (trainer.center_vectors.copy(), trainer.rng.bit_generator.state, trainer.cursor)
     shares = []
@@ -155,7 +155,7 @@ def test_the_largest_step_at_the_largest_dimension_returns_after_each_bounded_ch
 
 
 def test_every_setting_of_the_form_gives_chunks_within_the_work_bound():
-    bound = core.trainer_batches.CHUNK_WORK
+    bound = core.train.batches.CHUNK_WORK
     for model in ("skipgram", "cbow"):
         for dim in (1, 100, LARGEST_DIM):
             for window in (1, 5, LARGEST_WINDOW):

@@ -1,4 +1,4 @@
-"""The fast trainer's math against the per-example reference (core.losses, core.models).
+"""The fast trainer's math against the per-example reference (core.math.losses, core.cs224n.models).
 
 Pooled noise has the expected gradient of K fresh draws per pair; the trainer passes the
 pool weights that make it so; one step of skip-gram or CBOW equals -lr × the reference
@@ -8,18 +8,18 @@ gradient of the same windows.
 import numpy as np
 import pytest
 
-import core.steps
-import core.trainer_negative
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.losses import (
+import core.math.steps
+import core.train.negative
+from core.cs224n.models import cbow, skipgram
+from core.data.corpus import Corpus
+from core.math.losses import (
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
     pooled_noise,
 )
-from core.models import cbow, skipgram
-from core.trainer import Trainer
-from core.trainer_negative import NOISE_GROUP, NOISE_POOL
+from core.train.config import TrainConfig
+from core.train.negative import NOISE_GROUP, NOISE_POOL
+from core.train.trainer import Trainer
 from tests.core.test_trainer import planted_corpus
 
 # ----------------------------------------------------------------------------------------
@@ -109,14 +109,14 @@ def test_trainer_weights_each_pool_word_pairs_times_k_over_pool(monkeypatch, mod
         return pooled_noise(inputs, pool_vectors, weights, with_loss=with_loss)
 
     true_weights = []
-    real_weighted = core.trainer_negative.weighted_neg_sampling
+    real_weighted = core.train.negative.weighted_neg_sampling
 
     def spy_true(inputs, targets, labels, weights, outside_vectors, with_loss=True):
         true_weights.append(weights.copy())
         return real_weighted(inputs, targets, labels, weights, outside_vectors, with_loss)
 
-    monkeypatch.setattr(core.trainer_negative, "pooled_noise", spy)
-    monkeypatch.setattr(core.trainer_negative, "weighted_neg_sampling", spy_true)
+    monkeypatch.setattr(core.train.negative, "pooled_noise", spy)
+    monkeypatch.setattr(core.train.negative, "weighted_neg_sampling", spy_true)
     corpus, _ = planted_corpus(sentences=300)
     config = TrainConfig(model=model, dim=8, negative=7, window=3, min_count=1, sample=0,
                          batch_words=200, seed=4)
@@ -137,7 +137,7 @@ def test_trainer_weights_each_pool_word_pairs_times_k_over_pool(monkeypatch, mod
 
 
 # ----------------------------------------------------------------------------------------
-# One step of the fast trainer against core.models on the same windows
+# One step of the fast trainer against core.cs224n.models on the same windows
 # ----------------------------------------------------------------------------------------
 
 SENTENCES = [["a", "b", "c", "a", "d"], ["b", "b", "e", "c"], ["d", "a", "f", "b", "c", "e"],
@@ -174,7 +174,7 @@ def windows(corpus):
 
 
 def reference_step(corpus, model, center_vectors, outside_vectors, loss=None, mean=False):
-    """Σ over the windows of core.models' gradients (dJ/dV, dJ/dU). With `mean`, CBOW is
+    """Σ over the windows of core.cs224n.models' gradients (dJ/dV, dJ/dU). With `mean`, CBOW is
     fed the mean of its context (its vectors divided by the context count), and each
     context word receives the whole dJ/dv̂, the trainer's convention."""
     loss = loss or naive_softmax_loss_and_gradient
@@ -207,7 +207,7 @@ def assert_step_equals(trainer, before, learning_rate, gradients):
 
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
 def test_one_softmax_step_is_minus_lr_times_the_reference_gradient(model):
-    # cbow_mean=False: the trainer sums the context vectors, as core.models' CBOW does
+    # cbow_mean=False: the trainer sums the context vectors, as core.cs224n.models' CBOW does
     trainer, before, learning_rate = one_step(model=model, loss="softmax",
                                               cbow_mean=False)
     gradients = reference_step(trainer.corpus, model, *before)
@@ -241,14 +241,14 @@ def test_one_cbow_negative_sampling_step_with_the_noise_fixed(monkeypatch):
     monkeypatch.setattr(trainer, "_draw_noise",
                         lambda shape: np.broadcast_to(pool, shape).copy())
     # The comparison is with plain SGD: check that the curvature guard never cut a step.
-    real_limited = core.steps.apply_limited
+    real_limited = core.math.steps.apply_limited
 
     def unlimited(matrix, rows, gradients, curvature, rate):
         assert np.all(rate * curvature <= 1.0), "the guard would limit this step"
         real_limited(matrix, rows, gradients, curvature, rate)
 
-    monkeypatch.setattr(core.steps, "apply_limited", unlimited)
-    monkeypatch.setattr(core.trainer_negative, "apply_limited", unlimited)
+    monkeypatch.setattr(core.math.steps, "apply_limited", unlimited)
+    monkeypatch.setattr(core.train.negative, "apply_limited", unlimited)
 
     def with_pool(vector, index, outside_vectors):
         return neg_sampling_loss_and_gradient(vector, index, outside_vectors, pool)

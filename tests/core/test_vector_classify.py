@@ -10,15 +10,10 @@ import warnings
 import numpy as np
 import pytest
 
-from core.corpus import load_corpus
-from core.embeddings import Embeddings
-from core.vector_files import (
-    VectorFileError,
-    classify_file,
-    is_vectors_file,
-    read_vectors,
-    write_vectors,
-)
+from core.data.corpus import load_corpus
+from core.open_vectors import read_vectors
+from core.vectors.embeddings import Embeddings
+from core.vectors.reading import VectorFileError, classify_file, is_vectors_file, write_vectors
 
 WORDS = [f"w{i}" for i in range(40)]
 

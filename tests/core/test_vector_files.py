@@ -5,16 +5,16 @@ import struct
 import numpy as np
 import pytest
 
-from core import vector_files
-from core.embeddings import Embeddings
-from core.vector_files import (
+from core.open_vectors import read_vectors
+from core.vectors import reading as vector_files
+from core.vectors.embeddings import Embeddings
+from core.vectors.reading import (
     FORMATS,
     LoadCancelled,
     VectorFileError,
     detect_format,
     is_vectors_file,
     read_metadata,
-    read_vectors,
     write_vectors,
 )
 
@@ -64,21 +64,21 @@ def test_every_format_round_trips(tmp_path, toy, format):
 
 
 def test_the_embeddings_wrappers_use_the_same_files(tmp_path, toy):
-    toy.save_word2vec(tmp_path / "v.txt")
-    toy.save_word2vec(tmp_path / "v.bin", binary=True)
-    toy.save_projector_tsv(tmp_path / "p.tsv", tmp_path / "p_meta.tsv")
-    assert Embeddings.load_word2vec(tmp_path / "v.txt").words == WORDS
-    np.testing.assert_array_equal(Embeddings.load_word2vec(tmp_path / "v.bin", True).vectors,
-                                  toy.vectors)
+    write_vectors(toy, tmp_path / "v.txt", "word2vec")
+    write_vectors(toy, tmp_path / "v.bin", "word2vec-binary")
+    write_vectors(toy, tmp_path / "p.tsv", "projector", tmp_path / "p_meta.tsv")
+    assert read_vectors(tmp_path / "v.txt").embeddings.words == WORDS
+    binary = read_vectors(tmp_path / "v.bin", format="word2vec-binary").embeddings
+    np.testing.assert_array_equal(binary.vectors, toy.vectors)
     loaded = read_vectors(tmp_path / "p.tsv", metadata_path=tmp_path / "p_meta.tsv")
     assert loaded.embeddings.words == WORDS
 
 
 @pytest.mark.parametrize("kind", ["model", "session"])
 def test_models_and_sessions_give_the_trainer_vectors_and_counts(tmp_path, kind):
-    from core.config import PRESETS
     from core.session import Session, save_session
-    from core.trainer import Trainer
+    from core.train.config import PRESETS
+    from core.train.trainer import Trainer
     from tests.core.test_trainer import planted_corpus
 
     corpus, _ = planted_corpus(sentences=200)

@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import vector_writing
-from core.embeddings import Embeddings
-from core.files import is_partial_name
-from core.vector_files import read_vectors, write_vectors
-from core.vector_writing import least_written_bytes, projector_metadata_path
+from core.open_vectors import read_vectors
+from core.storage.files import is_partial_name
+from core.vectors import writing as vector_writing
+from core.vectors.embeddings import Embeddings
+from core.vectors.reading import write_vectors
+from core.vectors.writing import least_written_bytes, projector_metadata_path
 
 
 def embeddings(words: list[str]) -> Embeddings:

@@ -1,6 +1,6 @@
 """The corpus panel says what was loaded: source, format (SST detected), size, top words."""
 
-from core.corpus import load_corpus
+from core.data.corpus import load_corpus
 from w2v_gui.panels.corpus_panel import CorpusPanel
 
 

@@ -4,7 +4,7 @@ trains, kept in sessions and the CSV export, and a wrong analogy shown on the ma
 import numpy as np
 import pytest
 
-from core.vector_files import write_vectors
+from core.vectors.reading import write_vectors
 from tests.gui.helpers import close_window, open_window, train
 from w2v_gui import exports
 

@@ -105,7 +105,7 @@ def test_a_file_that_is_not_vectors_is_refused_and_what_was_open_stays(qtbot, tm
 
 def test_cancelling_a_load_keeps_the_open_vectors(qtbot, tmp_path, glove_file, monkeypatch):
     import w2v_gui.workers as workers
-    from core.vector_files import LoadCancelled
+    from core.vectors.reading import LoadCancelled
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
@@ -137,7 +137,7 @@ def test_a_dropped_file_opens(qtbot, glove_file):
 
 
 def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_file):
-    from core.map_colours import read_word_labels
+    from core.map.colours import read_word_labels
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
@@ -227,7 +227,7 @@ def test_run_py_opens_a_vectors_file_from_the_command_line(glove_file, tmp_path)
 
 
 def test_t_sne_converges_over_several_frames_and_keeps_the_neighbours(qtbot, glove_file):
-    from core.map_truth import neighbour_share
+    from core.map.truth import neighbour_share
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)

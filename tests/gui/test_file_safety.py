@@ -16,10 +16,10 @@ import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
 
-from core.config import PRESETS
-from core.corpus import Corpus
+from core.data.corpus import Corpus
 from core.session import Session, save_session
-from core.trainer import Trainer
+from core.train.config import PRESETS
+from core.train.trainer import Trainer
 from tests.gui.helpers import close_window, open_window, start
 from w2v_gui.controllers import document as document_module
 from w2v_gui.controllers.document import describe_recovery

@@ -1,6 +1,6 @@
 import random
 
-from core.config import LARGEST_SEED, PARAMETERS, PRESETS, TrainConfig
+from core.train.config import LARGEST_SEED, PARAMETERS, PRESETS, TrainConfig
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 
 

@@ -1,12 +1,12 @@
 """Step mode and the Math panel: one step is exactly Trainer.step's, the numbers shown are
-core.losses' for the example, the map gets arrows, and the gradients can be checked."""
+core.math.losses' for the example, the map gets arrows, and the gradients can be checked."""
 
 import copy
 
 import numpy as np
 import pytest
 
-from core import losses
+from core.math import losses
 from tests.gui.helpers import close_window, open_window, start, stop
 
 
@@ -75,7 +75,7 @@ def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window)
 
 def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
         qtbot, window, tmp_path):
-    from core.projection import HANDOUT_WORDS
+    from core.map.projection import HANDOUT_WORDS
 
     frames = []
     window.map.projection.layout_ready.connect(frames.append)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.config import LARGEST_SEED, PARAMETERS, PRESETS
-from core.history import LossHistory
 from core.session import Session, save_session
-from core.trainer import Trainer
+from core.train.config import LARGEST_SEED, PARAMETERS, PRESETS
+from core.train.history import LossHistory
+from core.train.trainer import Trainer
 from tests.gui.helpers import close_window, open_window, stop
 from w2v_gui.controllers.corpus import load_toy_world
 

@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from core import embeddings as embeddings_module
-from core.embeddings import Embeddings
+from core.vectors import embeddings as embeddings_module
+from core.vectors.embeddings import Embeddings
 from w2v_gui.controllers.search import SearchController
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.threads import WorkerThreads

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PyQt6.QtWidgets import QMessageBox
 
-from core.embeddings import Embeddings
+from core.open_vectors import read_vectors
 from tests.gui.helpers import close_window, open_window, search, start, stop, train
 from w2v_gui import exports
 from w2v_gui.safety import APP_NAME
@@ -90,7 +90,7 @@ def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
     train(qtbot, window, epochs=2)
     for name in ("v.txt", "v.bin"):
         exports.export_vectors(window.training.embeddings, str(tmp_path / name))
-        loaded = Embeddings.load_word2vec(tmp_path / name)
+        loaded = read_vectors(tmp_path / name).embeddings
         assert loaded.words[:3] == window.training.corpus.words[:3]
     exports.export_vectors(window.training.embeddings, str(tmp_path / "v.tsv"))
     assert (tmp_path / "v_metadata.tsv").read_text().startswith("word\tcount\n")
@@ -122,7 +122,7 @@ def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, d
 
 def test_a_failure_other_than_divergence_says_so_and_keeps_the_run(qtbot, window, dialogs,
                                                                     monkeypatch):
-    from core.trainer import Trainer
+    from core.train.trainer import Trainer
 
     start(qtbot, window, words=20_000)
     trainer = window.training.trainer
@@ -200,10 +200,10 @@ def test_a_bug_in_a_slot_is_shown_and_the_window_keeps_training(qtbot, window, d
 
 
 def test_the_cs224n_preset_counts_iterations_and_windows_and_the_axis_names_the_unit(qtbot):
-    from core.config import PRESETS
-    from core.corpus import Corpus
-    from core.history import LossHistory
-    from core.trainer import Trainer
+    from core.data.corpus import Corpus
+    from core.train.config import PRESETS
+    from core.train.history import LossHistory
+    from core.train.trainer import Trainer
     from resources.toy_world import generate_sentences
     from w2v_gui.panels.training_bar import progress_text
     from w2v_gui.views.loss_view import LossView

@@ -5,9 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from core.config import PRESETS
-from core.corpus import Corpus
-from core.trainer import DivergenceError, Trainer
+from core.data.corpus import Corpus
+from core.train.config import PRESETS
+from core.train.trainer import DivergenceError, Trainer
 from resources.toy_world import generate_sentences
 from w2v_gui.workers import TrainingWorker, start_worker
 

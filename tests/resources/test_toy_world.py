@@ -2,10 +2,10 @@
 
 import pytest
 
-from core.config import PRESETS
-from core.corpus import Corpus, load_corpus
-from core.evaluation import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
-from core.trainer import Trainer
+from core.data.corpus import Corpus, load_corpus
+from core.evaluation.scoring import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
+from core.train.config import PRESETS
+from core.train.trainer import Trainer
 from resources.toy_world import (
     DAYS,
     MONTHS,

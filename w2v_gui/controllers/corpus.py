@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from core.corpus import Corpus
-from core.trainer import Trainer
+from core.data.corpus import Corpus
+from core.train.trainer import Trainer
 from resources.toy_world import TOY_WORLD_SOURCE
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import CorpusLoadWorker, FunctionWorker, LoadWorker, VectorLoadWorker
@@ -29,7 +29,7 @@ class CorpusController(QObject):
     `failed` says why there is none."""
 
     loaded = pyqtSignal(object)  # Corpus
-    vectors_loaded = pyqtSignal(object)  # core.vector_files.VectorFile
+    vectors_loaded = pyqtSignal(object)  # core.vectors.reading.VectorFile
     loading = pyqtSignal(str)  # the name of what is being read ("" when done)
     progress = pyqtSignal(int, int)  # bytes read, total bytes
     cancelled = pyqtSignal()
@@ -59,7 +59,7 @@ class CorpusController(QObject):
         self._read(CorpusLoadWorker(path, min_count=min_count), "The corpus could not load")
 
     def open_vectors(self, path: str, limit: int | None = None) -> None:
-        """Read a file of word vectors (any format core.vector_files knows)."""
+        """Read a file of word vectors (any format core.vectors.reading knows)."""
         if self.busy:
             return
         self._read(VectorLoadWorker(path, limit=limit), "The vectors could not open")

@@ -26,7 +26,7 @@ from core.session import (
     session_arrays,
     write_session,
 )
-from core.trainer import Trainer, TrainerError
+from core.train.trainer import Trainer, TrainerError
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.safety import APP_NAME, data_dir
 from w2v_gui.threads import WorkerThreads

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
-from core.embeddings import Embeddings
-from core.evaluation import (
+from core.evaluation.scoring import (
     AnalogySet,
     EvaluationFileError,
     PairSet,
     read_analogies,
     read_pairs,
 )
-from core.history import QualityHistory
+from core.train.history import QualityHistory
+from core.vectors.embeddings import Embeddings
 from resources.toy_world import TOY_ANALOGIES, TOY_PAIRS
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.evaluation_worker import EvaluationReport, EvaluationRequest, EvaluationWorker

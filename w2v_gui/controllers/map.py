@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
-from core.corpus import Corpus
-from core.embeddings import Embeddings
-from core.map_colours import labels_for_words
-from core.projection import HANDOUT_WORDS, SemanticAxes
+from core.data.corpus import Corpus
+from core.map.colours import labels_for_words
+from core.map.projection import HANDOUT_WORDS, SemanticAxes
+from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.projection_worker import MapStyle, ProjectionWorker
 from w2v_gui.session_state import MAP_METHODS, CheckedState

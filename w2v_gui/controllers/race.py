@@ -1,5 +1,5 @@
 """The loss race: two runs on the same corpus, each on its own thread, measured on what
-they share (core.race) against their training seconds."""
+they share (core.train.race) against their training seconds."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ import time
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.evaluation import AnalogySet, evaluate_analogies
-from core.race import HeldOut, RacePoint, RaceRun, held_out_log_loss, race_configs, split_held_out
-from core.trainer import Trainer, TrainerError
+from core.data.corpus import Corpus
+from core.evaluation.scoring import AnalogySet, evaluate_analogies
+from core.train.config import TrainConfig
+from core.train.race import (
+    HeldOut,
+    RacePoint,
+    RaceRun,
+    held_out_log_loss,
+    race_configs,
+    split_held_out,
+)
+from core.train.trainer import Trainer, TrainerError
 from w2v_gui.safety import log_exception
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import FunctionWorker

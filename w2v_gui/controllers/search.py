@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from core.embeddings import Embeddings
+from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import SearchRequest, SearchResult, SearchWorker

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from core.config import TrainConfig
-from core.corpus import Corpus
-from core.embeddings import Embeddings
-from core.history import LossHistory, QualityHistory
-from core.step_math import StepRecord, record_step
-from core.trainer import DivergenceError, StepStats, Trainer, TrainerError
+from core.data.corpus import Corpus
+from core.train.config import TrainConfig
+from core.train.history import LossHistory, QualityHistory
+from core.train.step_math import StepRecord, record_step
+from core.train.trainer import DivergenceError, StepStats, Trainer, TrainerError
+from core.vectors.embeddings import Embeddings
 from w2v_gui.safety import log_file
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import TrainingWorker

@@ -18,7 +18,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.corpus import Corpus, is_sst_file
+from core.data.corpus import Corpus, is_sst_file
 from resources.toy_world import TOY_WORLD_SOURCE
 from w2v_gui.plain_text import plain_tooltip
 
@@ -94,7 +94,7 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.frequent, 1)
 
     def show_vectors(self, loaded) -> None:
-        """A file of word vectors open to explore (a core.vector_files.VectorFile)."""
+        """A file of word vectors open to explore (a core.vectors.reading.VectorFile)."""
         embeddings = loaded.embeddings
         notes = "".join(f"<br><i>{escape(note)}</i>" for note in loaded.notes)
         kind = FORMAT_NAMES.get(loaded.format, loaded.format)

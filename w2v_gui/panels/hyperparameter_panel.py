@@ -1,5 +1,5 @@
-"""Hyperparameters bound to core.config.TrainConfig: the form is built from the one table of
-limits (core.config.PARAMETERS), with presets and the reason for a refused value beside it."""
+"""Hyperparameters bound to core.train.config.TrainConfig: the form is built from the one table of
+limits (core.train.config.PARAMETERS), with presets and the reason for a refused value beside it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.config import FORM_HIDDEN, PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
+from core.train.config import FORM_HIDDEN, PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
 from w2v_gui.panels.number_fields import ExactRealBox, WholeNumberBox
 
 PRESET_NAMES = {"Quick demo": "quick_demo", "CS224n handout": "cs224n",
@@ -50,7 +50,7 @@ def field_for(parameter: Parameter) -> QWidget:
 
 
 class HyperparameterPanel(QWidget):
-    """Edits a TrainConfig. Each field's limits come from core.config.PARAMETERS; rules
+    """Edits a TrainConfig. Each field's limits come from core.train.config.PARAMETERS; rules
     between fields are checked by TrainConfig, and its reason is shown under the field it
     names. Every value TrainConfig accepts survives set_config -> config() unchanged."""
 

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.map_colours import DEFAULT_CLUSTERS, PALETTE
+from core.map.colours import DEFAULT_CLUSTERS, PALETTE
 from w2v_gui.panels.elided_label import ElidedLabel
 from w2v_gui.session_state import FEWEST_CLUSTERS, FEWEST_MAP_WORDS, MOST_MAP_WORDS
 

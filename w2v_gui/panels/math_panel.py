@@ -1,5 +1,5 @@
 """The Math panel: one example of the step just taken, with the handout's equations and
-this example's numbers (core.step_math), a bar chart of ŷ or of the loss's terms, and a
+this example's numbers (core.train.step_math), a bar chart of ŷ or of the loss's terms, and a
 check of the model's gradients at its current parameters. Rich text and pyqtgraph only."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.model_gradcheck import ModelGradientCheck
-from core.step_math import PairMath, StepRecord, pair_math
+from core.train.gradcheck import ModelGradientCheck
+from core.train.step_math import PairMath, StepRecord, pair_math
 
 SHOWN_COMPONENTS = 10  # a vector longer than this shows its first components, then …
 TARGET_COLOUR = (0, 150, 90)  # the true word: ŷ_o, the u_o term

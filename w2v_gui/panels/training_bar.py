@@ -6,7 +6,7 @@ from __future__ import annotations
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from core.trainer import StepStats, Trainer
+from core.train.trainer import StepStats, Trainer
 from w2v_gui.panels.elided_label import ElidedLabel
 
 

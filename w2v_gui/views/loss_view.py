@@ -1,7 +1,7 @@
 """The loss plot: per-step loss and its smoothed curve against words processed, in the one
 unit the run reports (per pair or per window, named on the axis), with the learning rate
 on a second axis, a log-y option and a crosshair readout. It draws a
-core.history.LossHistory; it keeps no numbers of its own."""
+core.train.history.LossHistory; it keeps no numbers of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, QTimer
 
-from core.history import LOSS_UNITS, LossHistory
+from core.train.history import LOSS_UNITS, LossHistory
 
 REDRAW_MS = 250  # stats arrive faster; a curve redrawn 4 times a second looks smooth
 

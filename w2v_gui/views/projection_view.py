@@ -18,7 +18,7 @@ from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PyQt6.QtWidgets import QLabel
 
-from core.map_colours import label_order
+from core.map.colours import label_order
 from w2v_gui.projection_worker import MapFrame
 
 MAX_LABELS = 70  # labels on screen at once

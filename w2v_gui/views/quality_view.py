@@ -1,13 +1,13 @@
 """The quality curve beside the loss: the analogy accuracy and the word-pair Spearman
 correlation of the run's snapshots against words processed, on an axis of their own. It
-draws a core.history.QualityHistory; it keeps no numbers of its own."""
+draws a core.train.history.QualityHistory; it keeps no numbers of its own."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
-from core.history import QualityHistory
+from core.train.history import QualityHistory
 from w2v_gui.views.loss_view import CountAxis
 
 ACCURACY_COLOUR = (0, 150, 90)

@@ -1,0 +1,151 @@
+"""The course's own sanity checks, runnable: `python -m core.cs224n`.
+
+The handout's tests seed Python's `random` with 31415 and NumPy's with 9265, build ten
+normalised random 3-d vectors for a dummy dataset of five tokens (a–e; its noise words and
+contexts drawn with `random.randint`), check the gradients of skip-gram with both losses,
+and print the loss and gradients of a few windows beside the published values. The basic
+tests of sigmoid, its gradient, softmax and normalizeRows come first. Each line shows the
+expected value beside the computed one; the exit status is 0 when every one agrees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+import core.cs224n as cs224n
+
+TOLERANCE = 1e-7  # what "agrees" means for a printed value
+GRADIENT_TOLERANCE = 1e-7  # the worst relative error a gradient check may show
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    expected: object  # a number or an array
+    computed: object
+
+    @property
+    def agrees(self) -> bool:
+        expected = np.asarray(self.expected, dtype=np.float64)
+        computed = np.asarray(self.computed, dtype=np.float64)
+        return expected.shape == computed.shape and bool(
+            np.allclose(computed, expected, rtol=0, atol=TOLERANCE))
+
+
+def basic_checks() -> list[Check]:
+    """The course's basic tests of the small functions."""
+    x = np.array([[1.0, 2.0], [-1.0, -2.0]])
+    s = cs224n.sigmoid(x)
+    return [
+        Check("sigmoid([[1, 2], [-1, -2]])",
+              [[0.73105858, 0.88079708], [0.26894142, 0.11920292]], s),
+        Check("sigmoid_grad(sigmoid(that))",
+              [[0.19661193, 0.10499359], [0.19661193, 0.10499359]], cs224n.sigmoid_grad(s)),
+        Check("softmax([1, 2])", [0.26894142, 0.73105858], cs224n.softmax(np.array([1.0, 2.0]))),
+        Check("softmax([[1001, 1002], [3, 4]])",
+              [[0.26894142, 0.73105858], [0.26894142, 0.73105858]],
+              cs224n.softmax(np.array([[1001.0, 1002.0], [3.0, 4.0]]))),
+        Check("softmax([[-1001, -1002]])", [[0.73105858, 0.26894142]],
+              cs224n.softmax(np.array([[-1001.0, -1002.0]]))),
+        Check("normalizeRows([[3, 4], [1, 2]])", [[0.6, 0.8], [0.4472136, 0.89442719]],
+              cs224n.normalizeRows(np.array([[3.0, 4.0], [1.0, 2.0]]))),
+    ]
+
+
+def dummy_setup():
+    """The handout's dummy dataset and vectors, seeded as its tests seed them."""
+    tokens = ["a", "b", "c", "d", "e"]
+    dataset = type("DummyDataset", (), {})()
+    dataset.sampleTokenIdx = lambda: random.randint(0, 4)
+    dataset.getRandomContext = lambda C: (
+        tokens[random.randint(0, 4)], [tokens[random.randint(0, 4)] for _ in range(2 * C)])
+    random.seed(31415)
+    np.random.seed(9265)  # noqa: NPY002 (the course seeds the legacy generator)
+    vectors = cs224n.normalizeRows(np.random.randn(10, 3))  # noqa: NPY002
+    return dataset, vectors, {word: i for i, word in enumerate(tokens)}
+
+
+def word2vec_checks() -> tuple[list[Check], list[tuple[str, float]]]:
+    """The published skip-gram values, and the worst error of each gradient check."""
+    dataset, vectors, tokens = dummy_setup()
+    center, outside = vectors[:5], vectors[5:]
+    checks, gradients = [], []
+    window = ["a", "b", "e", "d", "b", "c"]
+    naive, negative = cs224n.naiveSoftmaxLossAndGradient, cs224n.negSamplingLossAndGradient
+
+    def gradient_check(loss: Callable, name: str) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):  # its own verdict line is ours here
+            result = cs224n.gradcheck_naive(lambda v: cs224n.word2vec_sgd_wrapper(
+                cs224n.skipgram, tokens, v, dataset, 5, loss), vectors, name)
+        gradients.append((f"skip-gram with {name}", result.worst_error))
+
+    gradient_check(naive, "naiveSoftmaxLossAndGradient")
+    loss, grad_center, grad_outside = cs224n.skipgram("c", 3, window, tokens, center, outside,
+                                                      dataset)
+    checks += [
+        Check('skipgram("c", 3, a b e d b c), naive softmax: loss', 11.16610900153398, loss),
+        Check("  dJ/dV, the row of c", [-1.26947339, -1.36873189, 2.45158957], grad_center[2]),
+        Check("  dJ/dU, the row of a", [-0.41045956, 0.18834851, 1.43272264], grad_outside[0]),
+        Check('skipgram("b", 3, …), naive softmax: loss', 9.87714910003414,
+              cs224n.skipgram("b", 3, window, tokens, center, outside, dataset)[0]),
+        Check('skipgram("a", 3, …), naive softmax: loss', 10.810758628593335,
+              cs224n.skipgram("a", 3, window, tokens, center, outside, dataset)[0]),
+    ]
+    gradient_check(negative, "negSamplingLossAndGradient")
+    loss, grad_center, grad_outside = cs224n.skipgram("c", 1, ["a", "b"], tokens, center,
+                                                      outside, dataset, negative)
+    checks += [
+        Check('skipgram("c", 1, a b), negative sampling: loss', 16.15119285363322, loss),
+        Check("  dJ/dV, the row of c", [-4.54650789, -1.85942252, 0.76397441], grad_center[2]),
+        Check("  dJ/dU, the row of e", [-0.80620296, 0.36994417, 2.81407799], grad_outside[4]),
+        Check('skipgram("c", 2, a b c a), negative sampling: loss', 28.653567707668795,
+              cs224n.skipgram("c", 2, ["a", "b", "c", "a"], tokens, center, outside,
+                              dataset, negative)[0]),
+    ]
+    loss, grad_center, _ = cs224n.skipgram("a", 3, window, tokens, center, outside, dataset,
+                                           negative)
+    checks += [
+        Check('skipgram("a", 3, a b e d b c), negative sampling: loss', 60.648705494891914,
+              loss),
+        Check("  dJ/dV, the row of a", [-17.89425315, -7.36940626, -1.23364121],
+              grad_center[0]),
+    ]
+    return checks, gradients
+
+
+def shown(value: object) -> str:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return f"{float(array):.15g}"
+    text = np.array2string(array, precision=8, separator=", ", max_line_width=1000)
+    return " ".join(text.split())  # a matrix on one line
+
+
+def main() -> int:
+    basic = basic_checks()
+    values, gradients = word2vec_checks()
+    failures = 0
+    print("The course's sanity checks (seeds 31415 and 9265, as its tests set them)\n")
+    for title, checks in (("Basic functions", basic), ("Skip-gram on the dummy dataset",
+                                                        values)):
+        print(title)
+        for check in checks:
+            verdict = "ok" if check.agrees else "DIFFERENT"
+            failures += not check.agrees
+            print(f"  {check.name}\n    expected {shown(check.expected)}\n"
+                  f"    computed {shown(check.computed)}   {verdict}")
+        print()
+    print("Gradient checks (central differences, h = 1e-4, through word2vec_sgd_wrapper)")
+    for name, error in gradients:
+        passed = error <= GRADIENT_TOLERANCE
+        failures += not passed
+        print(f"  {name}: worst relative error {error:.2e} "
+              f"(at most {GRADIENT_TOLERANCE:g}) {'ok' if passed else 'FAILED'}")
+    print("\nAll agree." if not failures else f"\n{failures} disagree.")
+    return 0 if not failures else 1
