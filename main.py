@@ -70,4 +70,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # Ctrl+C before a command took charge of it (while importing)
+        print("main.py: interrupted.", file=sys.stderr)
+        sys.exit(130)

@@ -23,8 +23,8 @@ from core.train.trainer import Trainer, TrainerError
 SESSION_SUFFIX = ".w2vsession"
 SESSION_VERSION = 2  # 2: the app's state is one JSON object (1: pins and view apart)
 
-__all__ = ["SESSION_SUFFIX", "Session", "SessionError", "load_session",
-           "save_session", "session_arrays", "write_session"]
+__all__ = ["SESSION_SUFFIX", "Session", "SessionError", "SessionSummary", "load_session",
+           "save_session", "session_arrays", "summarise_session", "write_session"]
 
 
 class SessionError(ValueError):
@@ -108,6 +108,28 @@ def _app_state(saved: SavedArrays, version: int) -> dict[str, Any] | None:
     except SessionError:
         return None
     return state
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What a session holds, in brief: its corpus's source, the words trained and the
+    epoch (1-based) of how many."""
+
+    source: str
+    words_done: int
+    epoch: int
+    epochs: int
+
+
+def summarise_session(path: str | os.PathLike) -> SessionSummary:
+    """Read only a session's small records (checked as `load_session` checks them), to
+    describe it without opening the whole run. Raises SessionError for a damaged file."""
+    with SavedArrays.open(path, "session", SessionError) as saved:
+        config = saved.config()
+        position = saved.record("position")
+        epoch = position.whole("epoch", 0, config.epochs)
+        return SessionSummary(saved.text("source"), position.whole("words_done"),
+                              min(epoch + 1, config.epochs), config.epochs)
 
 
 def load_session(path: str | os.PathLike) -> Session:

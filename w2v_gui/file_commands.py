@@ -60,12 +60,12 @@ class FileCommands(QObject):
     def open_corpus_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a corpus", "", CORPUS_FILTER)
         if path:
-            self.window.open_path(path)
+            self.window.open_corpus(path)
 
     def open_folder_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self.window, "Open a folder of .txt files")
         if path:
-            self.window.open_path(path)
+            self.window.open_corpus(path)
 
     def open_session_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a session or a saved model",

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.discard_on_close = False  # close without offering to save (screenshot mode)
         self.explored: VectorFile | None = None  # a vectors file open to explore
+        self._saved_corpus: Corpus | None = None  # the corpus of an opened session or model
         self.setAcceptDrops(True)  # a file dropped on the window opens like File ▸ Open
         self.closed = False  # every thread has ended and the window is gone
         self._closing = False
@@ -228,6 +229,13 @@ class MainWindow(QMainWindow):
             self.corpora.load_toy_world()  # the file asked for at launch did not open
 
     # ------------------------------------------------------------------ opening
+    def open_corpus(self, path: str) -> None:
+        """File ▸ Open a corpus file / folder: read `path` as a corpus, whatever its name
+        (a text corpus may be called .tsv or .vec)."""
+        if self.files.may_replace("open another corpus"):
+            config = self.hyperparameters.config()
+            self.corpora.open(path, config.min_count if config is not None else 1)
+
     def open_path(self, path: str, limit: int | None = None) -> None:
         """Open a session or saved model (.w2vsession, .npz), a file of word vectors (to
         explore), or a corpus file or folder (to train on): decided by the content. A file
@@ -263,7 +271,7 @@ class MainWindow(QMainWindow):
             except VectorFileError as error:
                 reason = str(error)
             self._failed("Not a vectors file", (
-                f"{reason} To train on it, use File ▸ Open corpus; to explore vectors, "
+                f"{reason} To train on it, use File ▸ Open a corpus file; to explore vectors, "
                 "choose a word2vec, GloVe, fastText .vec or Embedding Projector file."))
 
     def _classify(self, path: str) -> str | None:
@@ -365,10 +373,12 @@ class MainWindow(QMainWindow):
 
     def _use_corpus(self, corpus: Corpus, saved: bool = False) -> None:
         """saved: the corpus came from a session or model (its source names a file the
-        app must not read)."""
+        app must not read; remembered for as long as that corpus is open)."""
+        if saved:
+            self._saved_corpus = corpus
         self.explored = None
         self.curves.show()
-        self.corpus_panel.show_corpus(corpus, saved)
+        self.corpus_panel.show_corpus(corpus, saved or corpus is self._saved_corpus)
         self.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
         self.search.clear()
@@ -402,8 +412,9 @@ class MainWindow(QMainWindow):
         self.update_controls()
         self.bar.show_opened(Path(path).name if path else "the recovered session" if recovered
                              else "the model", trainer)
-        if checked.dropped:
-            self.statusBar().showMessage(checked.note(), 15000)
+        notes = [*session.notes, checked.note()] if checked.dropped else session.notes
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 15000)
 
     def app_state(self) -> dict:
         state = {**self.map.state(), "query": self.search_panel.query.text()}

@@ -17,8 +17,9 @@ COLOURINGS = ("none", "clusters", "frequency")
 FEWEST_MAP_WORDS = 10
 MOST_MAP_WORDS = 20_000  # the map's word-count box; more points than this stop being read
 FEWEST_CLUSTERS = 2
-MOST_PINS = 1_000
-LONGEST_QUERY = 1_000  # characters in the search box
+# sanity bounds for a file's content, far beyond what anyone pins or types
+MOST_PINS = 100_000
+LONGEST_QUERY = 100_000  # characters in the search box
 
 
 @dataclass

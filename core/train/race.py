@@ -159,6 +159,12 @@ def _race_number(key: str, value: object) -> float | int:
         return float("nan")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"the race point's {key} is not a number")
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:  # a whole number too large for a float
+        finite = False
+    if not finite and not (isinstance(value, float) and math.isnan(value)):
+        raise ValueError(f"the race point's {key} is not a finite number")
     if key == "words_done":
         if not isinstance(value, int) or value < 0:
             raise ValueError("the race point's words_done is not a count")

@@ -203,7 +203,7 @@ def test_open_vectors_on_a_corpus_says_it_is_not_vectors(qtbot, window, tmp_path
     text.write_text("the king rules the land and the queen rules too\n" * 50)
     corpus = window.training.corpus
     window.open_vectors(str(text))
-    assert len(dialogs.warnings) == 1 and "Open corpus" in dialogs.warnings[0]
+    assert len(dialogs.warnings) == 1 and "Open a corpus file" in dialogs.warnings[0]
     assert window.training.corpus is corpus and not window.corpora.busy
 
 
@@ -242,3 +242,51 @@ def test_the_largest_steps_the_form_allows_still_pause_for_a_save(qtbot, window,
     assert path.stat().st_size > 0 and not dialogs.warnings
     window.training.stop()
     qtbot.waitUntil(lambda: not window.training.running, timeout=30_000)
+
+
+def test_reset_after_opening_a_session_still_reads_no_file_it_names(qtbot, window, tmp_path,
+                                                                     monkeypatch):
+    read: list = []
+    monkeypatch.setattr("w2v_gui.panels.corpus_panel.is_sst_file",
+                        lambda p: read.append(p) or False)
+    path = tmp_path / "passwd.w2vsession"
+    save_session(path, Session(small_trainer(2, source="/etc/passwd")))
+    open_session(qtbot, window, path)
+    window.reset_run()
+    assert read == [] and "as kept in the saved run" in window.corpus_panel.summary.text()
+
+
+def test_a_text_corpus_with_a_vectors_like_name_opens_as_a_corpus(qtbot, window, tmp_path,
+                                                                  dialogs):
+    story = tmp_path / "story.tsv"
+    story.write_text("the king rules the land\tand the queen rules too\n" * 50)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.open_corpus(str(story))  # File ▸ Open a corpus file
+    assert window.training.corpus.source == str(story) and not dialogs.warnings
+
+
+def test_a_race_record_with_an_absurd_number_is_left_out(qtbot, window, tmp_path, dialogs):
+    trainer = small_trainer(3)
+    point = {"seconds": 10**400, "words_done": 5, "words_per_second": 1.0, "log_loss": 2.0,
+             "accuracy": None}
+    race = {"kind": "losses", "held_out_pairs": 10, "runs": [
+        {"name": "neg", "config": json.loads(trainer.config.to_json()), "points": [point]}]}
+    path = tmp_path / "race.w2vsession"
+    save_session(path, Session(trainer, app_state={"race": race}))
+    open_session(qtbot, window, path)
+    assert "loss race" in window.statusBar().currentMessage()
+    assert window.document.path == str(path) and not dialogs.errors
+
+
+def test_a_recovery_copy_too_big_for_memory_now_is_kept_for_later(qtbot, window, tmp_path,
+                                                                   monkeypatch):
+    from core.train import saved_arrays
+
+    copy = tmp_path / "session-1-2.w2vsession"
+    save_session(copy, Session(small_trainer(3)))
+    monkeypatch.setattr(saved_arrays, "available_memory", lambda: 1_000)
+    with qtbot.waitSignal(window.document.failed, timeout=10_000) as failed:
+        window.document.recover(copy)
+    assert copy.exists() and not copy.with_suffix(".damaged").exists()
+    assert str(copy) in failed.args[1] and "offered again" in failed.args[1]
+    assert str(window.document.recovery_path) not in failed.args[1]

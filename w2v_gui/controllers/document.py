@@ -7,7 +7,6 @@ touches it; a save records the revision its copy was taken at.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -15,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PyQt6.QtCore import QLockFile, QObject, QTimer, pyqtSignal
 
 from core.session import (
@@ -24,6 +22,7 @@ from core.session import (
     SessionError,
     load_session,
     session_arrays,
+    summarise_session,
     write_session,
 )
 from core.train.trainer import Trainer, TrainerError
@@ -52,25 +51,19 @@ def instance_lock(path: Path) -> QLockFile:
 
 def describe_recovery(path: Path) -> str:
     """One line on a recovery copy for the question that offers it: the corpus, how far the
-    run got and when it was copied, read from the file's small records only. A copy whose
+    run got and when it was copied, from the file's small records only. A copy whose
     records cannot be read is described as such (opening it then says what is wrong)."""
     try:
         copied = time.strftime("%H:%M on %d %b", time.localtime(path.stat().st_mtime))
     except OSError:
         return "a run whose copy can no longer be found"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            position = json.loads(str(data["position"]))
-            config = json.loads(str(data["config"]))
-            source = str(data["source"])
-        words = int(position["words_done"])
-        epoch, epochs = int(position["epoch"]), int(config["epochs"])
-    except Exception:  # any damage: the copy is still offered, described as such
+        summary = summarise_session(path)
+    except SessionError:
         return f"a run copied at {copied} (its details cannot be read)"
-    name = Path(source).name or source or "an unnamed corpus"
-    shown_epoch = min(epoch + 1, epochs)
-    return (f"a run on {name}: {words:,} words trained, epoch {shown_epoch} of {epochs}; "
-            f"copied at {copied}")
+    name = Path(summary.source).name or summary.source or "an unnamed corpus"
+    return (f"a run on {name}: {summary.words_done:,} words trained, epoch "
+            f"{summary.epoch} of {summary.epochs}; copied at {copied}")
 
 
 class Document(QObject):
@@ -325,10 +318,16 @@ class Document(QObject):
                     "lost.") from None
             try:
                 session = load_session(self.recovery_path)
-            except SessionError as error:  # set aside, so it is not offered again
-                damaged = path.with_suffix(".damaged")
+            except SessionError as error:
+                message = str(error).replace(str(self.recovery_path), str(path))
+                if getattr(error, "memory_refusal", False):  # sound, but too big for now:
+                    os.replace(self.recovery_path, path)  # offered again next time
+                    raise SessionError(f"{message} The copy is kept and will be offered "
+                                       "again at the next launch.") from error
+                damaged = path.with_suffix(".damaged")  # set aside: not offered again
                 os.replace(self.recovery_path, damaged)
-                raise SessionError(f"{error} It was moved aside as {damaged.name}.") from error
+                raise SessionError(f"{message} It was moved aside as {damaged.name}.") \
+                    from error
             return session
 
         self._read(read, None, "The recovered session could not be opened", recovered=True)
