@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
@@ -13,7 +12,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLa
 from core.data.corpus import Corpus
 from core.map.colours import PALETTE
 from core.session import SESSION_SUFFIX, Session
-from core.train.gradcheck import GradientCheckCancelled, check_model_gradient
+from core.train.gradcheck import GradientCheckCancelled, check_parameters
 from core.train.step_math import map_arrows
 from core.train.trainer import TrainerError
 from core.vectors.reading import VectorFile, VectorFileError, classify_file, detect_format
@@ -531,11 +530,9 @@ class MainWindow(QMainWindow):
             with self.training.held_still() as trainer:
                 if trainer is None:
                     return
-                copy = SimpleNamespace(
-                    config=trainer.config, corpus=trainer.corpus,
-                    noise_table=trainer.noise_table,
-                    center_vectors=trainer.center_vectors.copy(),
-                    outside_vectors=trainer.outside_vectors.copy())
+                # the check runs on a copy of the parameters, the run goes on meanwhile
+                parameters = (trainer.center_vectors.copy(), trainer.outside_vectors.copy(),
+                              trainer.corpus, trainer.config)
         except TrainerError as error:
             self.math_panel.show_check(None, str(error))
             return
@@ -546,8 +543,8 @@ class MainWindow(QMainWindow):
         stop = self._stop_checks
         def check():
             try:
-                return check_model_gradient(copy, seconds=GRADIENT_CHECK_SECONDS,
-                                            should_stop=stop.is_set)
+                return check_parameters(*parameters, seconds=GRADIENT_CHECK_SECONDS,
+                                        should_stop=stop.is_set)
             except GradientCheckCancelled:  # the window closes
                 return None
 

@@ -3,7 +3,7 @@ step too large to compute at once is computed in chunks.
 
 batching="corpus": each epoch sub-samples the corpus once; a step takes the next
 `batch_words` kept words as centers, each with a dynamic window (reach drawn from
-1..window, never crossing a sentence), and hands the block to skip-gram or CBOW.
+1..window, never crossing a sentence), and hands the block to the forward pass (skip-gram or CBOW).
 batching="windows": the handout's step, `batch_size` random windows of its window text,
 K fresh noise words per pair for negative sampling (a draw equal to the outside word is
 drawn again), the gradient averaged over the windows.
@@ -20,25 +20,42 @@ then nothing the trainer saves has changed (vectors, position, generator: the st
 from its own copy of the generator), so a save taken between chunks resumes exactly, by
 computing the step again.
 
-Used as a base of `core.train.trainer.Trainer`; it reads and advances the trainer's position
-(epoch, cursor, words_done, pairs_seen, handout_cost) and rng.
+A step draws its `Batch` (core.train.forward.draw_batch), computes its gradients with the
+forward pass and applies them (core.train.update); with `keep` it returns the batch too.
+Used as a base of `core.train.trainer.Trainer` (the attributes it reads are declared
+there); it reads and advances the trainer's position (epoch, cursor, words_done,
+pairs_seen, handout_cost) and rng.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Generator
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
 from core.data.corpus import handout_reject_probabilities, handout_window_text
-from core.math.losses import batched_naive_softmax, batched_neg_sampling, draw_negative_batch
-from core.math.scatter import scatter_add_rows
 from core.math.steps import StepSums
 from core.train.config import TrainConfig
 from core.train.errors import TrainerError
-from core.train.negative import NOISE_GROUP, NOISE_POOL, draw_from_table
+from core.train.forward import (
+    Batch,
+    Gradients,
+    draw_batch,
+    loss_and_gradients,
+    true_scores,
+)
+from core.train.negative import LOSS_EVERY, NOISE_GROUP, NOISE_POOL, draw_from_table
+from core.train.update import (
+    add_curvature_along,
+    add_gradients,
+    apply_negative_sums,
+    apply_plain_sums,
+    hot_rows,
+    train_batch,
+)
 
 WARMUP_FRACTION = 0.15  # the start of a run takes small steps (see _corpus_step)
 WARMUP_BATCH = 64
@@ -53,7 +70,16 @@ CHUNK_WORK = 2**26
 SOFTMAX_CHUNK_WORK = 2**31
 SOFTMAX_CHUNK_SCORES = 2**24
 
-Step = Generator[float, None, float | None]  # yields the share done, returns the loss
+@dataclass(frozen=True)
+class StepResult:
+    """What a whole step returns: its loss (None when not measured) and, when asked for,
+    the Batch it trained on (a chunked step's chunks joined)."""
+
+    loss: float | None
+    batch: Batch | None = None
+
+
+Step = Generator[float, None, StepResult]  # yields the share done, returns the result
 
 
 def softmax_words(batch: int, vocab_size: int, window: int) -> int:
@@ -98,6 +124,10 @@ def inputs_per_chunk(config: TrainConfig, vocab_size: int) -> int:
 class Batching:
     """The batching of `Trainer` (a mixin; see the module)."""
 
+    def _draw_noise(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Noise words of `shape` from the trainer's generator (a whole step's draws)."""
+        return draw_from_table(self.noise_table, self.rng, shape)
+
     # ------------------------------------------------------------------ batching="corpus"
     def _start_epoch(self) -> None:
         """Sub-sample the corpus for this epoch (word2vec.c keeps w with keep_probability)."""
@@ -113,11 +143,12 @@ class Batching:
         if self._kept_ids.size == 0:
             raise TrainerError("sub-sampling dropped every word; set sample to 0 or larger.")
 
-    def _corpus_step(self) -> Step:
-        """Train on the next batch of centers; the mean loss per pair (skip-gram) or per
-        window (CBOW: one center predicted from its window), or None when this step did
-        not measure it (negative sampling measures every LOSS_EVERY-th step). A generator:
-        a step larger than one chunk yields after each (see the module)."""
+    def _corpus_step(self, keep: bool = False) -> Step:
+        """Train on the next batch of centers; returns its `StepResult`: the mean loss per
+        pair (skip-gram) or per window (CBOW: one center predicted from its window), or None
+        when this step did not measure it (negative sampling measures every LOSS_EVERY-th
+        step), and with `keep` the Batch it trained on. A generator: a step larger than one
+        chunk yields after each (see the module)."""
         if self._kept_ids is None:
             self._start_epoch()
         kept_ids = self._kept_ids
@@ -137,15 +168,15 @@ class Batching:
         if last - first <= per_chunk:
             # dynamic window: each center's reach is drawn uniformly from 1..window
             reach = self.rng.integers(1, window + 1, size=last - first)
-            center_ids, context, valid = self._corpus_block(first, last, reach)
-            self._record(None, centers=center_ids, context=context, valid=valid,
-                         learning_rate=learning_rate, pair_rate=learning_rate, noise=None,
-                         pools=None)
-            model = self._skipgram if config.model == "skipgram" else self._cbow
-            loss_sum, pairs = model(center_ids, context, valid, learning_rate)
+            trained = draw_batch(*self._corpus_block(first, last, reach), config,
+                                 self._draw_noise)
+            gradients = self._train(trained, learning_rate)
+            loss_sum, pairs = (None, 0) if gradients is None else (gradients.loss,
+                                                                    gradients.pairs)
+            parts = [trained]
         else:
-            loss_sum, pairs = yield from self._corpus_chunks(first, last, per_chunk,
-                                                              learning_rate)
+            loss_sum, pairs, parts = yield from self._corpus_chunks(first, last, per_chunk,
+                                                                    learning_rate)
 
         self.cursor = last
         raw_per_kept = self.corpus.token_count / kept_ids.size
@@ -157,7 +188,27 @@ class Batching:
             self._kept_ids = self._kept_sentences = None
             self.words_done = self.epoch * self.corpus.token_count
         self.pairs_seen += pairs
-        return None if loss_sum is None else loss_sum / max(pairs, 1)
+        return StepResult(None if loss_sum is None else loss_sum / max(pairs, 1),
+                          Batch.joined(parts) if keep else None)
+
+    def _train(self, batch: Batch, rate: float) -> Gradients | None:
+        """A whole step on `batch` (core.train.update.train_batch); refuses
+        (DivergenceError) a step whose gradients overflowed, before it changes anything."""
+        gradients = train_batch(self.center_vectors, self.outside_vectors, batch,
+                                self.config, rate, with_loss=self.steps % LOSS_EVERY == 0)
+        if gradients is not None and not gradients.finite():
+            raise self._divergence("a gradient became infinite or NaN")
+        return gradients
+
+    def _gradients(self, batch: Batch) -> Gradients | None:
+        """The forward pass on `batch` at the current vectors (a chunk of a larger step);
+        refuses (DivergenceError) gradients that overflowed."""
+        gradients = loss_and_gradients(self.center_vectors, self.outside_vectors, batch,
+                                       self.config,
+                                       with_loss=self.steps % LOSS_EVERY == 0)
+        if gradients is not None and not gradients.finite():
+            raise self._divergence("a gradient became infinite or NaN")
+        return gradients
 
     def _corpus_block(self, first: int, last: int, reach: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,64 +231,54 @@ class Batching:
         return ids[centers], context, valid
 
     def _corpus_chunks(self, first: int, last: int, per_chunk: int, learning_rate: float
-                       ) -> Generator[float, None, tuple[float | None, int]]:
+                       ) -> Generator[float, None, tuple[float | None, int, list[Batch]]]:
         """One step over centers first..last-1, `per_chunk` centers a call: their gradients
         summed at the step's starting point, then applied at once (see the module).
         Negative sampling takes a second pass over the chunks when some true outside row
         is "hot" (core.math.steps.output_row_curvature): its curvature along the summed step
-        needs the whole sum first. Yields the share done; returns (loss sum, pairs)."""
+        needs the whole sum first. Yields the share done; returns (loss sum, pairs, the
+        chunks' batches)."""
         config = self.config
         rng = copy.deepcopy(self.rng)  # the step's own: self.rng moves when it is applied
+        draw = partial(draw_from_table, self.noise_table, rng)
         into = StepSums(self.corpus.vocab_size, config.dim)
-        model = self._skipgram if config.model == "skipgram" else self._cbow
         negative = config.loss == "neg"
         starts = range(first, last, per_chunk)
         passes = len(starts) * (2 if negative else 1)
-        reaches = []
+        reaches, parts = [], []
         loss_sum, measured, pairs = 0.0, False, 0
         for done, start in enumerate(starts, 1):
             stop = min(start + per_chunk, last)
             reach = rng.integers(1, config.window + 1, size=stop - start)
             reaches.append(reach.astype(np.uint8))  # window ≤ 100
-            center_ids, context, valid = self._corpus_block(start, stop, reach)
-            self._record(into, centers=center_ids, context=context, valid=valid,
-                         learning_rate=learning_rate, pair_rate=learning_rate, noise=None,
-                         pools=None)
-            chunk_loss, chunk_pairs = model(center_ids, context, valid, learning_rate,
-                                            into, rng)
-            if chunk_loss is not None:
-                loss_sum, measured = loss_sum + chunk_loss, True
-            pairs += chunk_pairs
+            trained = draw_batch(*self._corpus_block(start, stop, reach), config, draw)
+            parts.append(trained)
+            gradients = self._gradients(trained)
+            if gradients is not None:
+                add_gradients(into, gradients, self.corpus.vocab_size)
+                if gradients.loss is not None:
+                    loss_sum, measured = loss_sum + gradients.loss, True
+                pairs += gradients.pairs
             yield done / passes
         if negative:
-            hot_rows, directions = self._hot_rows(into, learning_rate)
-            along = np.zeros(hot_rows.size)
-            if hot_rows.size:
+            hot, directions = hot_rows(into, learning_rate)
+            along = np.zeros(hot.size)
+            if hot.size:
                 for done, (start, reach) in enumerate(zip(starts, reaches, strict=True), 1):
-                    block = self._corpus_block(start, min(start + per_chunk, last), reach)
-                    inputs, keys, owners = self._true_scores(*block)
-                    self._add_curvature_along(along, hot_rows, directions, keys, owners,
-                                              inputs)
+                    block = Batch(*self._corpus_block(start, min(start + per_chunk, last),
+                                                      reach))
+                    inputs, keys, owners = true_scores(self.center_vectors, block, config)
+                    add_curvature_along(along, self.outside_vectors, hot, directions, keys,
+                                        owners, inputs)
                     yield (len(starts) + done) / passes
-            self._apply_negative_sums(into, learning_rate, hot_rows, along)
+            apply_negative_sums(into, self.center_vectors, self.outside_vectors,
+                                learning_rate, hot, along)
         else:  # naive softmax: the plain step, as scatter_add_rows and -= apply it
             into.center.apply_plain(self.center_vectors, learning_rate)
             if into.dense is not None:
                 self.outside_vectors -= learning_rate * into.dense
         self.rng.bit_generator.state = rng.bit_generator.state
-        return (loss_sum if measured else None), pairs
-
-    def _record(self, into: StepSums | None, **parts) -> None:
-        """While recording (core.train.step_math), keep what the step trains on: a chunk's
-        arrays are appended to those of the step's earlier chunks."""
-        if self.recording is None:
-            return
-        for key, value in parts.items():
-            earlier = self.recording.get(key)
-            if into is None or key not in self.recording:
-                self.recording[key] = value
-            elif isinstance(value, np.ndarray) and isinstance(earlier, np.ndarray):
-                self.recording[key] = np.concatenate([earlier, value])
+        return (loss_sum if measured else None), pairs, parts
 
     # ------------------------------------------------------------------ batching="windows"
     def _handout_text(self) -> tuple[np.ndarray, np.ndarray]:
@@ -247,35 +288,37 @@ class Batching:
             self._window_text = handout_window_text(self.corpus, reject, self.rng)
         return self._window_text
 
-    def _windows_step(self) -> Step:
+    def _windows_step(self, keep: bool = False) -> Step:
         """The handout's step on `batch_size` random windows; its cost: the mean loss per
-        window (each window's loss summed over its outside words). A generator: a step
-        larger than one chunk yields after each (see the module)."""
+        window (each window's loss summed over its outside words), in a `StepResult` with,
+        given `keep`, the Batch it trained on. A generator: a step larger than one chunk
+        yields after each (see the module)."""
         config = self.config
         wanted = config.batch_size
         self._handout_text()
         learning_rate = self.learning_rate()
+        rate = learning_rate / wanted  # the handout averages the gradient over the windows
         per_chunk = inputs_per_chunk(config, self.corpus.vocab_size)
         if wanted <= per_chunk:
-            loss_sum, pairs = self._windows_update(*self._draw_windows(wanted, self.rng),
-                                                   learning_rate, self._draw_noise)
+            trained = draw_batch(*self._draw_windows(wanted, self.rng), config,
+                                 self._draw_noise)
+            gradients = self._train(trained, rate)
+            loss_sum, pairs, parts = gradients.loss, gradients.pairs, [trained]
         else:
             rng = copy.deepcopy(self.rng)  # the step's own: self.rng moves when applied
             draw = partial(draw_from_table, self.noise_table, rng)
             into = StepSums(self.corpus.vocab_size, config.dim)
-            loss_sum, pairs = 0.0, 0
+            loss_sum, pairs, parts = 0.0, 0, []
             starts = range(0, wanted, per_chunk)
             for done, start in enumerate(starts, 1):
-                windows = self._draw_windows(min(per_chunk, wanted - start), rng)
-                chunk_loss, chunk_pairs = self._windows_update(*windows, learning_rate,
-                                                               draw, into)
-                loss_sum, pairs = loss_sum + chunk_loss, pairs + chunk_pairs
+                trained = draw_batch(*self._draw_windows(min(per_chunk, wanted - start), rng),
+                                     config, draw)
+                parts.append(trained)
+                gradients = self._gradients(trained)
+                add_gradients(into, gradients, self.corpus.vocab_size)
+                loss_sum, pairs = loss_sum + gradients.loss, pairs + gradients.pairs
                 yield done / len(starts)
-            rate = learning_rate / wanted
-            into.outside.apply_plain(self.outside_vectors, rate)
-            if into.dense is not None:
-                self.outside_vectors -= rate * into.dense
-            into.center.apply_plain(self.center_vectors, rate)
+            apply_plain_sums(into, self.center_vectors, self.outside_vectors, rate)
             self.rng.bit_generator.state = rng.bit_generator.state
         # the handout's cost: the batch-averaged window loss
         cost = loss_sum / wanted
@@ -284,7 +327,7 @@ class Batching:
         if (self.steps + 1) % HANDOUT_COST_EVERY == 0:
             self.handout_cost = cost if not self.handout_cost else (
                 0.95 * self.handout_cost + 0.05 * cost)
-        return cost
+        return StepResult(cost, Batch.joined(parts) if keep else None)
 
     def _draw_windows(self, wanted: int, rng: np.random.Generator
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -317,45 +360,3 @@ class Batching:
             if chosen_center.size >= wanted:
                 break
         return chosen_center[:wanted], chosen_context[:wanted], chosen_valid[:wanted]
-
-    def _windows_update(self, center: np.ndarray, context: np.ndarray, valid: np.ndarray,
-                        learning_rate: float, draw, into: StepSums | None = None
-                        ) -> tuple[float, int]:
-        """The handout's update for these windows, its gradient scaled by rate /
-        batch_size (or, with `into`, added there); returns (summed loss, pairs)."""
-        config = self.config
-        wanted = config.batch_size
-        owner, slot = np.nonzero(valid)
-        outside = context[owner, slot]
-        pair_centers = center[owner]
-        # the handout redraws a noise word equal to the outside word
-        noise = draw_negative_batch(draw, outside, config.negative)
-        if self.recording is not None:
-            noise_of = np.full((*valid.shape, config.negative), -1, dtype=noise.dtype)
-            noise_of[owner, slot] = noise  # each pair's K draws, by window and slot
-            self._record(into, centers=center, context=context, valid=valid,
-                         learning_rate=learning_rate, pair_rate=learning_rate / wanted,
-                         noise=noise_of, pools=None)
-        if config.loss == "softmax":
-            result = batched_naive_softmax(self.center_vectors[pair_centers], outside,
-                                           self.outside_vectors)
-            self._check_finite(result.center, result.outside, result.loss)
-            if into is not None:
-                into.add_dense(result.outside)
-            else:
-                self.outside_vectors -= (learning_rate / wanted) * result.outside
-        else:
-            result = batched_neg_sampling(self.center_vectors[pair_centers], outside, noise,
-                                          self.outside_vectors)
-            self._check_finite(result.center, result.outside, result.loss)
-            if into is not None:
-                into.outside.add(result.outside_rows, result.outside)
-            else:
-                self.outside_vectors[result.outside_rows] -= (
-                    (learning_rate / wanted) * result.outside)
-        if into is not None:
-            into.center.add_occurrences(pair_centers, result.center)
-        else:
-            scatter_add_rows(self.center_vectors, pair_centers, result.center,
-                             -learning_rate / wanted)
-        return float(result.loss.sum(dtype=np.float64)), int(owner.size)

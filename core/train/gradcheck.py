@@ -1,26 +1,19 @@
-"""Check the gradients of a model, now: the trainer's own batched loss-and-gradient
-functions, by central differences (core.math.gradcheck) at its current parameters, in float64.
+"""Check the gradients of a model, now: the trainer's own forward pass
+(core.train.forward.loss_and_gradients), by central differences (core.math.gradcheck) at
+given parameters, in float64.
 
-A small sample of (center, context) windows is drawn from the trainer's corpus, with the
-trainer's window. The loss is assembled from the very functions a training step calls,
-the way `core.train.models` and `core.train.negative` call them:
+A small sample of (center, context) windows is drawn from the corpus, with the run's
+window, and the noise words a step would draw for them (a pool per NOISE_GROUP windows,
+or K per pair with the handout's batching), drawn once so that the loss is a fixed
+function of the parameters. Loss and gradients are the very ones a training step applies,
+gathered into dense dJ/dV and dJ/dU. The check perturbs the entries of every row that
+takes part, or a random sample of them when there are more than `max_entries` (naive
+softmax touches every row of U). CBOW with cbow_mean is checked against the exact gradient
+of the mean, dJ/dv̂ / c; the trainer then applies the whole dJ/dv̂ to each context word,
+as word2vec.c does.
 
-    skip-gram, naive softmax      batched_naive_softmax over every pair of the windows
-    skip-gram, negative sampling  weighted_neg_sampling for the true outside words, plus
-                                  pooled_noise: the windows share one pool of noise words
-                                  (drawn once, so the loss is a fixed function), each pool
-                                  word counted pairs · K / pool-size times
-    CBOW, either loss             the same, with v̂ = Σ v_w over the window (the mean with
-                                  cbow_mean) as the input and the center word as the target
-    the handout's batching        skip-gram pairs (it trains skip-gram whatever the model),
-                                  each with K noise words of its own (batched_neg_sampling),
-                                  a draw equal to the outside word drawn again
-
-and the analytic gradient is gathered from their outputs (rows of V through the sum or
-mean, rows of U). The check perturbs the entries of every row that takes part, or a random
-sample of them when there are more than `max_entries` (naive softmax touches every row of
-U). CBOW with cbow_mean is checked against the exact gradient of the mean, dJ/dv̂ / c; the
-trainer then applies the whole dJ/dv̂ to each context word, as word2vec.c does.
+`check_parameters` takes the arrays, corpus and config (a copy of a running trainer's
+vectors, say); `check_model_gradient` checks a Trainer's current ones.
 """
 
 from __future__ import annotations
@@ -32,17 +25,15 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from core.data.corpus import Corpus
 from core.math.gradcheck import check_gradient
-from core.math.losses import (
-    batched_naive_softmax,
-    batched_neg_sampling,
-    draw_negative_batch,
-    pooled_noise,
-    weighted_neg_sampling,
-)
+from core.train import forward
+from core.train.config import TrainConfig
+from core.train.forward import Batch, draw_batch
+from core.train.negative import NOISE_TABLE_SIZE
+from core.train.trainer import Trainer
 
 TOLERANCE = 1e-7  # the target for the worst relative error
-POOL = 48  # noise words in the check's one pool (the trainer's NOISE_POOL)
 
 
 @dataclass(frozen=True)
@@ -114,94 +105,63 @@ def sample_windows(token_ids: np.ndarray, sentence_offsets: np.ndarray, window: 
     return Windows(token_ids[starts + where], token_ids[indices], valid)
 
 
-def loss_and_gradients(model: str, loss: str, center: np.ndarray, outside: np.ndarray,
-                       windows: Windows, pool: np.ndarray, negative: int,
-                       cbow_mean: bool, noise: np.ndarray | None = None
-                       ) -> tuple[float, np.ndarray, np.ndarray]:
-    """The summed loss of the windows and its gradients (dJ/dV, dJ/dU), from the trainer's
-    batched functions (see the module). `noise` (pairs, K): the handout's batching, whose
-    pairs each score K noise words of their own (batched_neg_sampling) instead of a pool."""
-    grad_center, grad_outside = np.zeros_like(center), np.zeros_like(outside)
-    owner, slot = np.nonzero(windows.valid)
-    if noise is not None and loss == "neg":  # the handout's batching: skip-gram pairs
-        pair_centers = windows.centers[owner]
-        result = batched_neg_sampling(center[pair_centers], windows.context[owner, slot],
-                                      noise, outside)
-        np.add.at(grad_center, pair_centers, result.center)
-        grad_outside[result.outside_rows] += result.outside
-        return float(result.loss.sum()), grad_center, grad_outside
-    counts = windows.valid.sum(axis=1).astype(center.dtype)
-    if model == "skipgram":
-        inputs = center[windows.centers]
-        input_rows, spread = windows.centers, None
-    else:  # CBOW: v̂ = Σ_w v_w (or the mean) over each window's context words
-        inputs = np.zeros((windows.centers.size, center.shape[1]), dtype=center.dtype)
-        np.add.at(inputs, owner, center[windows.context[owner, slot]])
-        if cbow_mean:
-            inputs /= counts[:, None]
-        input_rows, spread = windows.context[owner, slot], owner
-    if loss == "softmax":
-        if model == "skipgram":
-            result = batched_naive_softmax(inputs[owner], windows.context[owner, slot],
-                                           outside)
-            np.add.at(grad_center, windows.centers[owner], result.center)
-        else:
-            result = batched_naive_softmax(inputs, windows.centers, outside)
-            input_gradients = result.center
-        grad_outside += result.outside
-        total = float(result.loss.sum())
-    else:
-        if model == "skipgram":
-            true = weighted_neg_sampling(inputs, windows.context, np.ones(1),
-                                         windows.valid.astype(center.dtype), outside)
-            noise_terms = counts
-        else:
-            true = weighted_neg_sampling(inputs, windows.centers[:, None], np.ones(1),
-                                         np.ones((windows.centers.size, 1)), outside)
-            noise_terms = np.ones(windows.centers.size)
-        weights = (noise_terms * negative / pool.size)[None, :, None]
-        noise = pooled_noise(inputs[None], outside[pool][None], weights)
-        grad_outside[true.outside_rows] += true.outside
-        np.add.at(grad_outside, pool, noise.pool[0])
-        input_gradients = true.center + noise.inputs[0]
-        if model == "skipgram":
-            np.add.at(grad_center, input_rows, input_gradients)
-        total = float(true.loss.sum() + noise.loss.sum())
-    if model == "cbow":
-        through = input_gradients / counts[:, None] if cbow_mean else input_gradients
-        np.add.at(grad_center, input_rows, through[spread])
-    return total, grad_center, grad_outside
+def loss_and_gradients(center: np.ndarray, outside: np.ndarray, batch: Batch,
+                       config: TrainConfig) -> tuple[float, np.ndarray, np.ndarray]:
+    """The summed loss of the batch and its dense gradients (dJ/dV, dJ/dU): the trainer's
+    own forward pass (core.train.forward), with the exact gradient of the mean for CBOW
+    with cbow_mean (the trainer applies the whole dJ/dv̂ to each context word)."""
+    gradients = forward.loss_and_gradients(center, outside, batch, config)
+    if gradients is None:  # no window has a context word (the sample never makes one)
+        return 0.0, np.zeros_like(center), np.zeros_like(outside)
+    grad_center, grad_outside = gradients.dense(center.shape, outside.shape,
+                                                exact_mean=config.cbow_mean)
+    return gradients.loss, grad_center, grad_outside
 
 
 class GradientCheckCancelled(Exception):
     """The check was stopped before it ended (the app closes)."""
 
 
-def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
+def check_model_gradient(trainer: Trainer, windows: int = 8, max_entries: int = 2000,
                          seed: int = 0, seconds: float | None = None,
                          should_stop: Callable[[], bool] | None = None
                          ) -> ModelGradientCheck:
-    """Check the gradient of `trainer`'s model × loss at its current parameters (the rows
-    in play copied to float64; the trainer is not changed). With `seconds`, fewer entries
-    are checked where one evaluation is slow (naive softmax on a large vocabulary), so that
-    the check takes about that long. `should_stop()` true stops it: GradientCheckCancelled.
+    """Check the gradient of `trainer`'s model × loss at its current parameters (see
+    `check_parameters`; the trainer is not changed)."""
+    return check_parameters(trainer.center_vectors, trainer.outside_vectors, trainer.corpus,
+                            trainer.config, windows=windows, max_entries=max_entries,
+                            seed=seed, seconds=seconds, should_stop=should_stop,
+                            noise_table=trainer.noise_table)
+
+
+def check_parameters(center_vectors: np.ndarray, outside_vectors: np.ndarray,
+                     corpus: Corpus, config: TrainConfig, windows: int = 8,
+                     max_entries: int = 2000, seed: int = 0, seconds: float | None = None,
+                     should_stop: Callable[[], bool] | None = None,
+                     noise_table: np.ndarray | None = None) -> ModelGradientCheck:
+    """Check the gradient of config's model × loss at these parameters ((V, d) each, the
+    rows in play copied to float64; nothing is changed) on `windows` windows of `corpus`.
+    With `seconds`, fewer entries are checked where one evaluation is slow (naive softmax
+    on a large vocabulary), so that the check takes about that long. `should_stop()` true
+    stops it: GradientCheckCancelled. Noise words come from `noise_table` (the corpus's
+    unigram^0.75 table by default).
     """
-    config, corpus = trainer.config, trainer.corpus
     handout = config.batching == "windows"
     model = "skipgram" if handout else config.model  # the handout's batching: skip-gram
     rng = np.random.default_rng(seed)
     sample = sample_windows(corpus.token_ids, corpus.sentence_offsets, config.window,
                             windows, rng)
-    table = trainer.noise_table
-    pool = table[rng.integers(0, table.size, size=POOL)]
-    noise = None
-    if handout and config.loss == "neg":  # K draws per pair, a draw equal to o drawn again
-        noise = draw_negative_batch(
-            lambda shape: table[rng.integers(0, table.size, size=shape)],
-            sample.context[sample.valid], config.negative)
+    table = corpus.noise_table(NOISE_TABLE_SIZE) if noise_table is None else noise_table
+    # the noise words a step would draw for these windows: pools of NOISE_POOL words, or
+    # K per pair with the handout's batching (a draw equal to o drawn again); drawn once,
+    # so that the loss is a fixed function of the parameters
+    batch = draw_batch(sample.centers, sample.context, sample.valid, config,
+                       lambda shape: table[rng.integers(0, table.size, size=shape)])
+    pool = np.zeros(0, dtype=np.int64) if batch.pools is None else batch.pools.reshape(-1)
+    noise = batch.noise if handout and config.loss == "neg" else None
     # the rows in play (those whose gradient is not zero by construction), and the problem
     # on them alone: V's input rows, U's target and noise rows (all of U for softmax)
-    vocabulary = trainer.center_vectors.shape[0]
+    vocabulary = center_vectors.shape[0]
     inputs_of = sample.context[sample.valid] if model == "cbow" else sample.centers
     v_rows = np.unique(inputs_of)
     u_rows = (np.arange(vocabulary) if config.loss == "softmax" else np.unique(np.r_[
@@ -212,12 +172,12 @@ def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
     def local(rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return np.minimum(np.searchsorted(rows, ids), rows.size - 1)
 
-    compact = Windows(local(v_of[0], sample.centers),
-                      np.where(sample.valid, local(v_of[1], sample.context), 0), sample.valid)
-    compact_pool = local(u_rows, pool)
-    compact_noise = None if noise is None else local(u_rows, noise)
-    center = trainer.center_vectors[v_rows].astype(np.float64)
-    outside = trainer.outside_vectors[u_rows].astype(np.float64)
+    compact = Batch(local(v_of[0], sample.centers),
+                    np.where(sample.valid, local(v_of[1], sample.context), 0), sample.valid,
+                    pools=None if batch.pools is None else local(u_rows, batch.pools),
+                    noise=None if batch.noise is None else local(u_rows, batch.noise))
+    center = center_vectors[v_rows].astype(np.float64)
+    outside = outside_vectors[u_rows].astype(np.float64)
     dim = center.shape[1]
     entries = np.r_[np.arange(v_rows.size) * dim, (v_rows.size + np.arange(u_rows.size)) * dim]
     entries = (entries[:, None] + np.arange(dim)[None, :]).reshape(-1)  # flat indices
@@ -229,8 +189,7 @@ def check_model_gradient(trainer, windows: int = 8, max_entries: int = 2000,
     def evaluate() -> tuple[float, np.ndarray, np.ndarray]:
         if should_stop is not None and should_stop():
             raise GradientCheckCancelled("the gradient check was stopped")
-        return loss_and_gradients(model, config.loss, center, outside, compact, compact_pool,
-                                  config.negative, config.cbow_mean, compact_noise)
+        return loss_and_gradients(center, outside, compact, config)
 
     wanted = max_entries
     if seconds is not None:

@@ -4,7 +4,7 @@ The state holds the vectors, the corpus, the config, the position and the genera
 state; the epoch's sub-sampling is not stored but drawn again from the generator state
 that produced it. Nothing read is trusted: shapes are checked against one another from the
 arrays' headers before any data is read (core.train.saved_arrays), values before they are used.
-Used as a base of `core.train.trainer.Trainer`.
+`core.train.trainer.Trainer`'s save, state_arrays, load and from_state call these.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Self
+from dataclasses import asdict, dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -32,6 +33,8 @@ from core.train.saved_arrays import (
     unpack_words,
 )
 
+T = TypeVar("T")
+
 # 2: words as one UTF-8 block ("words", uint8) with "word_offsets"; 1: a fixed-width text
 # array, in which every word cost as much as the longest. Format 1 is still read.
 FORMAT_VERSION = 2
@@ -41,110 +44,156 @@ LARGEST_VOCABULARY = 2**31 - 1  # token ids are int32
 LARGEST_TOTAL_COUNT = 2**62
 
 
-class SavedState:
-    """save / load / state_arrays / from_state of `Trainer` (a mixin; see the module)."""
+@dataclass
+class Position:
+    """Where a run is: the trainer's state besides its vectors, corpus, config and generator
+    (the saved file's "position" record, with two flags of the epoch's text).
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the whole state (vectors, corpus, config, position, generator) to one .npz.
+    epoch:          the current epoch (0-based; batching="windows": always 0)
+    cursor:         the next center in the epoch's sub-sampled text
+    steps:          whole steps taken
+    words_done:     corpus tokens consumed (windows for batching="windows")
+    pairs_seen:     (center, outside) pairs (or CBOW windows) trained on
+    smoothed_loss:  the moving average of the measured loss (NaN: none measured yet)
+    last_loss:      the most recent measured loss, per loss_unit (NaN: none yet)
+    handout_cost:   the handout's smoothed cost (batching="windows"), else None
+    seconds:        time spent inside `Trainer.step`
+    """
 
-        The file is written beside the target and renamed into place, so an interrupted
-        save never destroys the previous file.
-        """
-        with atomic_write(path) as stream:
-            np.savez(stream, **self.state_arrays())
+    epoch: int = 0
+    cursor: int = 0
+    steps: int = 0
+    words_done: int = 0
+    pairs_seen: int = 0
+    smoothed_loss: float = float("nan")
+    last_loss: float = float("nan")
+    handout_cost: float | None = None
+    seconds: float = 0.0
 
-    def state_arrays(self) -> dict[str, np.ndarray]:
-        """The whole state as named arrays (what `save` writes; `from_state` reads it):
-        center_vectors, outside_vectors (V, d) float32; words (B,) uint8 UTF-8 and
-        word_offsets (V+1,) int64; counts (V,) int64; token_ids (N,) int32;
-        sentence_offsets (S+1,) int64; JSON texts for config, position and the generator's
-        states; with the handout's batching, window_ids (M,) and window_spans (W, 2)."""
-        position = {
-            "epoch": self.epoch, "cursor": self.cursor, "steps": self.steps,
-            "words_done": self.words_done, "pairs_seen": self.pairs_seen,
-            "smoothed_loss": self.smoothed_loss, "last_loss": self.last_loss,
-            "handout_cost": self.handout_cost, "seconds": self.seconds,
-            "epoch_started": self._kept_ids is not None,
-            "window_text": self._window_text is not None,
-        }
-        words, word_offsets = pack_words(self.corpus.words)
-        arrays = {
-            "format_version": np.int64(FORMAT_VERSION),
-            "config": np.array(self.config.to_json()),
-            "position": np.array(json.dumps(position)),
-            "rng_state": np.array(json.dumps(self.rng.bit_generator.state)),
-            "epoch_rng_state": np.array(json.dumps(self._epoch_state)),
-            "center_vectors": self.center_vectors,
-            "outside_vectors": self.outside_vectors,
-            "words": words,
-            "word_offsets": word_offsets,
-            "counts": self.corpus.counts,
-            "token_ids": self.corpus.token_ids,
-            "sentence_offsets": self.corpus.sentence_offsets,
-            "source": np.array(self.corpus.source),
-        }
-        if self._window_text is not None:
-            arrays["window_ids"], arrays["window_spans"] = self._window_text
-        return arrays
 
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> Self:
-        """Read a trainer saved by `save`; it continues exactly where it stopped.
+class InPosition:
+    """A field of the trainer's `position`, read and written as an attribute of the
+    trainer (`trainer.steps`)."""
 
-        Raises TrainerError naming the file and what is wrong when it cannot be used."""
-        with SavedArrays.open(path, "model", TrainerError) as saved:
-            return cls.from_state(saved)
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
-    @classmethod
-    def from_state(cls, data: SavedArrays | Mapping[str, np.ndarray],
-                   path: str | os.PathLike = "the file") -> Self:
-        """Rebuild a trainer from `state_arrays()` (a dict, named `path` in messages) or an
-        open file (`SavedArrays`, which raises its own error type)."""
-        saved = (data if isinstance(data, SavedArrays)
-                 else SavedArrays.from_arrays(data, path, "model", TrainerError))
-        version = saved.integer("format_version")
-        if version > FORMAT_VERSION:
-            raise saved.error(
-                f"{saved.path} was saved by a newer Word2Vec Studio (format {version}); "
-                "update the app to open it.")
-        if version < 1:
-            raise saved.damaged(f"its format_version is {version}")
-        config = saved.config()
-        position = saved.record("position")
-        window_text = position.flag("window_text")
-        epoch_started = position.flag("epoch_started")
-        rng_state = saved.generator_state("rng_state")
-        epoch_state = saved.generator_state("epoch_rng_state", optional=not epoch_started)
+    def __get__(self, trainer, owner: type | None = None):
+        return self if trainer is None else getattr(trainer.position, self.name)
 
-        vocab, tokens = _check_shapes(saved, version, config, window_text)
-        corpus = _read_corpus(saved, version, vocab, tokens)
+    def __set__(self, trainer, value) -> None:
+        setattr(trainer.position, self.name, value)
+
+
+class Trained(Protocol):
+    """What saving reads of a trainer (core.train.trainer.Trainer declares it all)."""
+
+    corpus: Corpus
+    config: TrainConfig
+    rng: np.random.Generator
+    center_vectors: np.ndarray
+    outside_vectors: np.ndarray
+    position: Position
+    _epoch_state: dict | None
+    _kept_ids: np.ndarray | None
+    _window_text: tuple[np.ndarray, np.ndarray] | None
+
+
+def save(trainer: Trained, path: str | os.PathLike) -> None:
+    """Write the whole state (vectors, corpus, config, position, generator) to one .npz.
+
+    The file is written beside the target and renamed into place, so an interrupted
+    save never destroys the previous file.
+    """
+    with atomic_write(path) as stream:
+        np.savez(stream, **state_arrays(trainer))
+
+
+def state_arrays(trainer: Trained) -> dict[str, np.ndarray]:
+    """The whole state as named arrays (what `save` writes; `from_state` reads it):
+    center_vectors, outside_vectors (V, d) float32; words (B,) uint8 UTF-8 and
+    word_offsets (V+1,) int64; counts (V,) int64; token_ids (N,) int32;
+    sentence_offsets (S+1,) int64; JSON texts for config, position and the generator's
+    states; with the handout's batching, window_ids (M,) and window_spans (W, 2)."""
+    position = {**asdict(trainer.position), "epoch_started": trainer._kept_ids is not None,
+                "window_text": trainer._window_text is not None}
+    words, word_offsets = pack_words(trainer.corpus.words)
+    arrays = {
+        "format_version": np.int64(FORMAT_VERSION),
+        "config": np.array(trainer.config.to_json()),
+        "position": np.array(json.dumps(position)),
+        "rng_state": np.array(json.dumps(trainer.rng.bit_generator.state)),
+        "epoch_rng_state": np.array(json.dumps(trainer._epoch_state)),
+        "center_vectors": trainer.center_vectors,
+        "outside_vectors": trainer.outside_vectors,
+        "words": words,
+        "word_offsets": word_offsets,
+        "counts": trainer.corpus.counts,
+        "token_ids": trainer.corpus.token_ids,
+        "sentence_offsets": trainer.corpus.sentence_offsets,
+        "source": np.array(trainer.corpus.source),
+    }
+    if trainer._window_text is not None:
+        arrays["window_ids"], arrays["window_spans"] = trainer._window_text
+    return arrays
+
+
+def load(cls: type[T], path: str | os.PathLike) -> T:
+    """Read a trainer (of class `cls`) saved by `save`; it continues exactly where it
+    stopped. Raises TrainerError naming the file and what is wrong when it cannot be used."""
+    with SavedArrays.open(path, "model", TrainerError) as saved:
+        return from_state(cls, saved)
+
+
+def from_state(cls: type[T], data: SavedArrays | Mapping[str, np.ndarray],
+               path: str | os.PathLike = "the file") -> T:
+    """Rebuild a trainer (of class `cls`) from `state_arrays()` (a dict, named `path` in
+    messages) or an open file (`SavedArrays`, which raises its own error type)."""
+    saved = (data if isinstance(data, SavedArrays)
+             else SavedArrays.from_arrays(data, path, "model", TrainerError))
+    version = saved.integer("format_version")
+    if version > FORMAT_VERSION:
+        raise saved.error(
+            f"{saved.path} was saved by a newer Word2Vec Studio (format {version}); "
+            "update the app to open it.")
+    if version < 1:
+        raise saved.damaged(f"its format_version is {version}")
+    config = saved.config()
+    position = saved.record("position")
+    window_text = position.flag("window_text")
+    epoch_started = position.flag("epoch_started")
+    rng_state = saved.generator_state("rng_state")
+    epoch_state = saved.generator_state("epoch_rng_state", optional=not epoch_started)
+
+    vocab, tokens = _check_shapes(saved, version, config, window_text)
+    corpus = _read_corpus(saved, version, vocab, tokens)
+    try:
+        # what loading allocates was checked above; training's own working memory is
+        # not needed to open a file (to explore it, say)
+        trainer = cls(corpus, config, check_memory=False)
+    except TrainerError as error:
+        raise saved.damaged(f"its corpus cannot be trained on ({error})") from None
+    trainer.center_vectors, trainer.outside_vectors = (saved.reals(name)
+                                                       for name in VECTORS)
+    if window_text:
+        trainer._window_text = _read_window_text(saved, vocab)
+    _restore_position(trainer, position)
+    if epoch_started:
+        # Re-derive the epoch's sub-sampling from the generator state that produced it.
+        trainer.rng.bit_generator.state = epoch_state
         try:
-            # what loading allocates was checked above; training's own working memory is
-            # not needed to open a file (to explore it, say)
-            trainer = cls(corpus, config, check_memory=False)
+            trainer._start_epoch()
         except TrainerError as error:
-            raise saved.damaged(f"its corpus cannot be trained on ({error})") from None
-        trainer.center_vectors, trainer.outside_vectors = (saved.reals(name)
-                                                           for name in VECTORS)
-        if window_text:
-            trainer._window_text = _read_window_text(saved, vocab)
-        _restore_position(trainer, position)
-        if epoch_started:
-            # Re-derive the epoch's sub-sampling from the generator state that produced it.
-            trainer.rng.bit_generator.state = epoch_state
-            try:
-                trainer._start_epoch()
-            except TrainerError as error:
-                raise saved.damaged(f"its epoch cannot be resumed ({error})") from None
-            if trainer.cursor >= trainer._kept_ids.size:
-                raise saved.damaged(
-                    f"its position record puts the cursor at {trainer.cursor:,}, past the "
-                    f"epoch's {trainer._kept_ids.size:,} sub-sampled words")
-        elif trainer.cursor != 0:
-            raise saved.damaged(f"its position record puts the cursor at {trainer.cursor:,} "
-                                "although no epoch is under way")
-        trainer.rng.bit_generator.state = rng_state
-        return trainer
+            raise saved.damaged(f"its epoch cannot be resumed ({error})") from None
+        if trainer.cursor >= trainer._kept_ids.size:
+            raise saved.damaged(
+                f"its position record puts the cursor at {trainer.cursor:,}, past the "
+                f"epoch's {trainer._kept_ids.size:,} sub-sampled words")
+    elif trainer.cursor != 0:
+        raise saved.damaged(f"its position record puts the cursor at {trainer.cursor:,} "
+                            "although no epoch is under way")
+    trainer.rng.bit_generator.state = rng_state
+    return trainer
 
 
 def _check_shapes(saved: SavedArrays, version: int, config: TrainConfig,
@@ -237,15 +286,16 @@ def _read_window_text(saved: SavedArrays, vocab: int) -> tuple[np.ndarray, np.nd
     return ids, spans
 
 
-def _restore_position(trainer: SavedState, position: JsonRecord) -> None:
+def _restore_position(trainer: Trained, position: JsonRecord) -> None:
     """Set the trainer's position from the record, each field of its type and range."""
-    trainer.epoch = position.whole("epoch", 0, trainer.config.epochs)
-    trainer.cursor = position.whole("cursor")
-    trainer.steps = position.whole("steps")
-    trainer.words_done = position.whole("words_done", 0, trainer.total_words)
-    trainer.pairs_seen = position.whole("pairs_seen", 0, LARGEST_INT64)
-    # NaN: no loss measured yet
-    trainer.smoothed_loss = position.number("smoothed_loss", nan=True)
-    trainer.last_loss = position.number("last_loss", nan=True)
-    trainer.handout_cost = position.number("handout_cost", none=True)
-    trainer.seconds = position.number("seconds", low=0.0)
+    trainer.position = Position(
+        epoch=position.whole("epoch", 0, trainer.config.epochs),
+        cursor=position.whole("cursor"),
+        steps=position.whole("steps"),
+        words_done=position.whole("words_done", 0, trainer.total_words),
+        pairs_seen=position.whole("pairs_seen", 0, LARGEST_INT64),
+        # NaN: no loss measured yet
+        smoothed_loss=position.number("smoothed_loss", nan=True),
+        last_loss=position.number("last_loss", nan=True),
+        handout_cost=position.number("handout_cost", none=True),
+        seconds=position.number("seconds", low=0.0))

@@ -1,8 +1,9 @@
 """One SGD step of the trainer, recorded, and the handout's numbers for one of its examples
 (what the app's Math panel shows).
 
-`record_step(trainer)` takes exactly one `Trainer.step()` and keeps what it trained on (the
-batch's windows, the noise words it used) and the parameters from before it. An example is
+`record_step(trainer)` takes exactly one whole `Trainer.step(keep_batch=True)`, which hands
+back what it trained on (its core.train.forward.Batch: the windows, the noise words it
+used), and keeps the parameters from before it. An example is
 one (center, outside) pair for skip-gram, one window for CBOW (its context words summed,
 or averaged, into v̂, predicting the center word). `pair_math(record, i)` computes the
 handout's per-example numbers for example i at the parameters the step started from,
@@ -35,6 +36,7 @@ from core.math.losses import (
     neg_sampling_loss_and_gradient,
 )
 from core.train.negative import NOISE_POOL
+from core.train.trainer import Trainer
 
 TOP_WORDS = 10  # the most probable words shown for ŷ
 ARROW_SHARE = 0.15  # the longest arrow on the map, as a share of the map's spread
@@ -110,29 +112,32 @@ class StepRecord:
         return None
 
 
-def record_step(trainer) -> StepRecord:
-    """Take exactly one `trainer.step()` and return what it did (see the module). Raises
-    ValueError when the run is finished; a DivergenceError passes through with the
-    parameters as they were."""
+def record_step(trainer: Trainer) -> StepRecord:
+    """Take exactly one whole `trainer.step(keep_batch=True)` and return what it did (see the
+    module). Raises ValueError when the run is finished; a DivergenceError passes through
+    with the parameters as they were."""
     if trainer.finished:
         raise ValueError("the run is finished: there is no step left to take")
     center_before = trainer.center_vectors.copy()
     outside_before = trainer.outside_vectors.copy()
-    trainer.recording = {}
-    try:
-        trainer.step()
-        seen = trainer.recording
-    finally:
-        trainer.recording = None
+    learning_rate = trainer.learning_rate()
+    batch = trainer.step(keep_batch=True).batch
     config = trainer.config
+    handout = config.batching == "windows"
+    noise = None
+    if handout:  # each pair's K draws, by window and slot
+        owner, slot = np.nonzero(batch.valid)
+        noise = np.full((*batch.valid.shape, config.negative), -1, dtype=batch.noise.dtype)
+        noise[owner, slot] = batch.noise
     # the handout's batching trains skip-gram pairs whatever the model setting
-    model = "skipgram" if config.batching == "windows" else config.model
+    model = "skipgram" if handout else config.model
     return StepRecord(
         model=model, loss=config.loss, batching=config.batching,
         negative=config.negative, cbow_mean=config.cbow_mean,
-        learning_rate=float(seen["learning_rate"]), pair_rate=float(seen["pair_rate"]),
-        centers=seen["centers"], context=seen["context"], valid=seen["valid"],
-        noise=seen.get("noise"), pools=seen.get("pools"),
+        learning_rate=float(learning_rate),
+        pair_rate=float(learning_rate / config.batch_size if handout else learning_rate),
+        centers=batch.centers, context=batch.context, valid=batch.valid,
+        noise=noise, pools=batch.pools,
         center_before=center_before, outside_before=outside_before,
         center_after=trainer.center_vectors.copy(),
         outside_after=trainer.outside_vectors.copy(), steps=trainer.steps,

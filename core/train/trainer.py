@@ -24,28 +24,34 @@ CBOW window). Its expected loss and gradient are those of K fresh unigram^0.75 d
 pair with nothing skipped or redrawn: a pool word equal to one of the input's true
 targets is scored as noise too (word2vec.c skips such a draw; the handout draws again).
 
-The trainer is split by job: `trainer_batches` (what a step trains on), `trainer_models`
-(skip-gram and CBOW), `trainer_negative` (the pooled negative-sampling update),
-`trainer_state` (save and load), `trainer_errors` (the failures, re-exported here),
-`memory_budget` (what a run needs, refused when it does not fit).
+The trainer is split by job: `core.train.forward` (one batch's loss and gradients, a pure
+function of the parameters and the `Batch`), `core.train.update` (applying them, with the
+curvature guard), `core.train.batches` (what a step trains on, and chunked steps),
+`core.train.state` (the position, save and load), `core.train.errors` (the failures,
+re-exported here), `core.train.memory_budget` (what a run needs, refused when it does not
+fit). Every attribute the parts share is declared on `Trainer`.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Self
 
 import numpy as np
 
 from core.data.corpus import Corpus
-from core.train.batches import Batching, Step
+from core.train import state
+from core.train.batches import Batching, Step, StepResult
 from core.train.config import TrainConfig
 from core.train.errors import DivergenceError, TrainerError, unreadable_model
+from core.train.forward import Batch
 from core.train.memory_budget import NotEnoughMemory, check_fits
-from core.train.models import ModelSteps
-from core.train.negative import NOISE_TABLE_SIZE, NegativeSamplingStep
-from core.train.state import SavedState
+from core.train.negative import NOISE_TABLE_SIZE
+from core.train.saved_arrays import SavedArrays
+from core.train.state import InPosition, Position
 from core.vectors.embeddings import Embeddings
 
 __all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "NotEnoughMemory", "StepStats", "Trainer",
@@ -77,6 +83,8 @@ class StepStats:
     iterations:       the run's iterations for batching="windows", else None (epochs)
     partial_step:     the share (0..1) of a step larger than one chunk computed so far;
                       everything else above is as of the last whole step (0: between steps)
+    batch:            what the step trained on (core.train.forward.Batch), when
+                      `step(keep_batch=True)` asked for it; else None
     """
 
     loss: float
@@ -93,6 +101,7 @@ class StepStats:
     steps: int = 0
     iterations: int | None = None
     partial_step: float = 0.0
+    batch: Batch | None = field(default=None, compare=False, repr=False)
 
     @property
     def windows(self) -> bool:
@@ -100,7 +109,7 @@ class StepStats:
         return self.iterations is not None
 
 
-class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
+class Trainer(Batching):
     """Trains word vectors on a Corpus, one bounded `step()` at a time.
 
     center_vectors:  (V, d) float32, the input vectors (the embedding users keep)
@@ -111,6 +120,38 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
     memory this computer has free (`core.train.memory_budget.check_fits`; check_memory=False
     skips that, for a run read from a file whose own allocations were checked).
     """
+
+    # Every attribute of a trainer, declared here (its parts, core.train.batches and
+    # core.train.state, read and write these and no others).
+    corpus: Corpus
+    config: TrainConfig
+    rng: np.random.Generator  # every random draw of the run, in order
+    center_vectors: np.ndarray  # (V, d) float32
+    outside_vectors: np.ndarray  # (V, d) float32
+    noise_table: np.ndarray  # (NOISE_TABLE_SIZE,) int32, the unigram^0.75 table
+    keep_probability: np.ndarray  # (V,) float32, sub-sampling's chance to keep each word
+    position: Position  # where the run is; its fields read as the trainer's own:
+    epoch = InPosition()
+    cursor = InPosition()
+    steps = InPosition()
+    words_done = InPosition()
+    pairs_seen = InPosition()
+    smoothed_loss = InPosition()
+    last_loss = InPosition()
+    handout_cost = InPosition()
+    seconds = InPosition()
+    # the epoch's sub-sampled text (batching="corpus"): the generator state it was drawn
+    # from (saved, to draw it again on loading), its word ids and each one's sentence
+    _epoch_state: dict | None
+    _kept_ids: np.ndarray | None
+    _kept_sentences: np.ndarray | None
+    # the handout's window text (batching="windows"): word ids (M,), spans (W, 2)
+    _window_text: tuple[np.ndarray, np.ndarray] | None
+    # a step larger than one chunk, between calls (core.train.batches), the config it
+    # was started with, and its share done
+    _in_flight: Step | None
+    _in_flight_config: TrainConfig | None
+    _partial_step: float
 
     def __init__(self, corpus: Corpus, config: TrainConfig, *,
                  check_memory: bool = True) -> None:
@@ -135,26 +176,11 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         self.outside_vectors = np.zeros((vocab, dim), dtype=np.float32)
         self.noise_table = corpus.noise_table(NOISE_TABLE_SIZE)
         self.keep_probability = corpus.keep_probabilities(config.sample).astype(np.float32)
-        # position
-        self.epoch = 0
-        self.cursor = 0  # next center in the epoch's sub-sampled text
-        self.steps = 0
-        self.words_done = 0
-        self.pairs_seen = 0
-        self.smoothed_loss = float("nan")
-        self.last_loss = float("nan")  # the most recent measured loss, per loss_unit
-        self.handout_cost: float | None = None
-        self.seconds = 0.0
-        self._epoch_state: dict | None = None  # generator state at the epoch's start
-        self._kept_ids: np.ndarray | None = None
-        self._kept_sentences: np.ndarray | None = None
-        self._window_text: tuple[np.ndarray, np.ndarray] | None = None
-        # while not None, a step writes what it trained on here (core.train.step_math)
-        self.recording: dict | None = None
-        # a step larger than one chunk, between calls (core.train.batches), the config
-        # it was started with, and its share done
-        self._in_flight: Step | None = None
-        self._in_flight_config: TrainConfig | None = None
+        self.position = Position()
+        self._epoch_state = None
+        self._kept_ids = self._kept_sentences = None
+        self._window_text = None
+        self._in_flight = self._in_flight_config = None
         self._partial_step = 0.0
 
     def __getstate__(self) -> dict:
@@ -163,6 +189,29 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         state = self.__dict__.copy()
         state.update(_in_flight=None, _in_flight_config=None, _partial_step=0.0)
         return state
+
+    # ------------------------------------------------------------------ saved state
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the whole state (vectors, corpus, config, position, generator) to one .npz,
+        atomically (core.train.state.save)."""
+        state.save(self, path)
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """The whole state as named arrays (core.train.state.state_arrays)."""
+        return state.state_arrays(self)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Self:
+        """Read a trainer saved by `save`; it continues exactly where it stopped. Raises
+        TrainerError naming the file and what is wrong when it cannot be used."""
+        return state.load(cls, path)
+
+    @classmethod
+    def from_state(cls, data: SavedArrays | Mapping[str, np.ndarray],
+                   path: str | os.PathLike = "the file") -> Self:
+        """Rebuild a trainer from `state_arrays()` (a dict, named `path` in messages) or an
+        open file (core.train.state.from_state)."""
+        return state.from_state(cls, data, path)
 
     @staticmethod
     def prepare(corpus: Corpus) -> Corpus:
@@ -221,25 +270,27 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
         )
 
     # ------------------------------------------------------------------ stepping
-    def step(self) -> StepStats:
+    def step(self, *, keep_batch: bool = False) -> StepStats:
         """Do one bounded chunk of training and return the stats. Pausing = not calling.
 
         A step that fits one chunk (core.train.batches.inputs_per_chunk) is taken whole;
         a larger one takes several calls, the last applying it; between them the vectors,
         the position and the generator are those before the step (`stats().partial_step`
-        says how far it is). While `recording`, a call takes one whole step.
+        says how far it is). With `keep_batch` the call takes one whole step (a step in
+        flight is computed again) and the stats carry the Batch it trained on.
         Raises DivergenceError (the vectors left as before the step) when the loss or a
         gradient becomes non-finite, TrainerError when the run cannot go on otherwise.
         """
         if self.finished:
             return self.stats()
         started = time.perf_counter()
-        # Overflow shows up as a non-finite gradient, which _check_finite reports before
+        # Overflow shows up as a non-finite gradient, which the step reports before
         # anything is applied; NumPy's own warnings about it would only be noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            whole, loss = self._advance_step()
-        if whole:
+            result = self._advance_step(keep_batch)
+        if result is not None:
             self.steps += 1
+            loss = result.loss
             if loss is not None:
                 if not np.isfinite(loss):
                     raise self._divergence(f"the loss became {loss}")
@@ -248,27 +299,29 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
                     (1 - decay) * self.smoothed_loss + decay * loss)
                 self.last_loss = loss
         self.seconds += time.perf_counter() - started
-        return self.stats()
+        stats = self.stats()
+        if result is not None and result.batch is not None:
+            stats = replace(stats, batch=result.batch)
+        return stats
 
-    def _advance_step(self) -> tuple[bool, float | None]:
-        """Run the step in flight (a new one if none) for one chunk, or to its end while
-        recording: (True, its loss or None) when it ended, (False, None) when it did not."""
-        if self._in_flight is not None and (self.recording is not None
-                                            or self._in_flight_config != self.config):
-            self._drop_step_in_flight()  # it is computed again, recorded or re-configured
+    def _advance_step(self, whole: bool) -> StepResult | None:
+        """Run the step in flight (a new one if none) for one chunk, or to its end when
+        `whole` (then keeping its batch): its StepResult when it ended, else None."""
+        if self._in_flight is not None and (whole or self._in_flight_config != self.config):
+            self._drop_step_in_flight()  # it is computed again, whole or re-configured
         if self._in_flight is None:
-            self._in_flight = (self._windows_step() if self.config.batching == "windows"
-                               else self._corpus_step())
+            self._in_flight = (self._windows_step(whole) if self.config.batching == "windows"
+                               else self._corpus_step(whole))
             self._in_flight_config = self.config
         try:
             while True:
                 self._partial_step = next(self._in_flight)
-                if self.recording is None:
-                    return False, None
+                if not whole:
+                    return None
         except StopIteration as ended:
             self._in_flight = self._in_flight_config = None
             self._partial_step = 0.0
-            return True, ended.value
+            return ended.value
         except BaseException:  # a divergence or an interrupt: the step is dropped whole
             self._in_flight = self._in_flight_config = None
             self._partial_step = 0.0
@@ -286,11 +339,6 @@ class Trainer(Batching, ModelSteps, NegativeSamplingStep, SavedState):
             "training diverged. Lower the learning rate (alpha) and train on; the vectors "
             "are kept as they were before this step."
         )
-
-    def _check_finite(self, *arrays: np.ndarray) -> None:
-        """Refuse a step whose gradients overflowed, before it changes any parameter."""
-        if not all(np.isfinite(array).all() for array in arrays):
-            raise self._divergence("a gradient became infinite or NaN")
 
     def train(self, callback: Callable[[StepStats], object] | None = None) -> StepStats:
         """Step until the run is finished; `callback(stats)` after each step."""

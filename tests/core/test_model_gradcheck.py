@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core.data.corpus import Corpus
+from core.train import forward
 from core.train import gradcheck as model_gradcheck
 from core.train.config import TrainConfig
 from core.train.gradcheck import check_model_gradient
@@ -51,14 +52,14 @@ def test_every_model_and_loss_passes_at_the_current_parameters(model, loss, mean
 
 
 def test_a_wrong_gradient_is_caught_and_located(monkeypatch):
-    real = model_gradcheck.pooled_noise
+    real = forward.pooled_noise
 
     def wrong(inputs, pool_vectors, weights, with_loss=True):
         result = real(inputs, pool_vectors, weights, with_loss)
         result.inputs *= 1.5  # the noise half of dJ/dv_c, half as large again
         return result
 
-    monkeypatch.setattr(model_gradcheck, "pooled_noise", wrong)
+    monkeypatch.setattr(forward, "pooled_noise", wrong)
     check = check_model_gradient(trained("skipgram", "neg"), windows=6)
     assert not check.passed and check.worst_relative_error > 1e-3
     assert check.matrix == "V" and check.word.startswith("w")

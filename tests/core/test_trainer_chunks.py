@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 
 import core.train.batches
-import core.train.negative
+import core.train.forward
 from core.data.corpus import Corpus
 from core.train.batches import inputs_per_chunk
 from core.train.config import PARAMETERS, TrainConfig
+from core.train.forward import Batch, loss_and_gradients
 from core.train.negative import NOISE_GROUP, NOISE_POOL
 from core.train.step_math import record_step
 from core.train.trainer import DivergenceError, Trainer
+from core.train.update import apply_gradients
 from tests.core.test_trainer import planted_corpus
 
 LARGEST_DIM = int(PARAMETERS["dim"].high)
@@ -65,7 +67,7 @@ def small_chunks(monkeypatch):
 
 @pytest.mark.parametrize("model,loss", [("skipgram", "neg"), ("cbow", "neg"),
                                         ("skipgram", "softmax"), ("cbow", "softmax")])
-def test_a_step_in_chunks_equals_the_whole_step(small_chunks, model, loss):
+def test_a_step_in_chunks_equals_the_whole_step(small_chunks, monkeypatch, model, loss):
     # window 1 makes every reach 1 and the ghost every noise word, so the whole step and
     # the chunked one (which draws from its own generator) train on the same pairs
     corpus = with_ghost(planted_corpus(sentences=60)[0])
@@ -80,8 +82,9 @@ def test_a_step_in_chunks_equals_the_whole_step(small_chunks, model, loss):
     chunked = copy.deepcopy(start)
     second_pass = []
     if loss == "neg":
-        real = chunked._add_curvature_along
-        chunked._add_curvature_along = lambda *a: (second_pass.append(1), real(*a))
+        real = core.train.batches.add_curvature_along
+        monkeypatch.setattr(core.train.batches, "add_curvature_along",
+                            lambda *a: (second_pass.append(1), real(*a)))
     assert finish_step(chunked) >= 256 // NOISE_GROUP
     assert second_pass or loss == "softmax"
     assert chunked.words_done == whole.words_done and chunked.pairs_seen == whole.pairs_seen
@@ -106,8 +109,11 @@ def test_a_handout_step_in_chunks_is_the_handouts_step_on_its_windows(small_chun
     # the same windows and noise words through the path of a step that fits one chunk
     owner, slot = np.nonzero(record.valid)
     noise = record.noise[owner, slot]
-    reference._windows_update(record.centers, record.context, record.valid,
-                              record.learning_rate, lambda shape: noise.copy())
+    batch = Batch(record.centers, record.context, record.valid, noise=noise)
+    gradients = loss_and_gradients(reference.center_vectors, reference.outside_vectors,
+                                   batch, config)
+    apply_gradients(reference.center_vectors, reference.outside_vectors, gradients,
+                    record.pair_rate)
     for name in ("center_vectors", "outside_vectors"):
         np.testing.assert_allclose(getattr(chunked, name), getattr(reference, name),
                                    rtol=1e-5, atol=1e-6)
@@ -129,13 +135,13 @@ def test_the_largest_step_at_the_largest_dimension_returns_after_each_bounded_ch
     assert per_chunk * (2 * config.window + NOISE_POOL) * config.dim \
         <= core.train.batches.CHUNK_WORK
     inputs_this_call = []
-    real = core.train.negative.weighted_neg_sampling
+    real = core.train.forward.weighted_neg_sampling
 
     def spy(inputs, *args, **kwargs):
         inputs_this_call.append(inputs.shape[0])
         return real(inputs, *args, **kwargs)
 
-    monkeypatch.setattr(core.train.negative, "weighted_neg_sampling", spy)
+    monkeypatch.setattr(core.train.forward, "weighted_neg_sampling", spy)
     trainer._start_epoch()  # what the step's first call would do first
     before = (trainer.center_vectors.copy(), trainer.rng.bit_generator.state, trainer.cursor)
     shares = []

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import core.math.steps
-import core.train.negative
+import core.train.forward
+import core.train.update
 from core.cs224n.models import cbow, skipgram
 from core.data.corpus import Corpus
 from core.math.losses import (
@@ -109,14 +110,14 @@ def test_trainer_weights_each_pool_word_pairs_times_k_over_pool(monkeypatch, mod
         return pooled_noise(inputs, pool_vectors, weights, with_loss=with_loss)
 
     true_weights = []
-    real_weighted = core.train.negative.weighted_neg_sampling
+    real_weighted = core.train.forward.weighted_neg_sampling
 
     def spy_true(inputs, targets, labels, weights, outside_vectors, with_loss=True):
         true_weights.append(weights.copy())
         return real_weighted(inputs, targets, labels, weights, outside_vectors, with_loss)
 
-    monkeypatch.setattr(core.train.negative, "pooled_noise", spy)
-    monkeypatch.setattr(core.train.negative, "weighted_neg_sampling", spy_true)
+    monkeypatch.setattr(core.train.forward, "pooled_noise", spy)
+    monkeypatch.setattr(core.train.forward, "weighted_neg_sampling", spy_true)
     corpus, _ = planted_corpus(sentences=300)
     config = TrainConfig(model=model, dim=8, negative=7, window=3, min_count=1, sample=0,
                          batch_words=200, seed=4)
@@ -248,7 +249,7 @@ def test_one_cbow_negative_sampling_step_with_the_noise_fixed(monkeypatch):
         real_limited(matrix, rows, gradients, curvature, rate)
 
     monkeypatch.setattr(core.math.steps, "apply_limited", unlimited)
-    monkeypatch.setattr(core.train.negative, "apply_limited", unlimited)
+    monkeypatch.setattr(core.train.update, "apply_limited", unlimited)
 
     def with_pool(vector, index, outside_vectors):
         return neg_sampling_loss_and_gradient(vector, index, outside_vectors, pool)
