@@ -28,7 +28,7 @@ def gensim_test_data() -> Path:
 
 def benchmark_corpus() -> Path:
     """Write (once) and return bench/out/wiki_sst_lee.txt."""
-    from core.data.corpus import iter_sentences, tokenize
+    from core.data.reading import iter_sentences, tokenize
 
     target = OUT / "wiki_sst_lee.txt"
     if target.exists():

@@ -1,4 +1,4 @@
-"""Analogy and word-pair evaluation: core.evaluation.scoring against gensim, numbers and speed.
+"""Analogy and word-pair evaluation: core.evaluation against gensim, numbers and speed.
 
     .venv/bin/python -m bench.evaluation [--words 100000] [--dim 300] [--quick] [--no-speed]
 
@@ -122,7 +122,7 @@ def equality() -> bool:
     """Print the equality table; True when everything agrees."""
     from gensim.models import KeyedVectors
 
-    from core.evaluation.scoring import (
+    from core.evaluation import (
         evaluate_analogies,
         evaluate_pairs,
         read_analogies,
@@ -189,7 +189,7 @@ def _shown(value) -> str:
 # ---------------------------------------------------------------------- 2. speed
 CHILD = {
     "ours": """
-from core.evaluation.scoring import evaluate_analogies, read_analogies
+from core.evaluation import evaluate_analogies, read_analogies
 from core.open_vectors import read_vectors
 embeddings = read_vectors(PATH).embeddings
 loaded = time.perf_counter()

@@ -52,7 +52,7 @@ def live_run(corpus, config, ids: np.ndarray, seed: int = 0, duty: float = 1.0) 
     """Train in a thread; lay out its snapshots with a MapTracker as the app's projection
     worker does (update on each new snapshot, refine in between). duty < 1: while training
     the map rests after each frame so that it works that share of the time."""
-    from core.map.projection import MapTracker
+    from core.map.tracker import MapTracker
     from core.map.truth import neighbour_share
     from core.train.trainer import Trainer
 
@@ -140,7 +140,7 @@ def training_seconds_alone(corpus, config) -> float:
 
 
 def measure(name: str, corpus, config, words: int, duty: float = 1.0) -> dict:
-    from core.map.projection import pca_2d
+    from core.map.pca import pca_2d
     from core.map.truth import neighbour_share
 
     ids = np.arange(min(words, corpus.vocab_size))

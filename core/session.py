@@ -142,7 +142,7 @@ def load_session(path: str | os.PathLike) -> Session:
             if "session_version" not in saved:
                 raise SessionError(
                     f"{path} is not a Word2Vec Studio session (it has no session record). "
-                    f"Open a {SESSION_SUFFIX} file saved by File ▸ Save session.")
+                    f"Open a {SESSION_SUFFIX} file that Word2Vec Studio saved.")
             version = saved.integer("session_version")
             if version > SESSION_VERSION:
                 raise SessionError(

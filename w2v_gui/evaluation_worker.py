@@ -1,5 +1,5 @@
 """The evaluation's worker thread: scores a copy of the vectors on the loaded test sets
-(core.evaluation.scoring) and reports; a newer request makes the one in progress stop early."""
+(core.evaluation) and reports; a newer request makes the one in progress stop early."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
-from core.evaluation.scoring import (
+from core.evaluation import (
     AnalogyResult,
     AnalogySet,
     EvaluationCancelled,

@@ -10,7 +10,7 @@ from PyQt6.QtCore import QObject, Qt, QUrl
 from PyQt6.QtGui import QDesktopServices
 from PyQt6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from core.map.colours import read_word_labels
+from core.map.word_labels import read_word_labels
 from core.session import SESSION_SUFFIX
 from w2v_gui import exports
 from w2v_gui.controllers.document import NOTHING_TO_SAVE, describe_recovery

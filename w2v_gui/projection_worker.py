@@ -3,7 +3,7 @@ refining it (t-SNE converges over several frames, each one drawn), and colours i
 
 PCA and semantic axes give one frame per snapshot. t-SNE gives a first frame quickly and
 then a frame per short chunk of optimisation until it converges or a newer snapshot
-arrives, which it continues from the current layout (core.map.projection.MapTracker).
+arrives, which it continues from the current layout (core.map.tracker.MapTracker).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.map.colours import (
     match_groups,
     metadata_colouring,
 )
-from core.map.projection import MapTracker, MapUnavailable, SemanticAxes
+from core.map.tracker import MapTracker, MapUnavailable, SemanticAxes
 from w2v_gui.safety import log_exception
 from w2v_gui.workers import Snapshot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from core.evaluation.scoring import AnalogyResult, PairResult
+from core.evaluation.results import AnalogyResult, PairResult
 
 
 def _percent(value: float) -> str:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from core.math.functions import normalize_rows
+
 CHUNK_ROWS = 1024  # rows of the cosine matrix held at once: 1024 x 20k float32 = 80 MB
 
 
 def unit_rows(vectors: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """Rows scaled to unit length; a zero row stays zero."""
-    vectors = np.asarray(vectors, dtype=dtype)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
+    """Rows scaled to unit length in `dtype` (core.math.functions.normalize_rows); a zero row
+    stays zero."""
+    return normalize_rows(np.asarray(vectors, dtype=dtype))
 
 
 def cosine_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

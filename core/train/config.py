@@ -1,4 +1,4 @@
-"""TrainConfig and the one table of parameter limits that TrainConfig, the GUI's form and the
+"""TrainConfig and the one table of parameter limits that TrainConfig, the app and the
 command line's help all read.
 
 Names and meanings follow gensim's Word2Vec where it has the same knob (`vector_size` is
@@ -36,15 +36,14 @@ class Parameter:
 
     kind:     "int", "float" or "choice"
     low/high: the inclusive range of "int" and "float" (None for "choice")
-    step:     the form's arrow step
+    step:     a sensible increment between values (for arrows that step through them)
     choices:  the values of a "choice"
-    label:    the form's label; help: one line, for tooltips and `train --help`
+    help:     one line, for `train --help` and for whoever shows the parameter
     optional: None is allowed too (no limit)
     """
 
     name: str
     kind: Literal["int", "float", "choice"]
-    label: str
     help: str
     low: float | None = None
     high: float | None = None
@@ -82,51 +81,49 @@ class Parameter:
                               f"got {value:g}.", self.name)
 
 
-# The one table of limits, in the order the form shows them.
+# The one table of limits, in the order people read them.
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
-    Parameter("model", "choice", "Model", "skipgram: the center predicts each outside "
+    Parameter("model", "choice", "skipgram: the center predicts each outside "
               "word; cbow: the context predicts the center", choices=MODELS),
-    Parameter("loss", "choice", "Loss", "neg: negative sampling, O(K) per pair; softmax: "
+    Parameter("loss", "choice", "neg: negative sampling, O(K) per pair; softmax: "
               "naive softmax, O(|V|) per pair", choices=LOSSES),
-    Parameter("dim", "int", "Dimension", "vector size d; V and U take |V| × d × 4 bytes "
+    Parameter("dim", "int", "vector size d; V and U take |V| × d × 4 bytes "
               "each, and a run that would not fit in free memory is refused before it "
               "starts", 1, 10_000, 10),
-    Parameter("window", "int", "Window", "largest window; each center's is drawn from "
+    Parameter("window", "int", "largest window; each center's is drawn from "
               "1..window", 1, 100),
-    Parameter("negative", "int", "Noise words (K)", "noise words per pair, drawn from "
+    Parameter("negative", "int", "noise words per pair, drawn from "
               "unigram^0.75", 1, 100),
-    Parameter("alpha", "float", "Learning rate", "initial learning rate", 1e-8, 10.0,
+    Parameter("alpha", "float", "initial learning rate", 1e-8, 10.0,
               0.005),
-    Parameter("min_alpha", "float", "Final learning rate", "learning rate at the end of a "
+    Parameter("min_alpha", "float", "learning rate at the end of a "
               "linear schedule (at most alpha)", 0.0, 10.0, 0.0001),
-    Parameter("schedule", "choice", "Schedule", "linear: alpha falls to min_alpha over the "
+    Parameter("schedule", "choice", "linear: alpha falls to min_alpha over the "
               "run; halving: the handout's, halved every halve_every steps",
               choices=SCHEDULES),
-    Parameter("halve_every", "int", "Halve every", "steps between halvings (schedule "
+    Parameter("halve_every", "int", "steps between halvings (schedule "
               "halving)", 1, 10**9, 1000),
-    Parameter("batching", "choice", "Batches", "corpus: stream the corpus in order; "
+    Parameter("batching", "choice", "corpus: stream the corpus in order; "
               "windows: the handout's random windows, averaged", choices=BATCHINGS),
-    Parameter("batch_words", "int", "Words per step", "center words per step (batching "
+    Parameter("batch_words", "int", "center words per step (batching "
               "corpus), one SGD update; a large step is computed in short chunks and "
               "applied at once, so pausing stays prompt and memory bounded", 16, 10**7, 64),
-    Parameter("batch_size", "int", "Windows per step", "random windows per step "
+    Parameter("batch_size", "int", "random windows per step "
               "(batching windows), one update; a large step is computed in short chunks",
               1, 10**6),
-    Parameter("iterations", "int", "Steps (windows)", "steps of a batching windows run",
+    Parameter("iterations", "int", "steps of a batching windows run",
               1, 10**9, 1000),
-    Parameter("epochs", "int", "Epochs", "passes over the corpus (batching corpus)",
+    Parameter("epochs", "int", "passes over the corpus (batching corpus)",
               1, 10_000),
-    Parameter("min_count", "int", "Min count", "words seen fewer times are dropped",
+    Parameter("min_count", "int", "words seen fewer times are dropped",
               1, 10**9),
-    Parameter("max_vocab_size", "int", "Max vocabulary", "keep at most this many of the "
+    Parameter("max_vocab_size", "int", "keep at most this many of the "
               "most frequent words (none: no cap)", 1, 10**8, optional=True),
-    Parameter("sample", "float", "Sub-sampling", "word2vec.c's sub-sampling threshold "
+    Parameter("sample", "float", "word2vec.c's sub-sampling threshold "
               "(0 keeps every word)", 0.0, 1.0, 0.0001),
-    Parameter("seed", "int", "Seed", "the same seed on the same machine gives the same "
+    Parameter("seed", "int", "the same seed on the same machine gives the same "
               "vectors", 0, LARGEST_SEED),
 )}
-# Fields TrainConfig has but the form does not show (the command line has them).
-FORM_HIDDEN = ("max_vocab_size", "cbow_mean")
 
 
 @dataclass(frozen=True)

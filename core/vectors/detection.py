@@ -3,7 +3,7 @@
 `detect` tells every format in `FORMATS` apart (and names what a file that is not vectors
 seems to be: by its first bytes, `core.storage.signatures`); `layout_for` reads only the header
 when the format is given. word2vec text and binary, both after a "V d" header, are told
-apart by reading the first records both ways (`_decide_text_or_binary`); when neither
+apart by reading the first records both ways (`core.vectors.text_or_binary`); when neither
 reading fits the header's dimension, the rows or records are tried against every other one,
 so that a wrong header is named as such. `looks_like_vectors` says whether a file seems
 meant as vectors at all, readable or not (`core.vectors.reading.classify_file` uses it).
@@ -11,7 +11,6 @@ meant as vectors at all, readable or not (`core.vectors.reading.classify_file` u
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +28,28 @@ from core.storage.signatures import (
 )
 from core.vectors.number_parsing import is_number
 from core.vectors.rows import counted
-from core.vectors.types import MAX_BINARY_WORD, VectorFileError, unreadable
+from core.vectors.text_or_binary import (
+    HEAD_BYTES,
+    binary_dimension,
+    binary_dimension_error,
+    binary_sample_fits,
+    decide_text_or_binary,
+    is_binary,
+    sample_lines,
+    text_dimension,
+    trailing_numbers,
+)
+from core.vectors.types import VectorFileError, unreadable
 
-HEAD_BYTES = 1 << 20  # bytes examined to tell the format
+# the text-or-binary rules are core.vectors.text_or_binary's; readers take them from here
+__all__ = ["HEAD_BYTES", "SESSION_SUFFIX", "VECTOR_SUFFIXES", "Layout",
+           "binary_dimension", "binary_dimension_error", "detect", "layout_for",
+           "looks_like_vectors"]
+_binary_sample_fits = binary_sample_fits  # its rule is tested alone, through core.vectors.reading
+
 SESSION_SUFFIX = ".w2vsession"  # the same as core.session's; not imported, to stay light
 # names that say "vectors": such a file is never taken for a corpus
 VECTOR_SUFFIXES = (".vec", ".bin", ".tsv", ".npz", SESSION_SUFFIX)
-MAX_DIMENSION_SEARCH = 10_000  # the dimensions tried when a binary header's does not fit
-_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -76,7 +89,7 @@ def detect(path: Path) -> Layout:
     if len(fields) == 2 and fields[0].isdigit() and fields[1].isdigit():
         vocab, dim = int(fields[0]), int(fields[1])
         data_start = first_end + 1 if first_end >= 0 else len(head)
-        return Layout(_decide_text_or_binary(path, head, data_start, vocab, dim, size),
+        return Layout(decide_text_or_binary(path, head, data_start, vocab, dim, size),
                        data_start, 2, vocab, dim)
     if not fields:
         if _head_looks_like_vectors(head):
@@ -90,7 +103,7 @@ def detect(path: Path) -> Layout:
             shown = text[:60].decode("utf-8", errors="replace")
             problem = f"is not a vectors file: it starts with an empty line, then reads '{shown}'."
         raise VectorFileError(path, problem, _not_vectors_fix(path))
-    lines = _sample_lines(head, start)
+    lines = sample_lines(head, start)
     if all(is_number(f) for f in fields) and (b"\t" in first or path.suffix == ".tsv"):
         _check_sample(path, lines, len(fields), words=0)
         return Layout("projector", start, 1, None, len(fields))
@@ -135,7 +148,7 @@ def _refuse_header_of_many_fields(path: Path, fields: list[bytes], lines: list[b
     <dimensions>' (e.g. three fields)."""
     if len(fields) < 3 or not (fields[0].isdigit() and fields[1].isdigit()):
         return
-    dimension = _text_dimension(lines[1:])
+    dimension = text_dimension(lines[1:])
     if dimension is None or (dimension == len(fields) - 1
                              and all(is_number(f) for f in fields[1:])):
         return
@@ -180,9 +193,9 @@ def _head_looks_like_vectors(head: bytes) -> bool:
     body = text
     if 2 <= len(first) <= 3 and first[0].isdigit() and first[1].isdigit():  # a header
         body = text[first_end + 1:] if first_end >= 0 else b""
-        if len(first) == 2 and (not body.strip() or _is_binary(body)):
+        if len(first) == 2 and (not body.strip() or is_binary(body)):
             return True  # nothing, or binary records, after the header
-    lines = _sample_lines(body, 0, 32, whole)
+    lines = sample_lines(body, 0, 32, whole)
     if not lines:
         return False
     rows = sum(_is_row(line) for line in lines)
@@ -219,50 +232,17 @@ def _not_vectors_fix(path: Path) -> str:
             "TSV, a saved model (.npz) or a session.")
 
 
-def _sample_lines(head: bytes, start: int, count: int = 8,
-                  whole: bool | None = None) -> list[bytes]:
-    """Up to `count` complete non-blank lines of `head` from `start`; `whole`: `head` is the
-    whole file, its last line complete (by default: it is shorter than HEAD_BYTES)."""
-    if whole is None:
-        whole = len(head) < HEAD_BYTES
-    complete = len(head) if whole else head.rfind(b"\n") + 1
-    lines = [line for line in head[start:complete].split(b"\n")[:count + 1] if line.strip()]
-    return lines[:count]
-
-
-def _trailing_numbers(fields: list[bytes]) -> int:
-    """How many of the last fields are numbers (a GloVe row: all but the word)."""
-    count = 0
-    for token in reversed(fields):
-        if not is_number(token):
-            break
-        count += 1
-    return count
-
-
 def _glove_dimension(lines: list[bytes]) -> int:
     """d of headerless rows: the commonest field count minus the word, among counts line 1
     allows (a word may hold spaces, so line 1 alone cannot tell); ties go to the smaller."""
     if not lines:
         return 0
-    most = _trailing_numbers(lines[0].split())
+    most = trailing_numbers(lines[0].split())
     candidates = [len(line.split()) - 1 for line in lines]
     candidates = [d for d in candidates if 1 <= d <= most]
     if not candidates:
         return 0
     return min(set(candidates), key=lambda d: (-candidates.count(d), d))
-
-
-def _text_dimension(lines: list[bytes]) -> int | None:
-    """The d of rows that are each a word and d numbers, the same d for every line (None if
-    there are no lines, or they are not all such rows of one d)."""
-    widths = set()
-    for line in lines:
-        fields = line.split()
-        if len(fields) < 2 or _trailing_numbers(fields) < len(fields) - 1:
-            return None
-        widths.add(len(fields) - 1)
-    return widths.pop() if len(widths) == 1 else None
 
 
 def _check_sample(path: Path, lines: list[bytes], dim: int, words: int) -> None:
@@ -300,220 +280,6 @@ def _archive_kind(path: Path, head: bytes) -> str:
                           "If it holds vectors (e.g. glove.6B.zip), extract them first.")
 
 
-def _decide_text_or_binary(path: Path, head: bytes, data_start: int, vocab: int, dim: int,
-                           size: int) -> str:
-    """word2vec text or binary after a "V d" header, by reading the first records both ways.
-
-    Text: each sampled line is a word and exactly d numbers (and, when the whole file is in
-    the sample, there are V such lines). Binary: each record is a word without a newline,
-    a space and 4·d bytes, the records line up one after another, and the file is large
-    enough for V of them. If only one reading works, it wins; if both do, text wins unless
-    the whole file was sampled and only the binary reading used it exactly. If neither
-    does, but the rows or records fit another dimension, the header's is wrong.
-    """
-    if dim <= 0 or dim > 10_000_000:
-        raise VectorFileError(path, f"has an impossible header: {counted(vocab, 'word')} of "
-                              f"dimension {dim:,}.", "Line 1 should be '<words> <dimensions>'.",
-                              line=1)
-    body = head[data_start:]
-    whole = len(head) >= size  # the sample is the whole file
-    if vocab == 0:
-        if body.strip():
-            raise VectorFileError(path, "has a header promising 0 words, but rows follow.",
-                                  "Fix line 1 to '<words> <dimensions>'.", line=1)
-        raise VectorFileError(path, "holds no vectors (its header says 0 words).",
-                              "Choose a file with at least one word and its vector.", line=1)
-    if vocab * (2 * dim + 2) > 2 * (size - data_start) + (1 << 20):
-        # far more than the file can hold (a cut-off file is reported when reading)
-        wrong = _wrong_dimension(path, body, vocab, dim, whole, _looks_like_text(body))
-        if wrong is not None:
-            raise wrong
-        raise VectorFileError(
-            path, f"has a header promising {counted(vocab, 'word')} of "
-            f"{counted(dim, 'number')}, more than its {counted(size, 'byte')} can hold.",
-            "Fix line 1 to the real '<words> <dimensions>', or re-download the file if it "
-            "is cut off.", line=1)
-    text_ok, text_exact = _text_sample_fits(body, vocab, dim, whole)
-    lined_up, binary_exact, newlines = _binary_sample_fits(body, vocab, dim, whole)
-    if text_ok and not (whole and binary_exact and not text_exact):
-        return "word2vec"
-    if text_ok:
-        return "word2vec-binary"
-    text_like = _looks_like_text(body)
-    if not text_like:
-        if lined_up:
-            return "word2vec-binary"  # its reader names what is wrong, if anything
-        wrong = _wrong_dimension(path, body, vocab, dim, whole, text_like)
-        if wrong is not None:
-            raise wrong
-        if _walk_records(body, dim, vocab if whole else min(vocab, 8))[3] != "misaligned":
-            return "word2vec-binary"  # cut off, or more after V records: its reader says so
-        raise VectorFileError(
-            path, f"is word2vec binary whose records do not line up with the header's "
-            f"{counted(dim, 'number')} per word, nor with any other dimension.",
-            "The file is damaged or not word2vec binary; re-save it.")
-    if lined_up and (binary_exact or newlines) and vocab * (4 * dim + 2) <= size - data_start:
-        return "word2vec-binary"
-    wrong = _wrong_dimension(path, body, vocab, dim, whole, text_like)
-    if wrong is not None:
-        raise wrong
-    return "word2vec"  # read as text: its reader names the first line that is wrong
-
-
-def _wrong_dimension(path: Path, body: bytes, vocab: int, dim: int, whole: bool,
-                     text_like: bool) -> VectorFileError | None:
-    """The error for a header whose dimension is not the rows' (text) or the records'
-    (binary), when they fit one other dimension; None when they do not."""
-    if not text_like:
-        return binary_dimension_error(path, body, vocab, dim, whole)
-    lines = _sample_lines(body, 0, len(body) if whole else 8, whole)
-    found = _text_dimension(lines) if len(lines) >= 2 else None  # one row proves little
-    return _dimension_error(path, vocab, dim, found, len(lines) if whole else vocab,
-                            "rows have")
-
-
-def binary_dimension_error(path: Path, body: bytes, vocab: int, dim: int,
-                           whole: bool) -> VectorFileError | None:
-    """The error for a word2vec binary header whose dimension is wrong: its records, from
-    body[0], line up with another one (see `binary_dimension`); None if they do not."""
-    found = binary_dimension(body, vocab, whole)
-    if found is None:
-        return None
-    found_dim, records = found
-    return _dimension_error(path, vocab, dim, found_dim, records if whole else vocab,
-                            "records line up as")
-
-
-def _dimension_error(path: Path, vocab: int, dim: int, found: int | None, rows: int,
-                     kind: str) -> VectorFileError | None:
-    """`rows`: how many the file holds (the header's V unless the whole file was read)."""
-    if found is None or found == dim:
-        return None
-    return VectorFileError(
-        path, f"has a header saying {counted(dim, 'number')} per word, but its {kind} "
-        f"{counted(found, 'number')} per word: the header's dimension is wrong.",
-        f"Fix line 1 to '{rows} {found}'.", line=1)
-
-
-def binary_dimension(body: bytes, vocab: int, whole: bool) -> tuple[int, int] | None:
-    """(d, records read) for the dimension d that word2vec binary records starting at
-    body[0] line up with (None if none up to MAX_DIMENSION_SEARCH): each record a word of
-    text, a space and 4·d bytes; the first min(V, 8) of them, or, when `body` is the whole
-    file, all of them up to its end (V of them, or fewer if the header's V is wrong too)."""
-    most = vocab if whole else min(vocab, 8)
-    position = 0
-    while position < len(body) and body[position] == 10:
-        position += 1
-    space = body.find(b" ", position, position + MAX_BINARY_WORD + 1)
-    if space <= position:
-        return None
-    largest = min(MAX_DIMENSION_SEARCH, (len(body) - space - 1) // 4)
-    for dim in range(1, largest + 1):
-        after = space + 1 + 4 * dim  # the next record's first byte (or a newline)
-        if after < len(body) and body[after] != 10 and not 32 < body[after] != 127:
-            continue
-        records, end, _, stopped = _walk_records(body, dim, most, text_words=True)
-        if stopped == "misaligned" or records < min(most, 2):
-            continue
-        if not whole or not body[end:].strip():  # whole: nothing is left over
-            return dim, records
-    return None
-
-
-def _text_sample_fits(body: bytes, vocab: int, dim: int, whole: bool) -> tuple[bool, bool]:
-    """(the sampled lines are word2vec text rows of d numbers, the whole file has V rows)."""
-    complete = len(body) if whole else body.rfind(b"\n") + 1
-    lines = body[:complete].split(b"\n")
-    rows = 0
-    for line in lines:
-        fields = line.split()
-        if not fields:
-            continue
-        if len(fields) < dim + 1 or not all(is_number(f) for f in fields[-dim:]):
-            return False, False
-        if len(fields) > dim + 1 and all(is_number(f) for f in fields[1:-dim]):
-            return False, False
-        rows += 1
-        if not whole and rows >= 8:
-            break
-    return rows > 0, whole and rows == vocab
-
-
-def _walk_records(body: bytes, dim: int, most: int,
-                  text_words: bool = False) -> tuple[int, int, bool, str]:
-    """Read up to `most` word2vec binary records of d numbers from body[0]: (records read,
-    the position after them, every one ended with a newline, why it stopped: "done", "end"
-    (`body` ran out) or "misaligned" (no word where one should start)). A record: a word
-    without a newline (with `text_words`, UTF-8 without control characters), a space, 4·d
-    bytes."""
-    width = 4 * dim
-    position = 0
-    newlines = True
-    records = 0
-    while records < most:
-        while position < len(body) and body[position] == 10:
-            position += 1
-        space = body.find(b" ", position, position + MAX_BINARY_WORD + 1)
-        if space < 0:
-            return records, position, newlines, (
-                "end" if len(body) - position <= MAX_BINARY_WORD else "misaligned")
-        word = body[position:space]
-        if not word or b"\n" in word or (text_words and not _is_text_word(word)):
-            return records, position, newlines, "misaligned"
-        end = space + 1 + width
-        if end > len(body):
-            return records, position, newlines, "end"
-        records += 1
-        newlines = newlines and body[end:end + 1] in (b"\n", b"")
-        position = end
-    return records, position, newlines, "done"
-
-
-def _is_text_word(word: bytes) -> bool:
-    if _CONTROL_BYTES.search(word):
-        return False
-    try:
-        word.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _binary_sample_fits(body: bytes, vocab: int, dim: int,
-                        whole: bool) -> tuple[bool, bool, bool]:
-    """(the first records line up as binary, the whole file is exactly V records, every
-    record seen ends with a newline). A record: a word without a newline, a space, 4·d bytes.
-    """
-    records, position, newlines, stopped = _walk_records(
-        body, dim, vocab if whole else min(vocab, 8))
-    if stopped != "done":
-        return records > 0 and not whole and stopped == "end", False, newlines
-    exact = whole and not body[position:].strip()
-    return records > 0 and (exact or not whole), exact, newlines
-
-
-def _is_binary(body: bytes) -> bool:
-    """Binary data rather than text that may hold a stray control character (a form feed):
-    a NUL byte, or bytes that are not UTF-8, in its first 64 KB."""
-    sample = body[:65536]
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(sample) - 4:
-            return True
-    return b"\x00" in sample
-
-
-def _looks_like_text(body: bytes) -> bool:
-    sample = body[:65536]
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(sample) - 4:
-            return False
-    return not any(b < 32 and b not in b"\t\n\r" for b in sample)
-
-
 def layout_for(path: Path, format: str) -> Layout:
     """The layout when the caller names the format: only the header is read."""
     if format in ("model", "session"):
@@ -534,7 +300,7 @@ def layout_for(path: Path, format: str) -> Layout:
         size = path.stat().st_size
         data_start = first_end + 1 if first_end >= 0 else len(head)
         # the same checks of the header as detection makes
-        _decide_text_or_binary(path, head, data_start, vocab, dim, size)
+        decide_text_or_binary(path, head, data_start, vocab, dim, size)
         return Layout(format, data_start, 2, vocab, dim)
     words = 1 if format == "glove" else 0
     if len(first) <= words or not all(is_number(f) for f in first[words:]):

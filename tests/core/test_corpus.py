@@ -5,14 +5,8 @@ import lzma
 import numpy as np
 import pytest
 
-from core.data.corpus import (
-    Corpus,
-    CorpusError,
-    HandoutDataset,
-    iter_sentences,
-    load_corpus,
-    tokenize,
-)
+from core.data.corpus import Corpus, HandoutDataset, load_corpus
+from core.data.reading import CorpusError, iter_sentences, tokenize
 from tests.core.test_vector_classify import PROSE, old_fasttext_model
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.evaluation import scoring as evaluation
-from core.evaluation.scoring import (
+from core.evaluation import (
     EvaluationCancelled,
     EvaluationFileError,
     evaluate_analogies,
@@ -20,6 +19,7 @@ from core.evaluation.scoring import (
     read_analogies,
     read_pairs,
 )
+from core.evaluation import analogies as evaluation
 from core.vectors.embeddings import Embeddings
 
 # ---------------------------------------------------------------------- reading
@@ -424,7 +424,7 @@ def test_analogies_equal_gensims(trained, tmp_path, method, restrict_vocab, case
                                  questions):
     from gensim.test.utils import datapath
 
-    from bench.evaluation import gensim_cosmul_sections, same_answers
+    from tests.core.gensim_reference import gensim_cosmul_sections, same_answers
 
     keyed, ours, drawn = trained
     path = Path(datapath("questions-words.txt"))
@@ -473,7 +473,7 @@ def test_crowded_casing_variants_equal_gensims(trained, tmp_path):
     of 5) give the same answers as gensim's own evaluate_word_analogies."""
     from gensim.models import KeyedVectors
 
-    from bench.evaluation import same_answers
+    from tests.core.gensim_reference import same_answers
 
     keyed, _, drawn = trained
     rng = np.random.default_rng(3)

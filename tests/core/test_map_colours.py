@@ -11,15 +11,13 @@ from core.map.colours import (
     OTHER,
     PALETTE,
     Colouring,
-    WordLabelsError,
     cluster_colouring,
     frequency_colouring,
-    label_order,
-    labels_for_words,
     metadata_colouring,
     no_colouring,
-    read_word_labels,
 )
+from core.map.labels import label_order
+from core.map.word_labels import WordLabelsError, labels_for_words, read_word_labels
 from core.vectors.writing import write_vectors
 
 

@@ -3,17 +3,11 @@ import builtins
 import numpy as np
 import pytest
 
-from core.map.projection import (
-    MapTracker,
-    MapUnavailable,
-    SemanticAxes,
-    align_on,
-    chunk_iterations,
-    pca_2d,
-    rms_radius,
-    unit_spread,
-)
+from core.map.pca import align_on, pca_2d, unit_spread
+from core.map.tracker import MapTracker, MapUnavailable, SemanticAxes
 from core.map.truth import neighbour_share
+from core.map.tsne import chunk_iterations
+from core.math.functions import rms_radius
 
 
 def planted_clusters(seed: int = 0, groups: int = 20, size: int = 15, dim: int = 20):
@@ -260,7 +254,7 @@ def test_umap_follows_the_last_layout():
 
 
 def test_the_handouts_picture_is_its_run_py_projection_with_steady_signs():
-    from core.map.projection import HANDOUT_WORDS, handout_layout
+    from core.map.pca import HANDOUT_WORDS, handout_layout
 
     assert len(HANDOUT_WORDS) == 24 and HANDOUT_WORDS[0] == "great"
     rng = np.random.default_rng(4)

@@ -137,7 +137,7 @@ def test_a_dropped_file_opens(qtbot, glove_file):
 
 
 def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_file):
-    from core.map.colours import read_word_labels
+    from core.map.word_labels import read_word_labels
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
@@ -236,8 +236,9 @@ def test_t_sne_converges_over_several_frames_and_keeps_the_neighbours(qtbot, glo
     window.map.set_method("tsne")
     qtbot.waitUntil(lambda: window.map.projection.tracker.converged and len(
         [f for f in frames if f.method == "tsne"]) >= 3, timeout=30_000)
-    qtbot.wait(200)
     tsne = [frame for frame in frames if frame.method == "tsne"]
+    # the view is handed each frame before this list is (it was connected first)
+    qtbot.waitUntil(lambda: window.projection_view.frame is frames[-1], timeout=10_000)
     assert len(tsne) >= 3  # it animates: one frame per chunk of optimisation
     last = window.projection_view.frame
     vectors = window.explored.embeddings.vectors[last.ids]

@@ -75,7 +75,7 @@ def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window)
 
 def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
         qtbot, window, tmp_path):
-    from core.map.projection import HANDOUT_WORDS
+    from core.map.pca import HANDOUT_WORDS
 
     frames = []
     window.map.projection.layout_ready.connect(frames.append)

@@ -3,7 +3,7 @@
 import pytest
 
 from core.data.corpus import Corpus, load_corpus
-from core.evaluation.scoring import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
+from core.evaluation import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
 from core.train.config import PRESETS
 from core.train.trainer import Trainer
 from resources.toy_world import (

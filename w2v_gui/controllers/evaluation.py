@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
-from core.evaluation.scoring import (
+from core.evaluation import (
     AnalogySet,
     EvaluationFileError,
     PairSet,

@@ -10,17 +10,18 @@ import numpy as np
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
 from core.data.corpus import Corpus
-from core.map.colours import labels_for_words
-from core.map.projection import HANDOUT_WORDS, SemanticAxes
+from core.map.axes import SemanticAxes
+from core.map.pca import HANDOUT_WORDS
+from core.map.tracker import METHODS
+from core.map.word_labels import labels_for_words
+from core.map.words import axes_from_text, map_word_ids
 from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.projection_worker import MapStyle, ProjectionWorker
-from w2v_gui.session_state import MAP_METHODS, CheckedState
+from w2v_gui.session_state import CheckedState
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.workers import Snapshot, TrainingWorker
-
-METHODS = MAP_METHODS
 
 
 class MapController(QObject):
@@ -123,21 +124,9 @@ class MapController(QObject):
     def ids(self) -> np.ndarray:
         """The words the map shows: an isolated neighbourhood, or the N most frequent words
         then any pinned word beyond them; the words that define semantic axes join them."""
-        if not self.words:
-            return np.zeros(0, dtype=np.int64)
-        if self.controls.method_key == "handout":  # its own 24 words, whatever else
-            chosen = [self.index[w] for w in HANDOUT_WORDS if w in self.index]
-        elif self.isolated:
-            chosen = [self.index[w] for w in self.isolated if w in self.index]
-        else:
-            count = min(self.controls.word_count.value(), len(self.words))
-            chosen = list(range(count))
-            chosen += [self.index[w] for w in self.pinned
-                       if w in self.index and self.index[w] >= count]
-        if self.axes is not None and self.controls.method_key == "axes":
-            chosen += [i for i in (*self.axes.x_from, *self.axes.x_to, *self.axes.y_from,
-                                   *self.axes.y_to)]
-        return np.array(list(dict.fromkeys(chosen)), dtype=np.int64)
+        return map_word_ids(self.index, len(self.words), method=self.controls.method_key,
+                            word_count=self.controls.word_count.value(),
+                            pinned=self.pinned, isolated=self.isolated, axes=self.axes)
 
     def _words_changed(self) -> None:
         if self.worker is not None:
@@ -221,19 +210,11 @@ class MapController(QObject):
         """Semantic axes from the words typed ("man, boy" → "woman, girl"): x runs from
         the mean of the first set to the mean of the second; y likewise, or the main axis
         of the rest when left empty. Unknown words are named and the axes kept."""
-        sets = [[w for w in text.replace(",", " ").split()] for text in
-                (x_from, x_to, y_from, y_to)]
-        unknown = [w for words in sets for w in words if w not in self.index]
-        if unknown:
-            self.failed.emit(f"not in the vocabulary: {', '.join(unknown[:5])}; the axes "
-                             "are unchanged")
+        try:
+            self.axes = axes_from_text((x_from, x_to, y_from, y_to), self.index)
+        except ValueError as error:
+            self.failed.emit(str(error))
             return
-        if not (sets[0] and sets[1]) or bool(sets[2]) != bool(sets[3]):
-            self.failed.emit("semantic axes need words at both ends of x (and of y, if y "
-                             "is given)")
-            return
-        ids = [tuple(self.index[w] for w in words) for words in sets]
-        self.axes = SemanticAxes(*ids)
         self.set_method("axes")
 
     def axes_words(self) -> list[list[str]]:

@@ -9,7 +9,7 @@ import time
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.data.corpus import Corpus
-from core.evaluation.scoring import AnalogySet, evaluate_analogies
+from core.evaluation import AnalogySet, evaluate_analogies
 from core.train.config import TrainConfig
 from core.train.race import (
     HeldOut,

@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.evaluation.scoring import AnalogyResult, AnalogySet, PairResult, PairSet, WrongAnswer
+from core.evaluation import AnalogyResult, AnalogySet, PairResult, PairSet, WrongAnswer
 
 
 def percent(value: float) -> str:

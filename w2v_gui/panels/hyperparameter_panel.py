@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.train.config import FORM_HIDDEN, PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
+from core.train.config import PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
 from w2v_gui.panels.number_fields import ExactRealBox, WholeNumberBox
 
 PRESET_NAMES = {"Quick demo": "quick_demo", "CS224n handout": "cs224n",
@@ -26,6 +26,16 @@ LOSS_NOTES = {
                "large vocabularies, which is the lesson.",
 }
 INT32_MAX = 2**31 - 1
+# The form's rows, in the order of core.train.config.PARAMETERS; the fields TrainConfig has
+# but the form does not show (max_vocab_size, cbow_mean) are left to the command line.
+FORM_LABELS = {
+    "model": "Model", "loss": "Loss", "dim": "Dimension", "window": "Window",
+    "negative": "Noise words (K)", "alpha": "Learning rate",
+    "min_alpha": "Final learning rate", "schedule": "Schedule", "halve_every": "Halve every",
+    "batching": "Batches", "batch_words": "Words per step", "batch_size": "Windows per step",
+    "iterations": "Steps (windows)", "epochs": "Epochs", "min_count": "Min count",
+    "sample": "Sub-sampling", "seed": "Seed",
+}
 
 
 def field_for(parameter: Parameter) -> QWidget:
@@ -65,11 +75,9 @@ class HyperparameterPanel(QWidget):
         self.errors: dict[str, QLabel] = {}  # each field's reason, in a row under it
         self.form = form = QFormLayout()
         form.addRow("Preset", self.preset)
-        for name, parameter in PARAMETERS.items():
-            if name in FORM_HIDDEN:
-                continue
-            widget = self.fields[name] = field_for(parameter)
-            form.addRow(parameter.label, widget)
+        for name, label in FORM_LABELS.items():
+            widget = self.fields[name] = field_for(PARAMETERS[name])
+            form.addRow(label, widget)
             error = QLabel(wordWrap=True)
             error.setStyleSheet("color: #b00020")
             form.addRow("", error)

@@ -21,8 +21,9 @@ from core.map.colours import DEFAULT_CLUSTERS, PALETTE
 from w2v_gui.panels.elided_label import ElidedLabel
 from w2v_gui.session_state import FEWEST_CLUSTERS, FEWEST_MAP_WORDS, MOST_MAP_WORDS
 
-METHODS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes",
-           "The handout's picture": "handout"}
+# each map method of core.map.tracker.METHODS by its name in the menu, in the menu's order
+METHOD_LABELS = {"PCA": "pca", "t-SNE": "tsne", "UMAP": "umap", "Semantic axes": "axes",
+                 "The handout's picture": "handout"}
 METHOD_TIPS = {
     "pca": "PCA: the two directions of greatest spread; moves live with training.",
     "tsne": "t-SNE (openTSNE): keeps each word's nearest neighbours near it; converges over "
@@ -41,7 +42,7 @@ DEFAULT_MAP_WORDS = 300
 
 
 class MapControls(QWidget):
-    method_changed = pyqtSignal(str)  # a key of METHODS' values
+    method_changed = pyqtSignal(str)  # a key of METHOD_LABELS' values
     word_count_changed = pyqtSignal(int)
     trails_toggled = pyqtSignal(bool)
     clear_pins = pyqtSignal()
@@ -53,8 +54,8 @@ class MapControls(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.method = QComboBox()
-        self.method.addItems(list(METHODS))
-        for row, key in enumerate(METHODS.values()):
+        self.method.addItems(list(METHOD_LABELS))
+        for row, key in enumerate(METHOD_LABELS.values()):
             self.method.setItemData(row, METHOD_TIPS[key], 3)  # 3: Qt's tooltip role
         self.method.setToolTip("How the map places the words; hover an entry for more")
         self.method.currentTextChanged.connect(self._method_chosen)
@@ -142,16 +143,16 @@ class MapControls(QWidget):
     # ------------------------------------------------------------------ method
     @property
     def method_key(self) -> str:
-        return METHODS[self.method.currentText()]
+        return METHOD_LABELS[self.method.currentText()]
 
     def set_method(self, key: str) -> None:
-        for text, value in METHODS.items():
+        for text, value in METHOD_LABELS.items():
             if value == key:
                 self.method.setCurrentText(text)
 
     def _method_chosen(self, text: str) -> None:
-        self.axes_row.setVisible(METHODS[text] == "axes")
-        self.method_changed.emit(METHODS[text])
+        self.axes_row.setVisible(METHOD_LABELS[text] == "axes")
+        self.method_changed.emit(METHOD_LABELS[text])
 
     def ask_for_axes(self) -> None:
         self.axes_row.show()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
+from core.train.progress import progress_text
 from core.train.trainer import StepStats, Trainer
 from w2v_gui.panels.elided_label import ElidedLabel
 
@@ -78,16 +79,3 @@ class TrainingBar(QWidget):
             f"Opened {name}: {trainer.words_done:,} words trained, {trainer.progress:.0%} of "
             "the run." + (" Train continues it." if not trainer.finished else "")))
 
-
-def progress_text(stats: StepStats, epochs: int) -> str:
-    """"epoch 2/5  120,000 words/s  ETA 0:12" (the bar beside it shows the percentage); a
-    run of the handout's batching counts iterations and windows instead: "iteration 1,200 /
-    40,000  15,000 windows/s  ETA …"."""
-    remaining = stats.total_words - stats.words_done
-    eta = remaining / stats.words_per_second if stats.words_per_second > 0 else 0.0
-    if stats.windows:
-        where, speed = f"iteration {stats.steps:,} / {stats.iterations:,}", "windows/s"
-    else:
-        where, speed = f"epoch {min(stats.epoch + 1, epochs)}/{epochs}", "words/s"
-    return (f"{where}  {stats.words_per_second:,.0f} {speed}  "
-            f"ETA {int(eta // 60)}:{int(eta % 60):02d}")

@@ -1,10 +1,7 @@
 """The word map: a 2-D layout of words as one scatter item, coloured by group with a
 legend, with readable labels, hover tips, click to select, pinned words and their trails.
 
-Labels go first to pinned, searched and hovered words, then to the words on screen whose
-label would not overlap one already placed: each colour group's most central words first
-(taking turns between groups), or the most frequent words when the map has one colour.
-Zooming in spreads the points apart on screen, so more of them get a label.
+Which words get a label, and where, is core.map.labels' choice; this view only draws.
 """
 
 from __future__ import annotations
@@ -18,13 +15,10 @@ from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PyQt6.QtWidgets import QLabel
 
-from core.map.colours import label_order
+from core.map.labels import CHAR_WIDTH, PLACES, label_order, place_labels
 from w2v_gui.projection_worker import MapFrame
 
-MAX_LABELS = 70  # labels on screen at once
-LABEL_CANDIDATES = 2000  # words tried for a label, in order, before giving up
 TRAIL_FRAMES = 30  # positions a trail remembers: the last five seconds or so
-CHAR_WIDTH, LABEL_HEIGHT = 6.5, 14  # approximate label size in pixels, for overlaps
 
 DOT = (40, 90, 200, 170)
 SEARCHED = (235, 110, 20)
@@ -70,13 +64,6 @@ class LabelLayer(pg.GraphicsObject):
             width = painter.fontMetrics().horizontalAdvance(text)
             share, dx, dy = PLACES[place]
             painter.drawText(QPointF(point.x() + dx - share * width, point.y() + dy), text)
-
-
-# Where a label can sit: (the share of its width left of the point, then the offset of its
-# baseline's start in pixels, y down as on screen). A marked word tries them in this order;
-# the boxes they give (label_box) touch but do not overlap for labels of one spot.
-PLACES = {"above": (0.5, 0, -6), "below": (0.5, 0, 20), "right": (0.0, 8, 7),
-          "left": (1.0, -8, 7), "higher": (0.5, 0, -19), "lower": (0.5, 0, 33)}
 
 
 ROLE_COLORS = {"pinned": PINNED, "searched": (200, 70, 0), "hovered": (0, 0, 0),
@@ -395,11 +382,8 @@ class ProjectionView(pg.PlotWidget):
         self.trail_item.setData(joined[:, 0], joined[:, 1])
 
     def _place_labels(self) -> None:
-        """Give labels to the words that matter most, skipping labels that would overlap.
-
-        Overlaps are found on a grid of LABEL_HEIGHT-pixel cells: a label takes the cells
-        its box touches, and a later label needing a taken cell is left out.
-        """
+        """Give labels to the words that matter most, skipping labels that would overlap
+        (core.map.labels.place_labels chooses them and their places)."""
         if self.layout is None or not len(self.ids):
             self.labelled = []
             self.label_layer.set_labels([])
@@ -408,7 +392,6 @@ class ProjectionView(pg.PlotWidget):
         pixel_width, pixel_height = box.viewPixelSize()
         if not (pixel_width > 0 and pixel_height > 0):
             return
-        (x_low, x_high), (y_low, y_high) = box.viewRange()
         axes = self.frame.axes if self.frame is not None else None
         ends = [] if axes is None else [*axes.x_from, *axes.x_to, *axes.y_from, *axes.y_to]
         first = self.searched if self.label_all_searched else self.searched[:1]
@@ -417,48 +400,12 @@ class ProjectionView(pg.PlotWidget):
                  and self.frame.method == "handout" else [])
         always = [w for w in (*self.pinned, *first, self.hovered, *ends, *every)
                   if w is not None and w in self.row_of]
-        visible = ((self.layout[:, 0] >= x_low) & (self.layout[:, 0] <= x_high)
-                   & (self.layout[:, 1] >= y_low) & (self.layout[:, 1] <= y_high))
-        # then the query's neighbours, then the rest: central words of each group first
-        searched = [w for w in self.searched[1:] if w in self.row_of]
-        rows = self.label_rows if len(self.label_rows) == len(self.ids) else np.argsort(
-            self.ids, kind="stable")
-        candidates = self.ids[rows[visible[rows]]][:LABEL_CANDIDATES]
-        order = [*dict.fromkeys(always), *searched, *candidates.tolist()]
-        x_pixels = self.layout[:, 0] / pixel_width
-        y_pixels = self.layout[:, 1] / pixel_height  # upwards, like the data
-        marked = {*always, *searched}
-        taken: set[tuple[int, int]] = set()  # grid cells under the labels placed so far
-        boxes: list[tuple[float, float, float, float]] = []  # the marked words' labels
-        chosen: list[tuple[int, str]] = []
-        seen: set[int] = set()
-        for word in order:
-            if len(chosen) == MAX_LABELS:
-                break
-            if word in seen:
-                continue
-            seen.add(word)
-            row = self.row_of[word]
-            x, y = x_pixels[row], y_pixels[row]
-            if word in marked:  # placed first: each side of the point in turn, exactly
-                width = self.label_layer.marked_width(self.words[word])
-                for place in PLACES:
-                    box = label_box(x, y, width, place)
-                    if not any(boxes_overlap(box, other) for other in boxes):
-                        break
-                else:
-                    if word not in always:
-                        continue
-                    place = "above"  # it must show: above, over whatever is there
-                    box = label_box(x, y, width, place)
-                boxes.append(box)
-            else:  # the rest above their point, where the grid has room
-                width = len(self.words[word]) * CHAR_WIDTH
-                place, box = "above", label_box(x, y, width, "above")
-                if any(cell in taken for cell in box_cells(box)):
-                    continue
-            taken.update(box_cells(box))
-            chosen.append((word, place))
+        chosen = place_labels(
+            self.layout, self.ids, self.row_of, box.viewRange(), (pixel_width, pixel_height),
+            always=always, searched=[w for w in self.searched[1:] if w in self.row_of],
+            label_rows=self.label_rows,
+            marked_width=lambda word: self.label_layer.marked_width(self.words[word]),
+            plain_width=lambda word: len(self.words[word]) * CHAR_WIDTH)
         pinned, searched_set = set(self.pinned), set(self.searched)
         labels = []
         for word, place in chosen:
@@ -499,27 +446,3 @@ class ProjectionView(pg.PlotWidget):
         else:
             self.word_clicked.emit(self.words[word])
 
-
-def label_box(x: float, y: float, width: float, place: str
-              ) -> tuple[float, float, float, float]:
-    """The box (left, bottom, right, top; pixels, y upwards) of a label of this width for
-    a point at (x, y), placed as PLACES[place] says: 10 pixels above the baseline and 3
-    below it."""
-    share, dx, dy = PLACES[place]
-    left, baseline = x + dx - share * width, y - dy
-    return left, baseline - 3, left + width, baseline + LABEL_HEIGHT - 4
-
-
-def boxes_overlap(one: tuple[float, float, float, float],
-                  other: tuple[float, float, float, float]) -> bool:
-    return (one[0] < other[2] and other[0] < one[2]
-            and one[1] < other[3] and other[1] < one[3])
-
-
-def box_cells(box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-    """The LABEL_HEIGHT-pixel grid cells a box touches: a coarse test of overlap that
-    stays cheap for the thousands of words tried for a label."""
-    left, bottom, right, top = box
-    return [(column, line)
-            for column in range(int(left // LABEL_HEIGHT), int(right // LABEL_HEIGHT) + 1)
-            for line in range(int(bottom // LABEL_HEIGHT), int(top // LABEL_HEIGHT) + 1)]
