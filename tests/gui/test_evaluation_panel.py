@@ -95,7 +95,7 @@ def test_crowded_marked_words_are_labelled_on_different_sides(qtbot, window):
 def test_the_curve_can_be_turned_off_and_evaluate_now_still_works(qtbot, window):
     window.evaluation_panel.live.setChecked(False)
     train(qtbot, window, epochs=1)
-    qtbot.wait(300)
+    qtbot.wait(300)  # an absence (no point for the curve): nothing to await but time
     assert len(window.training.quality) == 0
     with qtbot.waitSignal(window.evaluation.reported, timeout=20_000):
         window.evaluate_now()

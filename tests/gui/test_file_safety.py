@@ -233,10 +233,15 @@ def test_the_largest_steps_the_form_allows_still_pause_for_a_save(qtbot, window,
     """10,000,000 words per step at dimension 1,000: one step takes many bounded calls, and
     the run pauses between two of them for the copy."""
     window.hyperparameters.set_config(window.hyperparameters.config().replace(
-        batch_words=10_000_000, dim=1000, epochs=3))
+        batch_words=10_000_000, dim=1000, epochs=1))
+    seen = []
+    window.training.stats.connect(seen.append)
     window.start_training()
     qtbot.waitUntil(lambda: window.training.running, timeout=10_000)
-    qtbot.wait(1500)  # well inside the first step
+    # inside a step of many chunks, some done, not all (a run's first steps are small:
+    # they grow to batch_words over its first 15%)
+    qtbot.waitUntil(lambda: any(0 < stats.partial_step < 1 for stats in seen),
+                    timeout=60_000)
     path = tmp_path / "big.w2vsession"
     assert window.files.save_to(str(path)), dialogs.warnings
     assert path.stat().st_size > 0 and not dialogs.warnings

@@ -35,16 +35,26 @@ def test_a_slow_layout_skips_to_the_newest_snapshot(qtbot):
     view = ProjectionView()
     qtbot.addWidget(view)
     controller = MapController(threads, view, MapControls())
-    laid_out, layout = [], controller.projection.tracker.update
+    projection = controller.projection
+    laid_out, layout = [], projection.tracker.update
     projection_thread = []
+    all_submitted = threading.Event()
+    submit = projection.submit
+
+    def submit_and_tell(snapshot):
+        submit(snapshot)
+        if snapshot.words_done == SNAPSHOTS - 1:
+            all_submitted.set()
 
     def slow_update(vectors, ids, **options):
         projection_thread.append(threading.get_ident())
-        time.sleep(0.15)  # t-SNE-like: slower than snapshots arrive
+        # t-SNE-like: the first layout lasts until every snapshot has been sent
+        assert all_submitted.wait(30)
         laid_out.append(vectors)
         return layout(vectors, ids, **options)
 
-    controller.projection.tracker.update = slow_update
+    projection.submit = submit_and_tell  # follow() connects to it
+    projection.tracker.update = slow_update
     frames = []
     controller.projection.layout_ready.connect(frames.append)
     run = FastRun()
@@ -55,8 +65,8 @@ def test_a_slow_layout_skips_to_the_newest_snapshot(qtbot):
     qtbot.waitUntil(lambda: len(snapshots) == SNAPSHOTS, timeout=10_000)
     qtbot.waitUntil(lambda: bool(frames) and np.array_equal(
         laid_out[-1], snapshots[-1].vectors), timeout=10_000)
-    qtbot.wait(400)  # nothing else is on its way
-    # all 20 arrive while the first is laid out: then only the newest follows it
+    # nothing else can come: the newest snapshot was sent before the first layout ended.
+    # All 20 arrive while the first is laid out: then only the newest follows it
     # (laid out in order, they would be 20)
     assert len(laid_out) <= 2
     assert np.array_equal(laid_out[-1], snapshots[-1].vectors)
@@ -82,7 +92,7 @@ def test_a_snapshot_after_the_run_is_laid_out_without_waiting_out_the_rest(qtbot
     projection.pace = True
     projection._resting_until = time.perf_counter() + 60
     projection.submit(Snapshot(0, np.arange(30), np.eye(30, 8, dtype=np.float32)))
-    qtbot.wait(200)  # the worker sees the rest and sets its timer
+    qtbot.waitUntil(lambda: projection._resting, timeout=5000)  # it rests, its timer set
     projection.pace = False
     count = len(frames)
     projection.submit(Snapshot(1, np.arange(30), np.eye(30, 8, k=1, dtype=np.float32)))

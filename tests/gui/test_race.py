@@ -54,11 +54,15 @@ def test_closing_the_window_stops_a_race(qtbot, monkeypatch):
 
 def test_a_race_stopped_while_it_prepares_never_starts(qtbot, window):
     race = window.race
+    before = set(window.threads.threads)
     window.start_race("losses")
-    assert race.running and window.race_window.isVisible()
+    preparing = set(window.threads.threads) - before  # the thread setting sentences aside
+    assert race.running and window.race_window.isVisible() and preparing
     window.race_window.close()  # before the held-out sentences are set aside
     assert not race.running
-    qtbot.wait(1500)  # the preparation ends meanwhile: it must not start the runs
+    # the preparation ends meanwhile (its result is handled before its thread is let go
+    # of): it must not start the runs
+    qtbot.waitUntil(lambda: not preparing & set(window.threads.threads), timeout=30_000)
     assert not race.running and not race._workers and not race.runs
 
 

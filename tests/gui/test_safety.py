@@ -109,7 +109,7 @@ def test_an_exception_in_a_clicked_handler_does_not_stop_the_button(qtbot, safet
 @raises_in_slot
 def test_an_exception_while_the_dialog_is_open_is_logged_but_opens_no_second_dialog(
         qtbot, safety_net, monkeypatch):
-    opened = []
+    opened, closed = [], []
 
     def modal_dialog(title, text, details) -> None:
         # a modal dialog runs a nested event loop: other slots, and their bugs, run inside it
@@ -118,11 +118,13 @@ def test_an_exception_while_the_dialog_is_open_is_logged_but_opens_no_second_dia
         QTimer.singleShot(0, break_again)
         QTimer.singleShot(50, loop.quit)
         loop.exec()
+        closed.append(text)
 
     monkeypatch.setattr(safety, "show_error_details", modal_dialog)
     QTimer.singleShot(0, break_the_slot)
     qtbot.waitUntil(lambda: "while the dialog was open" in logged())
-    qtbot.wait(100)  # room for a second dialog, which must not come
+    # a second dialog could only open while the first is open: wait for it to close
+    qtbot.waitUntil(lambda: len(closed) == len(opened), timeout=5000)
 
     assert len(opened) == 1
     assert "the slot broke" in opened[0]
@@ -151,9 +153,9 @@ def test_a_failing_dialog_is_logged_and_the_app_keeps_running(qtbot, safety_net,
 @raises_in_slot
 def test_the_same_bug_repeating_is_shown_once(qtbot, safety_net, dialogs):
     # a paintEvent that raises does so on every repaint; closing its dialog repaints
-    for _ in range(3):
+    for repeat in range(1, 4):
         QTimer.singleShot(0, break_the_slot)
-        qtbot.wait(20)
+        qtbot.waitUntil(lambda n=repeat: logged().count("ValueError: the slot broke") == n)
 
     assert len(dialogs.errors) == 1
     assert logged().count("ValueError: the slot broke") == 3

@@ -113,10 +113,12 @@ def test_copies_that_arrive_while_one_is_normalised_replace_each_other(qtbot, se
 def test_only_the_latest_question_is_answered_on_screen(qtbot, search):
     panel = search.panel
     give(qtbot, search, toy_embeddings())
-    shown = []
+    shown, worked_out = [], []
     search.answered.connect(shown.append)
+    search.worker.answered.connect(worked_out.append)  # after the controller heard each
     panel.search("king")
     panel.search("apple")  # asked before king's answer could arrive
-    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
-    qtbot.wait(100)  # king's answer, if it were shown, would be here by now
+    # the worker answers both, in order; the controller showed only the latest
+    qtbot.waitUntil(lambda: len(worked_out) == 2, timeout=5000)
+    assert [result.request.words for result in worked_out] == [("king",), ("apple",)]
     assert [result.request.words for result in shown] == [("apple",)]

@@ -171,16 +171,16 @@ def test_zooming_in_labels_more_of_the_words_in_view(qtbot, window):
     train(qtbot, window, epochs=2)
     view = window.projection_view
     qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
+    # resizing, following and zooming place the labels within the calls themselves (no
+    # event loop runs in between, so no later frame can move the words meanwhile)
     view.resize(700, 500)
     view.follow()
-    qtbot.wait(50)
     whole = len(view.labelled)
     box = view.getPlotItem().getViewBox()
     centre = np.median(view.layout, axis=0)
     half = 0.3 * view.layout.std(axis=0).mean()  # a small part of the map, at any scale
     box.setRange(xRange=(centre[0] - half, centre[0] + half),
                  yRange=(centre[1] - half, centre[1] + half), padding=0)
-    qtbot.wait(50)
     (x_low, x_high), (y_low, y_high) = box.viewRange()
     inside = ((view.layout[:, 0] >= x_low) & (view.layout[:, 0] <= x_high)
               & (view.layout[:, 1] >= y_low) & (view.layout[:, 1] <= y_high))

@@ -37,7 +37,7 @@ def test_training_runs_off_the_gui_thread_and_the_loss_falls(qtbot, toy_corpus):
     worker.snapshot.connect(snapshots.append)
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         thread = start_worker(worker)
-    assert thread.wait(2000)
+    assert thread.wait(10_000)
     assert threading.get_ident() not in threads and len(threads) == 1
     losses = [s.smoothed_loss for s in seen if np.isfinite(s.smoothed_loss)]
     assert len(losses) >= 2 and losses[-1] < losses[0]
@@ -51,28 +51,35 @@ def test_pause_holds_progress_and_resume_continues(qtbot, toy_corpus):
     worker = make_worker(toy_corpus, epochs=40)
     thread = start_worker(worker)
     qtbot.waitUntil(lambda: worker.trainer.words_done > 0, timeout=10_000)
-    with qtbot.waitSignal(worker.paused_changed, timeout=2000):
+    with qtbot.waitSignal(worker.paused_changed, timeout=10_000):
         worker.pause()
-    assert worker.wait_until_idle(2.0)  # the chunk in flight has ended
+    assert worker.wait_until_idle(10.0)  # the chunk in flight has ended
     held = worker.trainer.words_done
-    qtbot.wait(300)  # an absence: nothing to wait for but time
+    qtbot.wait(300)  # an absence (no progress while paused): nothing to await but time
     assert worker.trainer.words_done == held
     worker.resume()
     qtbot.waitUntil(lambda: worker.trainer.words_done > held, timeout=10_000)
-    with qtbot.waitSignal(worker.finished, timeout=5000):
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
         worker.stop()
-    assert thread.wait(1000)
+    assert thread.wait(10_000)
     assert not worker.trainer.finished
 
 
-def test_stop_while_paused_ends_the_thread_within_a_second(qtbot, toy_corpus):
+def test_stop_while_paused_ends_the_run_and_its_thread(qtbot, toy_corpus):
+    """A paused worker is waiting for resume: stop must wake it, end the run where it was
+    (not train it to the end) and let the thread finish. Timeouts are generous: this is
+    about what happens, not how fast (the machine may be busy)."""
     worker = make_worker(toy_corpus, epochs=40)
     thread = start_worker(worker)
     qtbot.waitUntil(lambda: worker.trainer.words_done > 0, timeout=10_000)
-    worker.pause()
-    with qtbot.waitSignal(worker.finished, timeout=1000):
+    with qtbot.waitSignal(worker.paused_changed, timeout=10_000):
+        worker.pause()
+    assert worker.wait_until_idle(10.0)  # now it waits for resume, not in a chunk
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
         worker.stop()
-    assert thread.wait(1000)
+    assert thread.wait(10_000)
+    assert thread.isFinished()
+    assert not worker.trainer.finished  # stopped where it was, not trained to the end
 
 
 def test_divergence_is_reported_not_raised(qtbot, toy_corpus):
@@ -81,7 +88,7 @@ def test_divergence_is_reported_not_raised(qtbot, toy_corpus):
     worker.failed.connect(messages.append)
     with qtbot.waitSignal(worker.finished, timeout=30_000):
         thread = start_worker(worker)
-    assert thread.wait(1000)
+    assert thread.wait(10_000)
     assert messages and isinstance(messages[0], DivergenceError)
     assert "Lower the learning rate" in str(messages[0])
     assert np.isfinite(worker.trainer.center_vectors).all()
