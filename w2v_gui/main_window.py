@@ -3,7 +3,6 @@ The work itself lives in w2v_gui/controllers; this file decides only what asks t
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
@@ -12,8 +11,6 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QVBoxLa
 from core.data.corpus import Corpus
 from core.map.colours import PALETTE
 from core.session import SESSION_SUFFIX, Session
-from core.train.gradcheck import GradientCheckCancelled, check_parameters
-from core.train.step_math import map_arrows
 from core.train.trainer import TrainerError
 from core.vectors.reading import VectorFile, VectorFileError, classify_file, detect_format
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
@@ -22,9 +19,10 @@ from w2v_gui.controllers.evaluation import EvaluationController
 from w2v_gui.controllers.map import MapController
 from w2v_gui.controllers.race import RaceController
 from w2v_gui.controllers.search import SearchController
+from w2v_gui.controllers.step_mode import StepModeController
 from w2v_gui.controllers.training import TrainingController
 from w2v_gui.file_commands import Button, FileCommands, ask, show_error
-from w2v_gui.menus import build_menus, enable_train_actions
+from w2v_gui.menus import build_menus, enable_actions
 from w2v_gui.panels.corpus_panel import CorpusPanel, status_line
 from w2v_gui.panels.evaluation_panel import EvaluationPanel
 from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
@@ -35,15 +33,12 @@ from w2v_gui.panels.training_bar import TrainingBar
 from w2v_gui.safety import APP_NAME
 from w2v_gui.session_state import check_app_state
 from w2v_gui.settings import app_settings, restore_settings, save_settings
+from w2v_gui.state import Controls, Facts, controls
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
 from w2v_gui.views.quality_view import QualityView
 from w2v_gui.views.race_window import RaceWindow
-from w2v_gui.workers import FunctionWorker
-
-ARROW_COLOURS = {"v_c": (170, 20, 40), "u_o": (0, 130, 70), "u_k": (60, 80, 200)}
-GRADIENT_CHECK_SECONDS = 10.0  # about this long: fewer entries where evaluations are slow
 
 
 def column(parent: QWidget, top: QWidget, rest: QWidget, margins: int = -1) -> None:
@@ -80,14 +75,15 @@ class MainWindow(QMainWindow):
         self.quality_view, self.evaluation_panel = QualityView(), EvaluationPanel()
         self.math_panel = MathPanel()
         self.map = MapController(self.threads, self.projection_view, self.map_controls)
-        self.training = TrainingController(self.threads, self.map.ids)
+        self.training = TrainingController(self.threads)
         self.document = Document(self.training, self.threads, self.app_state)
         self.corpora = CorpusController(self.threads)
         self.search = SearchController(self.threads, self.search_panel)
         self.evaluation = EvaluationController(self.threads, self.training)
         self.race = RaceController(self.threads)
-        self._checking = False  # a gradient check is running
-        self._stop_checks = threading.Event()  # set when the window closes
+        self.step_mode = StepModeController(
+            self.training, self.map, self.math_panel, self.threads, self.hyperparameters.config,
+            self._change_run, lambda: self.controls().step)
         self.race_window: RaceWindow | None = None
         self.files = FileCommands(self)
         self._compose()
@@ -142,7 +138,7 @@ class MainWindow(QMainWindow):
         bar.pause.connect(training.toggle_pause)
         bar.stop.connect(training.stop)
         bar.reset.connect(self.reset_run)
-        bar.step.connect(self.step_once)
+        bar.step.connect(self.step_mode.step_once)
         self.hyperparameters.config_changed.connect(lambda _config: self.update_controls())
         self.corpus_panel.open_file.connect(self.files.open_corpus_dialog)
         self.corpus_panel.open_folder.connect(self.files.open_folder_dialog)
@@ -162,7 +158,9 @@ class MainWindow(QMainWindow):
         training.history_changed.connect(lambda: self.loss_view.follow(training.history))
         training.history_changed.connect(lambda: self.quality_view.follow(training.quality))
         self._wire_evaluation()
-        self._wire_math()
+        self.step_mode.show_panel.connect(lambda: (self.docks["Math"].show(),
+                                                    self.docks["Math"].raise_()))
+        self.step_mode.changed.connect(self.update_controls)
         self.race.changed.connect(self.update_controls)
         # a race's curves join the session
         self.race.ended.connect(lambda: self.race.runs and self.document.touch())
@@ -170,8 +168,9 @@ class MainWindow(QMainWindow):
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
         training.embeddings_ready.connect(self.search.set_embeddings)
+        # the position the copy was taken at (never a live read of the training thread's)
         training.embeddings_ready.connect(lambda vectors: self.map.show_embeddings(
-            vectors, training.trainer.words_done if training.trainer else 0))
+            vectors, training.embeddings_words_done))
         training.paused_changed.connect(self._paused)
         training.finished.connect(self._training_finished)
         training.diverged.connect(self._offer_recovery)
@@ -202,15 +201,6 @@ class MainWindow(QMainWindow):
         panel.method_changed.connect(evaluation.set_method)
         panel.live_changed.connect(evaluation.set_live)
         panel.show_words.connect(self._show_analogy)
-
-    def _wire_math(self) -> None:
-        panel = self.math_panel
-        panel.step.connect(self.step_once)
-        panel.check_gradients.connect(self.check_gradients)
-        panel.example_shown.connect(lambda _math: self._draw_step_arrows())
-        self.training.stepped.connect(self._stepped)
-        self.map.projection.layout_ready.connect(lambda _frame: self._draw_step_arrows())
-        self.projection_view.word_clicked.connect(self._math_word_clicked)
 
     def _begin(self, open_path: str | None, open_limit: int | None = None) -> None:
         """At launch: a crashed session if the user recovers it, else the file asked for,
@@ -425,9 +415,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ training
     def start_training(self) -> None:
         config = self.hyperparameters.config()
-        if self.can_train(config) and self._change_run(
+        if self.controls().train and self._change_run(
                 config, self.training.start, "Training cannot start", (TrainerError,)):
-            self.projection_view.show_arrows([])  # a step's arrows do not follow a run
+            self.step_mode.clear_arrows()
 
     def _change_run(self, config, change, title: str, errors: tuple) -> bool:
         """Train or step (`change(config)`) the current run, or a new one when `config` is
@@ -451,69 +441,14 @@ class MainWindow(QMainWindow):
         self.loss_view.set_extent(training.trainer.total_words)
         return True
 
-    def can_step(self) -> bool:
-        return (self.training.can_step() and not self.corpora.busy
-                and not self.document.opening and self.explored is None
-                and not self.race.running)
-
-    def step_once(self) -> None:
-        """Take exactly one SGD step (Train ▸ Step, F10) and show its math."""
-        config = self.hyperparameters.config()
-        if config is not None and self.can_step():
-            # a ValueError: no step left; either way the vectors stay as they were
-            self._change_run(config, self.training.step_once, "The step was not taken",
-                             (TrainerError, ValueError))
-            self.update_controls()
-
-    def _stepped(self, record) -> None:
-        self.math_panel.show_record(record)
-        self.docks["Math"].show()
-        self.docks["Math"].raise_()
-        if self.map.worker is not None:  # paused: the run's thread feeds no frame now
-            self.map.redraw()
-
-    def _math_word_clicked(self, word: str) -> None:
-        if self.docks["Math"].isVisible() and self.math_panel.record is not None:
-            self.math_panel.choose_word(word)
-
-    def _draw_step_arrows(self) -> None:
-        """Arrows from v_c, u_o and the u_k to where the example's update moves them, on a
-        PCA map or the handout's picture (linear maps; core.train.step_math.map_arrows)."""
-        math, record, view = self.math_panel.math, self.math_panel.record, self.projection_view
-        training = self.training
-        if (math is None or view.layout is None or not len(view.ids)
-                or (training.running and not training.paused)  # the map moves on
-                or self.map_controls.method_key not in ("pca", "handout")
-                or int(view.ids.max()) >= record.center_after.shape[0]):
-            view.show_arrows([])
-            if math is not None:
-                self.math_panel.arrow_note(None)
-            return
-        found = map_arrows(record, math, view.ids, view.layout)
-        if found is None:  # a frame of other vectors: wait for the step's own
-            view.show_arrows([])
-            return
-        arrows, scale = found
-        cbow = record.model == "cbow"
-        view.show_arrows([
-            (*arrow.start, *arrow.end,
-             "v̂" if cbow and arrow.kind == "v_c" else f"{arrow.kind} {record.words[arrow.word]}",
-             ARROW_COLOURS[arrow.kind]) for arrow in arrows])
-        self.math_panel.arrow_note(scale)
-
     def start_race(self, kind: str) -> None:
         """Race two runs ("losses": naive softmax against negative sampling; "models":
         skip-gram against CBOW) on the current corpus with the form's other settings."""
         config, corpus = self.hyperparameters.config(), self.training.corpus
-        if config is None or corpus is None or not self.can_race():
+        if config is None or corpus is None or not self.controls().race:
             return
         self.race.start(corpus, config, kind, self.evaluation.analogies)
         self.show_race()
-
-    def can_race(self) -> bool:
-        return (not self.race.running and not self.training.running
-                and self.training.corpus is not None and self.explored is None
-                and not self.corpora.busy)
 
     def show_race(self) -> None:
         if self.race_window is None:
@@ -521,44 +456,6 @@ class MainWindow(QMainWindow):
             self.race_window.stop.connect(self.race.stop)
         self.race_window.show()
         self.race_window.raise_()
-
-    def check_gradients(self) -> None:
-        """Check the current run's gradients by central differences, on a worker thread."""
-        if self._checking:
-            return
-        try:
-            with self.training.held_still() as trainer:
-                if trainer is None:
-                    return
-                # the check runs on a copy of the parameters, the run goes on meanwhile
-                parameters = (trainer.center_vectors.copy(), trainer.outside_vectors.copy(),
-                              trainer.corpus, trainer.config)
-        except TrainerError as error:
-            self.math_panel.show_check(None, str(error))
-            return
-        self.docks["Math"].show()
-        self.docks["Math"].raise_()
-        self.math_panel.checking()
-        self._checking = True
-        stop = self._stop_checks
-        def check():
-            try:
-                return check_parameters(*parameters, seconds=GRADIENT_CHECK_SECONDS,
-                                        should_stop=stop.is_set)
-            except GradientCheckCancelled:  # the window closes
-                return None
-
-        worker = FunctionWorker(check)
-        worker.failed.connect(lambda message: self.math_panel.show_check(None, message))
-        worker.finished.connect(self._checked)
-        self.threads.start(worker)
-        self.update_controls()
-
-    def _checked(self, check) -> None:
-        self._checking = False
-        if check is not None:
-            self.math_panel.show_check(check)
-        self.update_controls()
 
     def reset_run(self) -> None:
         """Forget the current run (asking first if it is unsaved)."""
@@ -591,29 +488,28 @@ class MainWindow(QMainWindow):
                     Button.Yes | Button.No, Button.No) == Button.Yes:
             self.hyperparameters.set_config(self.training.continue_with_lower_rate())
 
-    def can_train(self, config) -> bool:
-        return (config is not None and not self.training.running and not self.corpora.busy
-                and self.training.corpus is not None and not self.document.opening
-                and not self.race.running)
+    def controls(self) -> Controls:
+        """What may be used now: w2v_gui.state's rules, fed the app's facts."""
+        training, trainer = self.training, self.training.trainer
+        config = self.hyperparameters.config()
+        return controls(Facts(
+            has_corpus=training.corpus is not None, config_valid=config is not None,
+            has_run=trainer is not None, can_continue=training.can_continue(config),
+            running=training.running, paused=training.paused,
+            no_step_left=training.paused and trainer.finished,  # read only while paused
+            loading=self.corpora.busy, opening=self.document.opening,
+            exploring=self.explored is not None, race_running=self.race.running,
+            checking=self.step_mode.checking))
 
     def update_controls(self) -> None:
-        training, config = self.training, self.hyperparameters.config()
-        can_train = self.can_train(config)
-        can_step = self.can_step()
-        self.bar.set_state(running=training.running, can_train=can_train,
-                           can_continue=training.can_continue(config),
-                           has_run=training.trainer is not None, can_step=can_step)
-        enable_train_actions(self.actions, can_train, training.running,
-                             training.trainer is not None, can_step)
-        self.math_panel.step_button.setEnabled(can_step)
-        for name in ("race_losses", "race_models"):
-            self.actions[name].setEnabled(self.can_race())
-        can_check = training.trainer is not None and not self._checking
-        self.actions["check"].setEnabled(can_check)
-        self.math_panel.check_button.setEnabled(can_check)
-        if training.trainer is None and training.corpus is not None and not training.running:
+        now = self.controls()
+        self.bar.set_state(now)
+        enable_actions(self.actions, now)
+        self.math_panel.step_button.setEnabled(now.step)
+        self.math_panel.check_button.setEnabled(now.check)
+        if now.invite_to_train:
             self.bar.show_progress(0, "Press Train to watch word2vec learn.")
-        self.hyperparameters.setEnabled(self.explored is None)
+        self.hyperparameters.setEnabled(now.hyperparameters)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:
@@ -634,7 +530,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.training.stop()
         self.race.stop()
-        self._stop_checks.set()
+        self.step_mode.shutdown()
         self.corpora.cancel()
         self.evaluation.shutdown()
         self.threads.quit_all()

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtGui import QAction, QKeySequence
 
+from w2v_gui.state import Controls
+
 if TYPE_CHECKING:
     from w2v_gui.main_window import MainWindow
 
@@ -52,11 +54,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     train_menu = window.menuBar().addMenu("&Train")
     add(train_menu, "&Train / Continue", window.start_training, "Ctrl+T", "train")
     add(train_menu, "&Pause / Resume", window.training.toggle_pause, "Space", "pause")
-    add(train_menu, "S&tep: one SGD step, with its math", window.step_once, "F10", "step")
+    add(train_menu, "S&tep: one SGD step, with its math", window.step_mode.step_once, "F10", "step")
     add(train_menu, "&Stop", window.training.stop, "Ctrl+.", "stop")
     add(train_menu, "&Reset", window.reset_run, "Ctrl+R", "reset")
     train_menu.addSeparator()
-    add(train_menu, "&Check the gradients now", window.check_gradients, name="check")
+    add(train_menu, "&Check the gradients now", window.step_mode.check_gradients, name="check")
     train_menu.addSeparator()
     add(train_menu, "Race the &losses: naive softmax against negative sampling",
         lambda: window.start_race("losses"), name="race_losses")
@@ -91,11 +93,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def enable_train_actions(actions: dict[str, QAction], can_train: bool, running: bool,
-                         has_run: bool, can_step: bool = False) -> None:
-    actions["train"].setEnabled(can_train)
-    actions["step"].setEnabled(can_step)
-    actions["check"].setEnabled(has_run)
-    actions["pause"].setEnabled(running)
-    actions["stop"].setEnabled(running)
-    actions["reset"].setEnabled(not running and has_run)
+def enable_actions(actions: dict[str, QAction], controls: Controls) -> None:
+    """Enable the Train menu's entries `controls` allows (w2v_gui.state decides)."""
+    for name, enabled in (("train", controls.train), ("step", controls.step),
+                          ("check", controls.check), ("pause", controls.pause),
+                          ("stop", controls.stop), ("reset", controls.reset),
+                          ("race_losses", controls.race), ("race_models", controls.race)):
+        actions[name].setEnabled(enabled)

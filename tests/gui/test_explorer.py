@@ -78,7 +78,7 @@ def test_a_glove_file_opens_to_explore_and_training_is_off(qtbot, glove_file):
     explore(qtbot, window, glove_file)
     assert window.explored.format == "glove"
     assert window.training.corpus is None
-    assert not window.can_train(window.hyperparameters.config())
+    assert not window.controls().train
     assert not window.actions["train"].isEnabled()
     assert "Exploring planted.glove.txt" in window.bar.label.text()
     frame = last_frame(qtbot, window, count=60)

@@ -19,7 +19,7 @@ def window(qtbot):
 
 def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
     assert window.bar.step_button.isEnabled() and window.actions["step"].isEnabled()
-    window.step_once()
+    window.step_mode.step_once()
     trainer, panel = window.training.trainer, window.math_panel
     assert trainer.steps == 1 and not window.training.running
     math, record = panel.math, panel.record
@@ -34,7 +34,7 @@ def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
     assert window.docks["Math"].isVisible()
     # the step reaches the map: a frame of the stepped vectors, with the update's arrows
     qtbot.waitUntil(lambda: bool(window.projection_view.arrow_items), timeout=10_000)
-    window.step_once()
+    window.step_mode.step_once()
     assert trainer.steps == 2 and len(window.training.history) >= 1
 
 
@@ -47,7 +47,7 @@ def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
     with window.training.held_still() as trainer:
         twin = copy.deepcopy(trainer)
     steps = twin.steps
-    window.step_once()
+    window.step_mode.step_once()
     twin.step()
     with window.training.held_still() as trainer:
         assert trainer.steps == steps + 1
@@ -60,14 +60,14 @@ def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
 def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window):
     window.hyperparameters.set_config(window.hyperparameters.config().replace(loss="softmax"))
     for _ in range(3):
-        window.step_once()
+        window.step_mode.step_once()
     panel = window.math_panel
     record = panel.record
     centre = record.words[record.examples[-1].inputs[0]]
     window.projection_view.word_clicked.emit(centre)
     assert record.words[panel.math.example.inputs[0]] == centre
     assert panel.math.top_words and panel.math.target_rank >= 1
-    window.check_gradients()
+    window.step_mode.check_gradients()
     qtbot.waitUntil(lambda: panel.check_button.isEnabled(), timeout=60_000)
     assert "worst relative error" in panel.check_result.text()
     assert "≤ 1e-07" in panel.check_result.text()
@@ -79,7 +79,7 @@ def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
 
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
-    window.step_once()  # vectors to draw
+    window.step_mode.step_once()  # vectors to draw
     window.map_controls.set_method("handout")
     present = {w for w in HANDOUT_WORDS if w in window.training.corpus.index}
     assert len(present) >= 3  # the toy world has king, queen, man, woman
@@ -119,8 +119,8 @@ def test_a_paused_run_stepped_to_its_end_has_no_step_left(qtbot, window):
         window.training.toggle_pause()
     with window.training.held_still() as trainer:
         trainer.words_done = trainer.total_words - 10  # one step before the end
-    window.step_once()
+    window.step_mode.step_once()
     assert window.training.trainer.finished and window.training.paused
     assert not window.training.can_step() and not window.bar.step_button.isEnabled()
-    window.step_once()  # F10 again: nothing happens, no error
+    window.step_mode.step_once()  # F10 again: nothing happens, no error
     stop(qtbot, window)

@@ -17,7 +17,7 @@ def window(qtbot, monkeypatch):
 
 def test_a_race_runs_both_threads_and_a_session_keeps_it(qtbot, window, tmp_path):
     race = window.race
-    window.step_once()  # a run of its own, for the session
+    window.step_mode.step_once()  # a run of its own, for the session
     with qtbot.waitSignal(race.ended, timeout=60_000):
         race.start(window.training.corpus, window.hyperparameters.config(), "losses",
                    window.evaluation.analogies, seconds=1.0)

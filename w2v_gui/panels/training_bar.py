@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 from core.train.progress import progress_text
 from core.train.trainer import StepStats, Trainer
 from w2v_gui.panels.elided_label import ElidedLabel
+from w2v_gui.state import Controls
 
 
 class TrainingBar(QWidget):
@@ -53,15 +54,15 @@ class TrainingBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.label, 1)
 
-    def set_state(self, *, running: bool, can_train: bool, can_continue: bool,
-                  has_run: bool, can_step: bool = False) -> None:
-        self.train_button.setEnabled(can_train)
-        self.step_button.setEnabled(can_step)
-        self.train_button.setText("Continue" if can_continue else "Train")
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
-        self.reset_button.setEnabled(not running and has_run)
-        if not running:
+    def set_state(self, controls: Controls) -> None:
+        """Enable the buttons `controls` allows (w2v_gui.state decides)."""
+        self.train_button.setEnabled(controls.train)
+        self.step_button.setEnabled(controls.step)
+        self.train_button.setText("Continue" if controls.continues else "Train")
+        self.pause_button.setEnabled(controls.pause)
+        self.stop_button.setEnabled(controls.stop)
+        self.reset_button.setEnabled(controls.reset)
+        if not controls.pause:  # nothing runs: the next run starts unpaused
             self.pause_button.setText("Pause")
 
     def show_paused(self, paused: bool) -> None:
