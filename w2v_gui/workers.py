@@ -38,10 +38,14 @@ class Snapshot:
 
 
 class TrainingWorker(QObject):
-    """Runs a Trainer until it finishes, is stopped, or fails; pause and resume at will."""
+    """Runs a Trainer until it finishes, is stopped, or fails; pause and resume at will.
+
+    Views never read the trainer's arrays: the map's rows reach them as copies
+    (`snapshot`) taken on this thread between chunks, every 1/`snapshot_hz` s and as soon
+    as `request_snapshot` asks, also while paused."""
 
     stats = pyqtSignal(object)  # StepStats
-    snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often
+    snapshot = pyqtSignal(object)  # Snapshot: the map's rows, often and on request
     # core.vectors.embeddings.Embeddings (every word, less often) and the words_done it was taken at
     embeddings = pyqtSignal(object, object)
     paused_changed = pyqtSignal(bool)
@@ -59,48 +63,107 @@ class TrainingWorker(QObject):
         self.stats_interval = 1.0 / stats_hz
         self.snapshot_interval = 1.0 / snapshot_hz
         self.embeddings_interval = 1.0 / embeddings_hz
-        self.map_ids = (np.arange(trainer.corpus.vocab_size) if map_ids is None
-                        else np.asarray(map_ids))
-        self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-        self._idle = threading.Event()  # set while the loop touches no array
+        # the rows snapshots copy: the map decides them (set_map_ids, request_snapshot)
+        self._map_ids = (np.arange(trainer.corpus.vocab_size) if map_ids is None
+                         else np.asarray(map_ids))
+        # One condition guards the flags the loop and other threads share. The loop is
+        # "idle" only while it touches no array and owes no snapshot: a request clears it
+        # at once, so a caller of wait_until_idle never writes the arrays while a copy
+        # for the map is being taken.
+        self._state = threading.Condition()
+        self._stop = False
+        self._running = True
+        self._idle = False
+        self._snapshot_wanted = False
         self._ended = False  # the loop has returned: idle for good
 
     # Called from any thread.
     def pause(self, quiet: bool = False) -> None:
-        if self._running.is_set():
-            self._running.clear()
-            if not quiet:
-                self.paused_changed.emit(True)
+        with self._state:
+            if not self._running:
+                return
+            self._running = False
+        if not quiet:
+            self.paused_changed.emit(True)
 
     def resume(self, quiet: bool = False) -> None:
-        if not self._running.is_set() and not self._ended:
-            self._idle.clear()  # before waking the loop, so no one sees a stale idle
-            self._running.set()
-            if not quiet:
-                self.paused_changed.emit(False)
+        with self._state:
+            if self._running or self._ended:
+                return
+            self._idle = False  # before waking the loop, so no one sees a stale idle
+            self._running = True
+            self._state.notify_all()
+        if not quiet:
+            self.paused_changed.emit(False)
 
     def wait_until_idle(self, timeout: float = 2.0) -> bool:
-        """After pause() or stop(): wait for the chunk in flight to end. Once this returns
-        True the trainer's arrays are still until resume()."""
-        return self._idle.wait(timeout)
+        """After pause() or stop(): wait for the chunk in flight (or a copy the map asked
+        for) to end. Once this returns True the trainer's arrays are still until resume()
+        or request_snapshot(). Never called by the map: it asks for copies instead."""
+        with self._state:
+            return self._state.wait_for(lambda: self._idle, timeout)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._running.set()  # wake a paused loop so it can end (it sets idle when it does)
+        with self._state:
+            self._stop = True
+            self._running = True  # no longer paused: it ends (and sets idle when it has)
+            if not self._ended:
+                self._idle = False  # its last copies read the arrays
+            self._state.notify_all()  # wake a paused loop so it can end
 
     @property
     def paused(self) -> bool:
-        return not self._running.is_set()
+        return not self._running
+
+    @property
+    def map_ids(self) -> np.ndarray:
+        """The word ids of the rows snapshots carry (decided by the map)."""
+        return self._map_ids
 
     def set_map_ids(self, ids: np.ndarray) -> None:
         """Which words the snapshots carry; takes effect from the next snapshot."""
-        self.map_ids = np.asarray(ids)  # one reference swap: safe across threads
+        self._map_ids = np.array(ids)  # our own copy, swapped in one reference assignment
 
-    def take_snapshot(self) -> Snapshot:
-        ids = self.map_ids
+    def request_snapshot(self, ids: np.ndarray | None = None) -> None:
+        """Ask for a snapshot (of these word ids, when given) as soon as the loop can take
+        one: after the chunk in flight, or at once while paused. Never blocks; the copy
+        arrives through `snapshot`. Nothing comes once the run has ended (its last
+        snapshot has then been sent)."""
+        if ids is not None:
+            self.set_map_ids(ids)
+        with self._state:
+            if self._ended:
+                return
+            self._snapshot_wanted = True
+            self._idle = False  # the loop will read the arrays for this copy
+            self._state.notify_all()
+
+    # The loop's thread.
+    def _copy_map_rows(self) -> Snapshot:
+        ids = self._map_ids
         return Snapshot(self.trainer.words_done, ids, self.trainer.center_vectors[ids])
+
+    def _take_wanted_snapshot(self) -> bool:
+        """Whether a snapshot was asked for; the request is taken (cleared)."""
+        with self._state:
+            wanted, self._snapshot_wanted = self._snapshot_wanted, False
+        return wanted
+
+    def _rest(self) -> None:
+        """Paused: wait for resume or stop, answering snapshot requests meanwhile."""
+        while True:
+            with self._state:
+                while not (self._running or self._stop or self._snapshot_wanted):
+                    self._idle = True
+                    self._state.notify_all()
+                    self._state.wait()
+                if self._running or self._stop:
+                    # a request still pending is answered between the next chunks
+                    self._idle = False
+                    return
+                self._snapshot_wanted = False
+                self._idle = False
+            self.snapshot.emit(self._copy_map_rows())  # still vectors, copied here
 
     @pyqtSlot()
     def run(self) -> None:
@@ -111,12 +174,10 @@ class TrainingWorker(QObject):
         last_embeddings = time.perf_counter()
         stats = trainer.stats()
         try:
-            while not self._stop.is_set() and not trainer.finished:
-                if not self._running.is_set():
-                    self._idle.set()
-                    self._running.wait()
-                    self._idle.clear()
-                if self._stop.is_set():
+            while not self._stop and not trainer.finished:
+                if not self._running:
+                    self._rest()
+                if self._stop:
                     break
                 chunk_end = time.perf_counter() + self.chunk_seconds
                 while time.perf_counter() < chunk_end and not trainer.finished:
@@ -125,8 +186,9 @@ class TrainingWorker(QObject):
                 if now - last_stats >= self.stats_interval:
                     self.stats.emit(stats)
                     last_stats = now
-                if now - last_snapshot >= self.snapshot_interval:
-                    self.snapshot.emit(self.take_snapshot())
+                if (self._take_wanted_snapshot()
+                        or now - last_snapshot >= self.snapshot_interval):
+                    self.snapshot.emit(self._copy_map_rows())
                     last_snapshot = now
                 if now - last_embeddings >= self.embeddings_interval:
                     self.embeddings.emit(trainer.embeddings(), trainer.words_done)  # a copy
@@ -138,10 +200,14 @@ class TrainingWorker(QObject):
             self.failed.emit(error)
         stats = trainer.stats()
         self.stats.emit(stats)
-        self.snapshot.emit(self.take_snapshot())
+        with self._state:  # no request is owed after this: the last snapshot answers all
+            self._ended = True
+            self._snapshot_wanted = False
+        self.snapshot.emit(self._copy_map_rows())
         self.embeddings.emit(trainer.embeddings(), trainer.words_done)
-        self._ended = True
-        self._idle.set()
+        with self._state:
+            self._idle = True
+            self._state.notify_all()
         self.finished.emit(stats)
 
 

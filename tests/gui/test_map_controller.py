@@ -21,6 +21,9 @@ class FastRun(QObject):
     snapshot = pyqtSignal(object)
     finished = pyqtSignal(object)
 
+    def set_map_ids(self, ids) -> None:  # the map tells a run which rows it shows
+        pass
+
     @pyqtSlot()
     def run(self) -> None:
         rng = np.random.default_rng(0)

@@ -53,7 +53,7 @@ class MapController(QObject):
         self.projection.failed.connect(self.failed)
         threads.start(self.projection)
         controls.method_changed.connect(self.set_method)
-        controls.word_count_changed.connect(lambda _count: self._words_changed())
+        controls.word_count_changed.connect(lambda _count: self._relayout())
         controls.trails_toggled.connect(view.set_trails_visible)
         controls.clear_pins.connect(lambda: self.set_pinned([]))
         controls.colouring_changed.connect(lambda: self._restyle())
@@ -97,8 +97,11 @@ class MapController(QObject):
         self.view.clear_trails()
 
     def follow(self, worker: TrainingWorker) -> None:
-        """Lay out the snapshots of `worker`'s run as they come."""
+        """Lay out the snapshots of `worker`'s run as they come. Call it before the run's
+        thread starts: the map tells the worker which rows to copy (the map alone decides
+        them) and asks it for copies; it never reads the run's arrays or waits for it."""
         self.worker = worker
+        worker.set_map_ids(self.ids())
         self.projection.pace = True  # the map rests between frames while the run trains
         # Direct: submit only swaps the pending snapshot, so the training thread calls it
         # itself, and the projection thread wakes for the newest snapshot only.
@@ -127,13 +130,6 @@ class MapController(QObject):
         return map_word_ids(self.index, len(self.words), method=self.controls.method_key,
                             word_count=self.controls.word_count.value(),
                             pinned=self.pinned, isolated=self.isolated, axes=self.axes)
-
-    def _words_changed(self) -> None:
-        if self.worker is not None:
-            self._changed_while_following = True
-            self.worker.set_map_ids(self.ids())
-        else:
-            self.redraw()
 
     def set_method(self, method: str) -> None:
         if method not in METHODS:
@@ -166,15 +162,14 @@ class MapController(QObject):
         return True
 
     def _relayout(self) -> None:
-        """Lay out the current vectors again now (a setting changed)."""
+        """Lay out the current vectors again now (a setting or the words shown changed).
+        While a run feeds the map, its worker is asked for a copy of the rows now shown:
+        it answers between chunks, or at once when paused, and this returns at once."""
         if self.worker is None:
             self.redraw()
         else:
             self._changed_while_following = True
-            self.worker.set_map_ids(self.ids())
-            if self.worker.paused and self.worker.wait_until_idle(0.5):
-                # no snapshot is coming: lay out the still vectors now
-                self.projection.submit(self.worker.take_snapshot())
+            self.worker.request_snapshot(self.ids())
 
     def redraw(self) -> None:
         """Lay out the latest vectors again (when no run is feeding the map)."""
@@ -194,7 +189,7 @@ class MapController(QObject):
         self.view.clear_trails()
         self.isolated_changed.emit(known[0])
         self.controls.show_isolated(known[0], len(known) - 1)
-        self._words_changed()
+        self._relayout()
 
     def show_all(self) -> None:
         if not self.isolated:
@@ -203,7 +198,7 @@ class MapController(QObject):
         self.projection.reset()
         self.isolated_changed.emit("")
         self.controls.show_isolated("", 0)
-        self._words_changed()
+        self._relayout()
 
     # ------------------------------------------------------------------ axes
     def set_axes_text(self, x_from: str, x_to: str, y_from: str, y_to: str) -> None:
@@ -270,7 +265,7 @@ class MapController(QObject):
         self.controls.show_pinned(self.pinned)
         self.view.set_pinned(self.pinned)
         if changed:
-            self._words_changed()
+            self._relayout()
             self.pins_changed.emit(self.pinned)
 
     # ------------------------------------------------------------------ state

@@ -4,10 +4,9 @@ failure leads to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from core.data.corpus import Corpus
@@ -25,7 +24,8 @@ IDLE_TIMEOUT = 2.0  # seconds to wait for a chunk in flight to end before copyin
 
 class TrainingController(QObject):
     """Owns the current run. The GUI thread never touches the trainer's arrays while its
-    worker runs, except inside `held_still()`."""
+    worker runs, except inside `held_still()` (a command that needs the arrays themselves:
+    a step, a saved copy); views get copies from the worker instead."""
 
     started = pyqtSignal(object)  # the TrainingWorker, before its thread starts
     stats = pyqtSignal(object)  # StepStats
@@ -39,10 +39,11 @@ class TrainingController(QObject):
     failed = pyqtSignal(str)  # any other failure; the run keeps its last vectors
     stepped = pyqtSignal(object)  # StepRecord: one step taken in step mode
 
-    def __init__(self, threads: WorkerThreads, map_ids: Callable[[], np.ndarray]) -> None:
+    def __init__(self, threads: WorkerThreads) -> None:
+        """The map alone decides which rows a run's snapshots carry, and tells the worker
+        (MapController.follow, on `started`)."""
         super().__init__()
         self.threads = threads
-        self.map_ids = map_ids  # the words the map shows now
         self.corpus: Corpus | None = None
         self.trainer: Trainer | None = None  # the current run, also once stopped
         self.worker: TrainingWorker | None = None  # while a thread trains it
@@ -186,7 +187,8 @@ class TrainingController(QObject):
     def _run(self, trainer: Trainer) -> None:
         self.trainer = trainer
         self._failure = None
-        worker = TrainingWorker(trainer, map_ids=self.map_ids())
+        # the rows its snapshots copy are set by whoever follows `started` (the map)
+        worker = TrainingWorker(trainer)
         worker.stats.connect(self._stats)
         worker.embeddings.connect(self._keep_embeddings)
         worker.paused_changed.connect(self.paused_changed)
