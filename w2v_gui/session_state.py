@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MAP_METHODS = ("pca", "tsne", "umap", "axes", "handout")
+from core.map.tracker import METHODS
+
 COLOURINGS = ("none", "clusters", "frequency")
 FEWEST_MAP_WORDS = 10
 MOST_MAP_WORDS = 20_000  # the map's word-count box; more points than this stop being read
@@ -52,6 +53,19 @@ class CheckedState:
                 + ", ".join(self.dropped) + ".")
 
 
+def _choice(state: dict, key: str, allowed: tuple[str, ...], name: str,
+            drop: Callable[[str], None]) -> str | None:
+    """state[key] if it is one of `allowed`; None if absent, and None with `name` dropped
+    if it is anything else."""
+    value = state.get(key)
+    if value is None:
+        return None
+    if value in allowed:
+        return value
+    drop(name)
+    return None
+
+
 def _whole_number(state: dict, key: str, low: int, high: int, name: str,
                   drop: Callable[[str], None]) -> int | None:
     """state[key] if it is a whole number from low to high; None if absent, and None with
@@ -78,12 +92,7 @@ def check_app_state(state: Any, palette_size: int) -> CheckedState:
 
     checked.map_words = _whole_number(state, "map_words", FEWEST_MAP_WORDS, MOST_MAP_WORDS,
                                       "the number of map words", drop)
-    method = state.get("method")
-    if method is not None:
-        if method in MAP_METHODS:
-            checked.method = method
-        else:
-            drop("the map method")
+    checked.method = _choice(state, "method", METHODS, "the map method", drop)
     axes = state.get("axes")
     if axes is not None:
         if (isinstance(axes, list) and len(axes) == 4
@@ -92,12 +101,7 @@ def check_app_state(state: Any, palette_size: int) -> CheckedState:
             checked.axes = [list(part) for part in axes]
         else:
             drop("the semantic axes")
-    colour = state.get("colour")
-    if colour is not None:
-        if colour in COLOURINGS:
-            checked.colour = colour
-        else:
-            drop("the colouring")
+    checked.colour = _choice(state, "colour", COLOURINGS, "the colouring", drop)
     checked.clusters = _whole_number(state, "clusters", FEWEST_CLUSTERS, palette_size,
                                      "the number of clusters", drop)
     pinned = state.get("pinned")

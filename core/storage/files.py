@@ -247,9 +247,7 @@ def _name_the_target(error: OSError, partials: list[Path],
 def _naming(target: Path, error: OSError) -> OSError:
     """The same error naming `target` alone (an OSError's second file name cannot be
     cleared, and would print as "-> None")."""
-    named = type(error)(error.errno, error.strerror, str(target))
-    named.__cause__ = error.__cause__
-    return named
+    return type(error)(error.errno, error.strerror, str(target))
 
 
 # ------------------------------------------------------------------ partial files left

@@ -6,8 +6,6 @@ module can raise them without importing the Trainer.
 
 from __future__ import annotations
 
-import os
-
 
 class TrainerError(ValueError):
     """Training cannot start or continue; the message says why and what to change."""
@@ -16,9 +14,3 @@ class TrainerError(ValueError):
 class DivergenceError(TrainerError):
     """Training diverged: the loss or a gradient became non-finite; the vectors are those
     before the refused step, so the run can go on at a lower learning rate."""
-
-
-def unreadable_model(path: str | os.PathLike, error: Exception) -> TrainerError:
-    """The error for a model file that cannot be read, naming the file and the cause."""
-    return TrainerError(f"{path} is not a readable Word2Vec Studio model ({error}). "
-                        "Choose another file, or train again.")

@@ -46,7 +46,7 @@ from core.data.corpus import Corpus
 from core.train import state
 from core.train.batches import Batching, Step, StepResult
 from core.train.config import TrainConfig
-from core.train.errors import DivergenceError, TrainerError, unreadable_model
+from core.train.errors import DivergenceError, TrainerError
 from core.train.forward import Batch
 from core.train.memory_budget import NotEnoughMemory, check_fits
 from core.train.negative import NOISE_TABLE_SIZE
@@ -55,7 +55,7 @@ from core.train.state import InPosition, Position
 from core.vectors.embeddings import Embeddings
 
 __all__ = ["NOISE_TABLE_SIZE", "DivergenceError", "NotEnoughMemory", "StepStats", "Trainer",
-           "TrainerError", "unreadable_model"]
+           "TrainerError"]
 
 
 @dataclass(frozen=True)
