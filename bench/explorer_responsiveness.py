@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         words = window.map.words
         word = words[int(rng.integers(0, min(len(words), 50_000)))]
         state["asked"] = (time.perf_counter(), word)
-        window.search_panel.search(word)
+        window.views.search_panel.search(word)
 
     def answered(_result) -> None:
         if state["asked"] is not None and state["measuring"]:
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         state["asked"] = None
 
     def pan() -> None:
-        box = window.projection_view.getPlotItem().getViewBox()
+        box = window.views.projection_view.getPlotItem().getViewBox()
         box.translateBy(x=0.01 * (1 if len(lateness) % 2 else -1))
 
     asker, panner = QTimer(), QTimer()
@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     def begin() -> None:
         window.map.projection.layout_ready.connect(frame_drawn)
         window.search.answered.connect(answered)
-        window.map_controls.word_count.setValue(arguments.map_words)
-        window.map_controls.set_colouring("clusters")
+        window.views.map_controls.word_count.setValue(arguments.map_words)
+        window.views.map_controls.set_colouring("clusters")
         window.map.set_method(arguments.method)
         state["measuring"] = True
         state["started"] = time.perf_counter()
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         window.corpora.loaded.disconnect(start)
         window.corpora.vectors_loaded.connect(opened)
         state["open_started"] = time.perf_counter()
-        window.open_path(path)
+        window.files.open_path(path)
 
     window.corpora.loaded.connect(start)  # the toy world first, as at every launch
     window.gone.connect(app.quit)

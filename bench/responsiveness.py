@@ -73,7 +73,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     window = MainWindow(remember=False)
     window.show()
     window.map.set_method(method)
-    window.evaluation_panel.live.setChecked(quality)
+    window.views.evaluation_panel.live.setChecked(quality)
     evaluations: list[float] = []
     window.evaluation.reported.connect(lambda report: evaluations.append(report.seconds))
     lateness: list[float] = []
@@ -119,7 +119,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
             window.close()  # the app quits once every worker thread has ended
 
     def begin() -> None:
-        window.hyperparameters.set_config(PRESETS["quick_demo"])
+        window.views.hyperparameters.set_config(PRESETS["quick_demo"])
         window.training.finished.connect(run_ended)
         window.map.projection.layout_ready.connect(count_frame)
         state["started"] = time.perf_counter()
@@ -135,7 +135,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
 
     window.corpora.loaded.connect(begin)
     window.gone.connect(app.quit)
-    window.search_panel.query.setText("queen")  # the neighbour list refreshes live too
+    window.views.search_panel.query.setText("queen")  # the neighbour list refreshes live too
     app.exec()
     data.cleanup()
     frame_times = np.array(frame_times)

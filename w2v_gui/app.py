@@ -55,7 +55,7 @@ def screenshot_when_ready(window: MainWindow, path: str, seconds: float) -> None
         window.corpora.vectors_loaded.disconnect(train_then_grab)
         window.document.opened.disconnect(train_then_grab)
         known = window.map.index
-        window.search_panel.query.setText(next((w for w in ("queen", "good") if w in known),
+        window.views.search_panel.query.setText(next((w for w in ("queen", "good") if w in known),
                                                ""))
         window.map.set_pinned([w for w in ("king", "paris") if w in known])
         trainer = window.training.trainer

@@ -4,21 +4,25 @@ save as, export, recover, and the offer to save before work is replaced."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from PyQt6.QtCore import QObject, Qt, QUrl
 from PyQt6.QtGui import QDesktopServices
-from PyQt6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PyQt6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from core.map.word_labels import read_word_labels
 from core.session import SESSION_SUFFIX
+from core.train.config import TrainConfig
+from core.vectors.embeddings import Embeddings
+from core.vectors.reading import VectorFileError, classify_file, detect_format
 from w2v_gui import exports
-from w2v_gui.controllers.document import NOTHING_TO_SAVE, describe_recovery
-from w2v_gui.plain_text import plain_message
-from w2v_gui.safety import APP_NAME, log_file, tell_unattended, unattended
-
-if TYPE_CHECKING:
-    from w2v_gui.main_window import MainWindow
+from w2v_gui.controllers.corpus import CorpusController
+from w2v_gui.controllers.document import NOTHING_TO_SAVE, Document, describe_recovery
+from w2v_gui.controllers.evaluation import EvaluationController
+from w2v_gui.controllers.map import MapController
+from w2v_gui.controllers.training import TrainingController
+from w2v_gui.messages import Button, ask, show_error
+from w2v_gui.safety import APP_NAME, log_file
 
 SESSION_FILTER = (f"Sessions and models (*{SESSION_SUFFIX} *.npz);;Word2Vec Studio session "
                   f"(*{SESSION_SUFFIX});;Saved model (*.npz);;All files (*)")
@@ -26,52 +30,106 @@ CORPUS_FILTER = "Text (*.txt *.text *.tok *.gz *.bz2 *.xz);;All files (*)"
 VECTORS_FILTER = ("Word vectors (*.txt *.vec *.bin *.tsv *.npz *.w2vsession);;"
                   "All files (*)")
 LABELS_FILTER = "Labels (*.tsv *.txt);;All files (*)"
-Button = QMessageBox.StandardButton
-
-
-def show_error(parent, title: str, message: str) -> None:
-    """A warning whose text is shown as written (it may quote a file's content);
-    unattended (screenshot mode), it goes to standard error and nothing waits."""
-    if unattended():
-        tell_unattended(title, message)
-        return
-    QMessageBox.warning(parent, title, plain_message(message))
-
-
-def ask(parent, title: str, text: str, buttons,
-        unattended_answer: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
-    """A question; unattended, `unattended_answer` without asking (and said on stderr)."""
-    if unattended():
-        tell_unattended(title, f"{text} (answered {unattended_answer.name}: no one to ask)")
-        return unattended_answer
-    return QMessageBox.question(parent, title, plain_message(text), buttons)
-
-
 class FileCommands(QObject):
-    """File ▸ … for `window`; every failure ends in a message, and nothing is replaced
-    before the user has had the chance to save it."""
+    """File ▸ …: opening, saving, exporting; every failure ends in a message, and nothing
+    is replaced before the user has had the chance to save it."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.document = window.document
+    def __init__(self, parent: QWidget, document: Document, training: TrainingController,
+                 corpora: CorpusController, map_controller: MapController,
+                 evaluation: EvaluationController, config: Callable[[], TrainConfig | None],
+                 current_embeddings: Callable[[], Embeddings | None],
+                 failed: Callable[[str, str], None], status: Callable[[str, int], None]) -> None:
+        """parent: the dialogs' window; config: the form's settings (None while a value is
+        refused); current_embeddings: the vectors on show; failed(title, message): says why
+        a file did not open; status(message, milliseconds): a line in the status bar."""
+        super().__init__(parent)
+        self.host, self.document, self.training = parent, document, training
+        self.corpora, self.map, self.evaluation = corpora, map_controller, evaluation
+        self._config, self._current_embeddings = config, current_embeddings
+        self._failed, self._status = failed, status
 
     # ------------------------------------------------------------------ opening
+    def open_corpus(self, path: str) -> None:
+        """Read `path` as a corpus, whatever its name (a text corpus may be called .tsv or
+        .vec)."""
+        if self.may_replace("open another corpus"):
+            self.corpora.open(path, self._min_count())
+
+    def open_path(self, path: str, limit: int | None = None) -> None:
+        """Open a session or saved model (.w2vsession, .npz), a file of word vectors (to
+        explore; limit: only its first words), or a corpus file or folder (to train on):
+        decided by the content. A file that looks like vectors but cannot be read as them
+        is refused with the reason, never read as a corpus."""
+        if not self.may_replace("open another file"):
+            return
+        if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
+            self.document.open(path)
+            return
+        kind = self._classify(path)
+        if kind == "vectors":
+            self.corpora.open_vectors(path, limit)
+        elif kind == "corpus":
+            self.corpora.open(path, self._min_count())
+
+    def open_vectors(self, path: str, limit: int | None = None) -> None:
+        """Explore a vectors file (File ▸ Open vectors); models and sessions open whole.
+        Anything else that is not a readable vectors file is refused, saying why."""
+        if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
+            self.open_path(path, limit)
+            return
+        if not self.may_replace("open another file"):
+            return
+        kind = self._classify(path)
+        if kind == "vectors":
+            self.corpora.open_vectors(path, limit)
+        elif kind == "corpus":
+            try:
+                detect_format(path)  # says what the file seems to be, where it can
+                reason = f"{path} reads as plain text (a corpus), not as word vectors."
+            except VectorFileError as error:
+                reason = str(error)
+            self._failed("Not a vectors file", (
+                f"{reason} To train on it, use File ▸ Open a corpus file; to explore vectors, "
+                "choose a word2vec, GloVe, fastText .vec or Embedding Projector file."))
+
+    def use_toy_world(self) -> None:
+        if self.may_replace("load the toy world"):
+            self.corpora.load_toy_world()
+
+    def _min_count(self) -> int:
+        config = self._config()
+        return config.min_count if config is not None else 1
+
+    def _classify(self, path: str) -> str | None:
+        """"vectors" or "corpus"; None (having said why) for a file that looks like vectors
+        but cannot be read as them. A folder, or a path that is not there, is left to the
+        corpus reader (which says what is missing)."""
+        if not Path(path).is_file():
+            return "corpus"
+        try:
+            return classify_file(path)
+        except VectorFileError as error:
+            self._failed("The file could not be opened", str(error))
+            return None
+
     def open_corpus_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a corpus", "", CORPUS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.host, "Open a corpus", "",
+                                              CORPUS_FILTER)
         if path:
-            self.window.open_corpus(path)
+            self.open_corpus(path)
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window, "Open a folder of .txt files")
+        path = QFileDialog.getExistingDirectory(self.host,
+                                                "Open a folder of .txt files")
         if path:
-            self.window.open_corpus(path)
+            self.open_corpus(path)
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a session or a saved model",
-                                              "", SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.host,
+                                              "Open a session or a saved model", "",
+                                              SESSION_FILTER)
         if path:
-            self.window.open_path(path)
+            self.open_path(path)
 
     def open_vectors_dialog(self, ask_limit: bool = False) -> None:
         """File ▸ Open vectors: word2vec text or binary, GloVe, fastText .vec, Embedding
@@ -79,48 +137,48 @@ class FileCommands(QObject):
         limit = None
         if ask_limit:
             limit, ok = QInputDialog.getInt(
-                self.window, "Open the first words only", "How many words (from the top "
+                self.host, "Open the first words only", "How many words (from the top "
                 "of the file, usually the most frequent)?", 100_000, 1, 2_000_000_000, 10_000)
             if not ok:
                 return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open word vectors", "",
+        path, _ = QFileDialog.getOpenFileName(self.host, "Open word vectors", "",
                                               VECTORS_FILTER)
         if path:
-            self.window.open_vectors(path, limit)
+            self.open_vectors(path, limit)
 
     def load_labels_dialog(self) -> None:
         """Colour the map by a column of a word<TAB>label file or a Projector metadata TSV."""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Colour the map by labels", "",
+        path, _ = QFileDialog.getOpenFileName(self.host, "Colour the map by labels", "",
                                               LABELS_FILTER)
         if not path:
             return
         try:
             columns = read_word_labels(path)
         except (OSError, ValueError) as error:
-            show_error(self.window, "The labels could not be read", str(error))
+            show_error(self.host, "The labels could not be read", str(error))
             return
-        self.window.map.add_metadata(columns)
+        self.map.add_metadata(columns)
 
     def load_analogies_dialog(self) -> None:
         """Analogy questions for the evaluation (questions-words.txt format)."""
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Load analogy questions", "",
+            self.host, "Load analogy questions", "",
             "Analogy questions (*.txt);;All files (*)")
         if path:
-            self.window.evaluation.load_analogies(path)
+            self.evaluation.load_analogies(path)
 
     def load_pairs_dialog(self) -> None:
         """Word pairs with similarity scores for the evaluation (WordSim353 style)."""
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Load word pairs", "",
+            self.host, "Load word pairs", "",
             "Word pairs (*.tsv *.txt *.csv);;All files (*)")
         if path:
-            self.window.evaluation.load_pairs(path)
+            self.evaluation.load_pairs(path)
 
     def offer_recovery(self) -> bool:
         """At launch: offer each session a crashed instance left; True if one is opening."""
         for path in self.document.recoverable():
-            answer = ask(self.window, "Recover unsaved work?", (
+            answer = ask(self.host, "Recover unsaved work?", (
                 f"{APP_NAME} closed without saving {describe_recovery(path)}. Recover "
                 "it? Discard deletes the copy; Ignore keeps it for the next launch."),
                 Button.Open | Button.Discard | Button.Ignore, Button.Ignore)
@@ -135,9 +193,8 @@ class FileCommands(QObject):
     def may_replace(self, doing: str) -> bool:
         """Before a new corpus or session replaces the current one: not while training or
         loading, and not before the user had the chance to save."""
-        window = self.window
-        if window.training.running or window.corpora.busy or window.document.opening:
-            show_error(window, "Busy", "Stop training (or wait for the file being opened) "
+        if self.training.running or self.corpora.busy or self.document.opening:
+            show_error(self.host, "Busy", "Stop training (or wait for the file being opened) "
                                        "first.")
             return False
         return self.may_discard(doing)
@@ -146,7 +203,7 @@ class FileCommands(QObject):
         """Before replacing unsaved work: offer to save it. False means: do not go on."""
         if not self.document.unsaved:
             return True
-        answer = ask(self.window, "Save this session first?",
+        answer = ask(self.host, "Save this session first?",
                      f"The current run has not been saved. Save it before you {doing}?",
                      Button.Save | Button.Discard | Button.Cancel,
                      Button.Discard)  # unattended: a screenshot run keeps nothing
@@ -160,10 +217,10 @@ class FileCommands(QObject):
         return self.save_to(self.document.path, wait)
 
     def save_session_as(self, wait: bool = True) -> bool:
-        if self.window.training.trainer is None:
-            show_error(self.window, *NOTHING_TO_SAVE)
+        if self.training.trainer is None:
+            show_error(self.host, *NOTHING_TO_SAVE)
             return False
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save the session",
+        path, _ = QFileDialog.getSaveFileName(self.host, "Save the session",
                                               self.document.path or f"word2vec{SESSION_SUFFIX}",
                                               f"Word2Vec Studio session (*{SESSION_SUFFIX})")
         return bool(path) and self.save_to(path, wait)
@@ -180,43 +237,42 @@ class FileCommands(QObject):
 
     # ------------------------------------------------------------------ exports
     def _export(self, title: str, filters: str, export: Callable[[str], None]) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, "", filters)
+        path, _ = QFileDialog.getSaveFileName(self.host, title, "", filters)
         if not path:
             return
         try:
             export(path)
         except (OSError, ValueError) as error:
-            show_error(self.window, title, str(error))
+            show_error(self.host, title, str(error))
         else:
-            self.window.statusBar().showMessage(f"Saved {path}", 5000)
+            self._status(f"Saved {path}", 5000)
 
     def export_vectors_dialog(self) -> None:
         self._export("Export vectors", exports.VECTOR_FILTERS, lambda path: (
-            exports.export_vectors(self.window.current_embeddings(), path)))
+            exports.export_vectors(self._current_embeddings(), path)))
 
     def export_coordinates_dialog(self) -> None:
         self._export("Export the map's coordinates", exports.COORDINATE_FILTERS,
-                     lambda path: exports.export_coordinates(self.window.projection_view,
-                                                             path))
+                     lambda path: exports.export_coordinates(self.map.view, path))
 
     def export_loss_dialog(self) -> None:
-        training = self.window.training
+        training = self.training
         self._export("Export the loss and quality history", "CSV (*.csv)", lambda path: (
             exports.export_loss(training.history, path, training.quality)))
 
     def export_map_dialog(self) -> None:
         self._export("Export the map", exports.MAP_FILTERS, lambda path: (
-            exports.export_map(self.window.projection_view, path)))
+            exports.export_map(self.map.view, path)))
 
     # ------------------------------------------------------------------ help
     def show_log_file(self) -> None:
         path = log_file()
         if not path.exists() or not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            show_error(self.window, "The log file", f"The log is kept in {path}"
+            show_error(self.host, "The log file", f"The log is kept in {path}"
                        + ("" if path.exists() else " (nothing has been logged yet)."))
 
     def about(self) -> None:
-        QMessageBox.about(self.window, f"About {APP_NAME}",
+        QMessageBox.about(self.host, f"About {APP_NAME}",
                           "<b>Word2Vec Studio</b><p>Train word2vec before your eyes and "
                           "explore what it learned: skip-gram and CBOW, negative sampling "
                           "and naive softmax, a live map and a nearest-word search.</p>"

@@ -1,21 +1,31 @@
-"""The menu bar and its shortcuts; each entry calls one method of the window."""
+"""The menu bar and its shortcuts; each entry calls one command of a controller."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QMainWindow
 
+from w2v_gui.controllers.evaluation import EvaluationController
+from w2v_gui.controllers.map import MapController
+from w2v_gui.controllers.step_mode import StepModeController
+from w2v_gui.controllers.training import TrainingController
+from w2v_gui.controllers.workspace import Workspace
+from w2v_gui.file_commands import FileCommands
+from w2v_gui.layout import Views
 from w2v_gui.state import Controls
 
-if TYPE_CHECKING:
-    from w2v_gui.main_window import MainWindow
 
-
-def build_menus(window: MainWindow) -> dict[str, QAction]:
-    """Add the menus to `window`; returns the actions other code needs, by name."""
+def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
+                workspace: Workspace, training: TrainingController,
+                step_mode: StepModeController, map_controller: MapController,
+                evaluation: EvaluationController, start_training: Callable[[], None],
+                start_race: Callable[[str], None], show_race: Callable[[], None],
+                ) -> dict[str, QAction]:
+    """Add the menus to `window`; returns the actions other code needs, by name.
+    start_race(kind): race "losses" or "models"."""
     keys = QKeySequence.StandardKey
-    files = window.files
     actions: dict[str, QAction] = {}
 
     def add(menu, text: str, handler, shortcut=None, name: str | None = None,
@@ -32,7 +42,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu = window.menuBar().addMenu("&File")
     add(file_menu, "&Open a corpus file…", files.open_corpus_dialog, keys.Open)
     add(file_menu, "Open a corpus &folder…", files.open_folder_dialog)
-    add(file_menu, "Use the built-in &toy world", window.use_toy_world)
+    add(file_menu, "Use the built-in &toy world", files.use_toy_world)
     file_menu.addSeparator()
     add(file_menu, "Open &vectors to explore…", files.open_vectors_dialog, "Ctrl+Shift+V")
     add(file_menu, "Open the &first words of a vectors file…",
@@ -52,41 +62,40 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(file_menu, "&Quit", window.close, keys.Quit)
 
     train_menu = window.menuBar().addMenu("&Train")
-    add(train_menu, "&Train / Continue", window.start_training, "Ctrl+T", "train")
-    add(train_menu, "&Pause / Resume", window.training.toggle_pause, "Space", "pause")
-    add(train_menu, "S&tep: one SGD step, with its math", window.step_mode.step_once, "F10", "step")
-    add(train_menu, "&Stop", window.training.stop, "Ctrl+.", "stop")
-    add(train_menu, "&Reset", window.reset_run, "Ctrl+R", "reset")
+    add(train_menu, "&Train / Continue", start_training, "Ctrl+T", "train")
+    add(train_menu, "&Pause / Resume", training.toggle_pause, "Space", "pause")
+    add(train_menu, "S&tep: one SGD step, with its math", step_mode.step_once, "F10", "step")
+    add(train_menu, "&Stop", training.stop, "Ctrl+.", "stop")
+    add(train_menu, "&Reset", workspace.reset_run, "Ctrl+R", "reset")
     train_menu.addSeparator()
-    add(train_menu, "&Check the gradients now", window.step_mode.check_gradients, name="check")
+    add(train_menu, "&Check the gradients now", step_mode.check_gradients, name="check")
     train_menu.addSeparator()
     add(train_menu, "Race the &losses: naive softmax against negative sampling",
-        lambda: window.start_race("losses"), name="race_losses")
+        lambda: start_race("losses"), name="race_losses")
     add(train_menu, "Race the &models: skip-gram against CBOW",
-        lambda: window.start_race("models"), name="race_models")
-    add(train_menu, "Show the &race", window.show_race)
+        lambda: start_race("models"), name="race_models")
+    add(train_menu, "Show the &race", show_race)
 
     view_menu = window.menuBar().addMenu("&View")
-    for dock in window.docks.values():
+    for dock in views.docks.values():
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
-    add(view_menu, "&Find a word", lambda: (window.docks["Nearest words"].show(),
-                                            window.search_panel.focus_query()), keys.Find)
-    add(view_menu, "&Fit the map", window.projection_view.follow, "Ctrl+0")
+    add(view_menu, "&Find a word", lambda: (views.raise_dock("Nearest words"),
+                                            views.search_panel.focus_query()), keys.Find)
+    add(view_menu, "&Fit the map", views.projection_view.follow, "Ctrl+0")
     add(view_menu, "&Isolate the searched word and its neighbours",
-        window.search_panel.isolate_shown, "Ctrl+I")
-    add(view_menu, "Show the &whole map", window.map.show_all, "Esc")
+        views.search_panel.isolate_shown, "Ctrl+I")
+    add(view_menu, "Show the &whole map", map_controller.show_all, "Esc")
     add(view_menu, "Colour by &labels from a file…", files.load_labels_dialog)
-    add(view_menu, "&Logarithmic loss axis", window.loss_view.set_log_y, name="log_y",
+    add(view_menu, "&Logarithmic loss axis", views.loss_view.set_log_y, name="log_y",
         checkable=True)
     evaluate_menu = window.menuBar().addMenu("&Evaluate")
     add(evaluate_menu, "Load &analogy questions…", files.load_analogies_dialog)
     add(evaluate_menu, "Load word &pairs…", files.load_pairs_dialog)
-    add(evaluate_menu, "Use the &toy world's test sets", window.evaluation.load_toy_sets)
+    add(evaluate_menu, "Use the &toy world's test sets", evaluation.load_toy_sets)
     evaluate_menu.addSeparator()
-    add(evaluate_menu, "&Evaluate now", window.evaluate_now, "F5")
-    add(evaluate_menu, "Show the Evaluation &panel", lambda: (
-        window.docks["Evaluation"].show(), window.docks["Evaluation"].raise_()))
+    add(evaluate_menu, "&Evaluate now", workspace.evaluate_now, "F5")
+    add(evaluate_menu, "Show the Evaluation &panel", lambda: views.raise_dock("Evaluation"))
     help_menu = window.menuBar().addMenu("&Help")
     add(help_menu, "Show the &log file", files.show_log_file)
     add(help_menu, "&About Word2Vec Studio", files.about)

@@ -3,24 +3,25 @@ settings and the loss axis, in an .ini file under the platform's config folder."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PyQt6.QtCore import QSettings
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QMainWindow
 
 from core.train.config import ConfigError, TrainConfig
+from w2v_gui.controllers.map import MapController
+from w2v_gui.layout import Views
 from w2v_gui.panels.map_controls import DEFAULT_MAP_WORDS
 from w2v_gui.safety import APP_NAME
-
-if TYPE_CHECKING:
-    from w2v_gui.main_window import MainWindow
 
 
 def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
 
 
-def restore_settings(window: MainWindow, settings: QSettings | None) -> None:
-    """Apply the saved settings (None: keep the defaults, as screenshots do)."""
+def restore_settings(settings: QSettings | None, window: QMainWindow, views: Views,
+                     map_controller: MapController, log_y: QAction) -> None:
+    """Apply the saved settings (None: keep the defaults, as screenshots do) to the
+    window's layout, the form, the map and the loss axis (`log_y`)."""
     if settings is None:
         return
     geometry = settings.value("window/geometry")
@@ -32,26 +33,27 @@ def restore_settings(window: MainWindow, settings: QSettings | None) -> None:
     saved = settings.value("training/config")
     if isinstance(saved, str):
         try:
-            window.hyperparameters.set_config(TrainConfig.from_json(saved))
+            views.hyperparameters.set_config(TrainConfig.from_json(saved))
         except (ValueError, TypeError, ConfigError):
             pass  # settings from another version: keep the defaults
-    controls = window.map_controls
+    controls = views.map_controls
     controls.word_count.setValue(settings.value("map/words", DEFAULT_MAP_WORDS, type=int))
-    window.map.set_method(settings.value("map/method", "pca", type=str))
+    map_controller.set_method(settings.value("map/method", "pca", type=str))
     controls.trails.setChecked(settings.value("map/trails", True, type=bool))
-    window.actions["log_y"].setChecked(settings.value("loss/log_y", False, type=bool))
+    log_y.setChecked(settings.value("loss/log_y", False, type=bool))
 
 
-def save_settings(window: MainWindow, settings: QSettings | None) -> None:
+def save_settings(settings: QSettings | None, window: QMainWindow, views: Views,
+                  log_y: QAction) -> None:
     if settings is None:
         return
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
-    config = window.hyperparameters.config()
+    config = views.hyperparameters.config()
     if config is not None:
         settings.setValue("training/config", config.to_json())
-    settings.setValue("map/words", window.map_controls.word_count.value())
-    settings.setValue("map/method", window.map_controls.method_key)
-    settings.setValue("map/trails", window.map_controls.trails.isChecked())
-    settings.setValue("loss/log_y", window.actions["log_y"].isChecked())
+    settings.setValue("map/words", views.map_controls.word_count.value())
+    settings.setValue("map/method", views.map_controls.method_key)
+    settings.setValue("map/trails", views.map_controls.trails.isChecked())
+    settings.setValue("loss/log_y", log_y.isChecked())
     settings.sync()

@@ -26,14 +26,14 @@ def close_window(qtbot, window: MainWindow) -> None:
 
 def train(qtbot, window: MainWindow, **changes) -> None:
     """Train a whole run with these changes to the form's settings."""
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(**changes))
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(**changes))
     with qtbot.waitSignal(window.training.finished, timeout=120_000):
         window.start_training()
 
 
 def start(qtbot, window: MainWindow, words: int = 1, **changes) -> None:
     """Start a long run and wait until it has trained `words` words."""
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(
         **{"epochs": 200, **changes}))
     window.start_training()
     qtbot.waitUntil(lambda: window.training.trainer.words_done >= words, timeout=30_000)
@@ -46,6 +46,6 @@ def stop(qtbot, window: MainWindow) -> None:
 
 def search(qtbot, window: MainWindow, word: str) -> None:
     """Search `word` and wait for the worker's answer to be shown."""
-    qtbot.waitUntil(lambda: bool(window.search_panel.vocabulary), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.views.search_panel.vocabulary), timeout=10_000)
     with qtbot.waitSignal(window.search.answered, timeout=10_000):
-        window.search_panel.search(word)
+        window.views.search_panel.search(word)

@@ -26,8 +26,8 @@ def finished_evaluation(qtbot, window):
 
 
 def test_the_toy_sets_are_preloaded_and_a_run_draws_its_quality_curve(qtbot, window):
-    assert window.evaluation_panel.analogies_name.text().startswith("toy_analogies.txt")
-    assert "pairs" in window.evaluation_panel.pairs_name.text()
+    assert window.views.evaluation_panel.analogies_name.text().startswith("toy_analogies.txt")
+    assert "pairs" in window.views.evaluation_panel.pairs_name.text()
     train(qtbot, window, epochs=3)
     finished_evaluation(qtbot, window)
     rows = window.training.quality.rows()
@@ -35,10 +35,10 @@ def test_the_toy_sets_are_preloaded_and_a_run_draws_its_quality_curve(qtbot, win
     assert np.all(np.diff(rows[:, 0]) > 0)
     assert np.isfinite(rows[:, 1]).all() and np.isfinite(rows[:, 2]).all()
     assert rows[-1, 1] > rows[0, 1]  # the analogies get better as the run trains
-    x, y = window.quality_view.accuracy_curve.getData()
+    x, y = window.views.quality_view.accuracy_curve.getData()
     np.testing.assert_array_equal(x, rows[:, 0])
     np.testing.assert_array_equal(y, rows[:, 1])
-    panel = window.evaluation_panel
+    panel = window.views.evaluation_panel
     assert panel.sections.rowCount() == len(window.evaluation.analogies.sections)
     assert "Spearman" in panel.summary.text()
 
@@ -57,9 +57,9 @@ def test_the_curve_survives_a_session_and_joins_the_csv_export(qtbot, window, tm
 
     other = open_window(qtbot)
     with qtbot.waitSignal(other.document.opened, timeout=30_000):
-        other.open_path(path)
+        other.files.open_path(path)
     np.testing.assert_array_equal(other.training.quality.rows(), saved)
-    x, _ = other.quality_view.accuracy_curve.getData()
+    x, _ = other.views.quality_view.accuracy_curve.getData()
     assert len(x) == len(saved)
     close_window(qtbot, other)
 
@@ -67,13 +67,13 @@ def test_the_curve_survives_a_session_and_joins_the_csv_export(qtbot, window, tm
 def test_a_wrong_analogy_marks_its_four_words_on_the_map(qtbot, window):
     train(qtbot, window, epochs=1)
     finished_evaluation(qtbot, window)
-    panel = window.evaluation_panel
+    panel = window.views.evaluation_panel
     answers = panel.wrong_answers
     qtbot.waitUntil(lambda: answers.rowCount() > 0, timeout=5000)
     first = answers.index(0)
     words = answers.data(first, 256)  # Qt.ItemDataRole.UserRole
     panel.wrong.setCurrentIndex(first)
-    view = window.projection_view
+    view = window.views.projection_view
     marked = {view.words[i] for i in view.searched}
     assert marked == set(words) & set(view.words)
     assert len(words) == 4 and words[0] in answers.data(first)
@@ -83,7 +83,7 @@ def test_a_wrong_analogy_marks_its_four_words_on_the_map(qtbot, window):
 
 def test_crowded_marked_words_are_labelled_on_different_sides(qtbot, window):
     train(qtbot, window, epochs=1)
-    view = window.projection_view
+    view = window.views.projection_view
     qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
     view.layout[:4] = view.layout[0]  # four words on one spot
     words = [view.words[int(i)] for i in view.ids[:4]]
@@ -93,12 +93,12 @@ def test_crowded_marked_words_are_labelled_on_different_sides(qtbot, window):
 
 
 def test_the_curve_can_be_turned_off_and_evaluate_now_still_works(qtbot, window):
-    window.evaluation_panel.live.setChecked(False)
+    window.views.evaluation_panel.live.setChecked(False)
     train(qtbot, window, epochs=1)
     qtbot.wait(300)  # an absence (no point for the curve): nothing to await but time
     assert len(window.training.quality) == 0
     with qtbot.waitSignal(window.evaluation.reported, timeout=20_000):
-        window.evaluate_now()
+        window.workspace.evaluate_now()
     assert len(window.training.quality) == 1  # the run's vectors: a point of its curve
 
 
@@ -117,9 +117,9 @@ def test_explored_vectors_are_evaluated_without_a_curve(qtbot, window, tmp_path)
     path = tmp_path / "toy.txt"
     write_vectors(window.training.embeddings, path, "word2vec")
     with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
-        window.open_path(str(path))
+        window.files.open_path(str(path))
     with qtbot.waitSignal(window.evaluation.reported, timeout=20_000) as signal:
-        window.evaluate_now()
+        window.workspace.evaluate_now()
     report = signal.args[0]
     assert report.request.words_done is None and report.analogies.total > 0
-    assert "toy.txt" in window.evaluation_panel.summary.text()
+    assert "toy.txt" in window.views.evaluation_panel.summary.text()

@@ -54,13 +54,13 @@ def labels_file(tmp_path) -> Path:
 
 def explore(qtbot, window, path: Path) -> None:
     with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
-        window.open_path(str(path))
+        window.files.open_path(str(path))
 
 
 def last_frame(qtbot, window, method: str | None = None, count: int | None = None,
                kind: str | None = None):
     """Wait for a frame on the map with this method, number of words and colouring."""
-    view = window.projection_view
+    view = window.views.projection_view
 
     def ready() -> bool:
         frame = view.frame
@@ -76,15 +76,15 @@ def last_frame(qtbot, window, method: str | None = None, count: int | None = Non
 def test_a_glove_file_opens_to_explore_and_training_is_off(qtbot, glove_file):
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
-    assert window.explored.format == "glove"
+    assert window.workspace.explored.format == "glove"
     assert window.training.corpus is None
     assert not window.controls().train
     assert not window.actions["train"].isEnabled()
-    assert "Exploring planted.glove.txt" in window.bar.label.text()
+    assert "Exploring planted.glove.txt" in window.views.bar.label.text()
     frame = last_frame(qtbot, window, count=60)
     assert {window.map.words[i] for i in frame.ids} == set(planted_vectors()[0])
     search(qtbot, window, "fruit3")
-    listed = [window.search_panel.results.item(row, 0).text() for row in range(10)]
+    listed = [window.views.search_panel.results.item(row, 0).text() for row in range(10)]
     assert all(word.startswith("fruit") for word in listed)
     close_window(qtbot, window)
 
@@ -98,7 +98,7 @@ def test_a_file_that_is_not_vectors_is_refused_and_what_was_open_stays(qtbot, tm
     with qtbot.waitSignal(window.corpora.failed, timeout=10_000):
         window.corpora.open_vectors(str(broken))
     assert "broken.vec" in dialogs.warnings[-1]
-    assert window.explored.path == glove_file
+    assert window.workspace.explored.path == glove_file
     assert len(window.map.words) == 60
     close_window(qtbot, window)
 
@@ -118,8 +118,8 @@ def test_cancelling_a_load_keeps_the_open_vectors(qtbot, tmp_path, glove_file, m
     monkeypatch.setattr(workers, "read_vectors", slow_read)
     with qtbot.waitSignal(window.corpora.cancelled, timeout=10_000):
         window.corpora.open_vectors(str(glove_file))
-        window.corpus_panel.cancel.emit()
-    assert window.explored.path == glove_file
+        window.views.corpus_panel.cancel.emit()
+    assert window.workspace.explored.path == glove_file
     assert not window.corpora.busy
     close_window(qtbot, window)
 
@@ -132,7 +132,7 @@ def test_a_dropped_file_opens(qtbot, glove_file):
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
         window.dropEvent(event)
-    assert window.explored.path == glove_file
+    assert window.workspace.explored.path == glove_file
     close_window(qtbot, window)
 
 
@@ -141,7 +141,7 @@ def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_fi
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
-    window.map_controls.set_colouring("clusters", 3)
+    window.views.map_controls.set_colouring("clusters", 3)
     frame = last_frame(qtbot, window, kind="clusters", count=60)
     words = [window.map.words[i] for i in frame.ids]
     groups = {}
@@ -149,7 +149,7 @@ def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_fi
         groups.setdefault(word.rstrip("0123456789"), set()).add(int(group))
     assert all(len(found) == 1 for found in groups.values())  # each planted group one colour
     assert len({next(iter(found)) for found in groups.values()}) == 3
-    assert window.projection_view.legend_box.isVisibleTo(window.projection_view)
+    assert window.views.projection_view.legend_box.isVisibleTo(window.views.projection_view)
 
     window.map.add_metadata(read_word_labels(labels_file))
     frame = last_frame(qtbot, window, kind="metadata", count=60)
@@ -159,7 +159,7 @@ def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_fi
         colour_of.setdefault(word.rstrip("0123456789"), set()).add(colour)
     assert all(len(colours) == 1 for colours in colour_of.values())
     assert len({next(iter(c)) for c in colour_of.values()}) == 3
-    legend = window.projection_view.legend_box.text()
+    legend = window.views.projection_view.legend_box.text()
     assert all(name in legend for name in GROUPS)
     close_window(qtbot, window)
 
@@ -167,13 +167,13 @@ def test_colouring_by_clusters_and_by_a_labels_file(qtbot, glove_file, labels_fi
 def test_isolate_shows_a_word_and_its_neighbours_then_everything_again(qtbot, glove_file):
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
-    window.search_panel.count.setValue(5)
+    window.views.search_panel.count.setValue(5)
     search(qtbot, window, "tool2")
-    window.search_panel.isolate_shown()
+    window.views.search_panel.isolate_shown()
     frame = last_frame(qtbot, window, count=6)
     shown = {window.map.words[i] for i in frame.ids}
     assert "tool2" in shown and all(word.startswith("tool") for word in shown)
-    assert window.map_controls.isolated_row.isVisibleTo(window.map_controls)
+    assert window.views.map_controls.isolated_row.isVisibleTo(window.views.map_controls)
     window.map.show_all()
     last_frame(qtbot, window, count=60)
     close_window(qtbot, window)
@@ -184,7 +184,7 @@ def test_semantic_axes_place_words_by_their_projection(qtbot, glove_file):
     explore(qtbot, window, glove_file)
     window.map.set_axes_text("fruit0 fruit1", "city0 city1", "", "")
     frame = last_frame(qtbot, window, method="axes")
-    assert window.map_controls.method_key == "axes"
+    assert window.views.map_controls.method_key == "axes"
     x = dict(zip((window.map.words[i] for i in frame.ids), frame.layout[:, 0], strict=True))
     fruit = np.mean([x[f"fruit{i}"] for i in range(20)])
     city = np.mean([x[f"city{i}"] for i in range(20)])
@@ -199,10 +199,10 @@ def test_the_maps_coordinates_export_with_their_groups(qtbot, glove_file, tmp_pa
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
-    window.map_controls.set_colouring("clusters", 3)
+    window.views.map_controls.set_colouring("clusters", 3)
     frame = last_frame(qtbot, window, kind="clusters", count=60)
     target = tmp_path / "map.tsv"
-    export_coordinates(window.projection_view, str(target))
+    export_coordinates(window.views.projection_view, str(target))
     with open(target, encoding="utf-8") as stream:
         rows = list(csv.reader(stream, delimiter="\t"))
     assert rows[0] == ["word", "x", "y", "group"]
@@ -238,9 +238,9 @@ def test_t_sne_converges_over_several_frames_and_keeps_the_neighbours(qtbot, glo
         [f for f in frames if f.method == "tsne"]) >= 3, timeout=30_000)
     tsne = [frame for frame in frames if frame.method == "tsne"]
     # the view is handed each frame before this list is (it was connected first)
-    qtbot.waitUntil(lambda: window.projection_view.frame is frames[-1], timeout=10_000)
+    qtbot.waitUntil(lambda: window.views.projection_view.frame is frames[-1], timeout=10_000)
     assert len(tsne) >= 3  # it animates: one frame per chunk of optimisation
-    last = window.projection_view.frame
-    vectors = window.explored.embeddings.vectors[last.ids]
+    last = window.views.projection_view.frame
+    vectors = window.workspace.explored.embeddings.vectors[last.ids]
     assert neighbour_share(vectors, last.layout, k=10) >= 0.6
     close_window(qtbot, window)

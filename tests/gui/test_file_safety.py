@@ -48,7 +48,7 @@ def window(qtbot):
 
 def open_session(qtbot, window, path: Path) -> None:
     with qtbot.waitSignal(window.document.opened, timeout=30_000):
-        window.open_path(str(path))
+        window.files.open_path(str(path))
 
 
 def test_a_session_with_damaged_view_settings_opens_and_save_never_writes_over_another(
@@ -63,7 +63,7 @@ def test_a_session_with_damaged_view_settings_opens_and_save_never_writes_over_a
     assert window.document.path == str(second)
     assert window.training.trainer.words_done == small_trainer(6).words_done
     assert window.map.pinned == ["king"]
-    assert window.search_panel.query.text() == "queen"
+    assert window.views.search_panel.query.text() == "queen"
     message = window.statusBar().currentMessage()
     assert "map words" in message and "clusters" in message
     assert window.files.save_session()  # Ctrl+S
@@ -102,18 +102,18 @@ def test_text_from_a_session_is_shown_as_text_and_names_no_file_to_read(
     monkeypatch.setattr("w2v_gui.panels.corpus_panel.is_sst_file",
                         lambda p: read.append(p) or False)
     open_session(qtbot, window, path)
-    assert window.corpus_status.textFormat() == Qt.TextFormat.PlainText
-    assert html in window.corpus_status.text()
-    summary = window.corpus_panel.summary.text()
+    assert window.views.corpus_status.textFormat() == Qt.TextFormat.PlainText
+    assert html in window.views.corpus_status.text()
+    summary = window.views.corpus_panel.summary.text()
     assert "&lt;h1 style=" in summary and "<h1" not in summary
-    assert window.bar.label.textFormat() == Qt.TextFormat.PlainText
+    assert window.views.bar.label.textFormat() == Qt.TextFormat.PlainText
 
     passwd = tmp_path / "passwd.w2vsession"
     save_session(passwd, Session(small_trainer(2, source="../../../../etc/passwd")))
     open_session(qtbot, window, passwd)
     assert read == []  # the corpus's source was never opened
-    assert "root:" not in window.corpus_panel.summary.text()
-    assert "as kept in the saved run" in window.corpus_panel.summary.text()
+    assert "root:" not in window.views.corpus_panel.summary.text()
+    assert "as kept in the saved run" in window.views.corpus_panel.summary.text()
 
 
 def test_autosave_problems_are_told_once(qtbot, window, monkeypatch, dialogs):
@@ -190,19 +190,19 @@ def test_vectors_that_cannot_be_read_never_become_a_corpus(qtbot, window, tmp_pa
     corpus = window.training.corpus
     for said, path in unreadable_vectors(tmp_path).items():
         dialogs.warnings.clear()
-        {"open": window.open_path, "open vectors": window.open_vectors,
+        {"open": window.files.open_path, "open vectors": window.files.open_vectors,
          "drop": lambda p: drop(window, Path(p))}[how](str(path))
         assert len(dialogs.warnings) == 1 and said in dialogs.warnings[0], dialogs.warnings
         assert str(path) in dialogs.warnings[0]
         assert not window.corpora.busy  # nothing is being read as a corpus
-        assert window.training.corpus is corpus and window.explored is None
+        assert window.training.corpus is corpus and window.workspace.explored is None
 
 
 def test_open_vectors_on_a_corpus_says_it_is_not_vectors(qtbot, window, tmp_path, dialogs):
     text = tmp_path / "story.txt"
     text.write_text("the king rules the land and the queen rules too\n" * 50)
     corpus = window.training.corpus
-    window.open_vectors(str(text))
+    window.files.open_vectors(str(text))
     assert len(dialogs.warnings) == 1 and "Open a corpus file" in dialogs.warnings[0]
     assert window.training.corpus is corpus and not window.corpora.busy
 
@@ -221,7 +221,7 @@ def test_a_damaged_model_is_refused_by_the_app_and_the_work_kept(qtbot, window, 
     np.savez(path, **arrays)
     corpus = window.training.corpus
     with qtbot.waitSignal(window.document.failed, timeout=10_000):
-        window.open_path(str(path))
+        window.files.open_path(str(path))
     assert len(dialogs.warnings) == 1 and str(path) in dialogs.warnings[0]
     assert said in dialogs.warnings[0] and "a bug" not in dialogs.warnings[0]
     assert not dialogs.errors
@@ -232,7 +232,7 @@ def test_the_largest_steps_the_form_allows_still_pause_for_a_save(qtbot, window,
                                                                    dialogs):
     """10,000,000 words per step at dimension 1,000: one step takes many bounded calls, and
     the run pauses between two of them for the copy."""
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(
         batch_words=10_000_000, dim=1000, epochs=1))
     seen = []
     window.training.stats.connect(seen.append)
@@ -257,8 +257,8 @@ def test_reset_after_opening_a_session_still_reads_no_file_it_names(qtbot, windo
     path = tmp_path / "passwd.w2vsession"
     save_session(path, Session(small_trainer(2, source="/etc/passwd")))
     open_session(qtbot, window, path)
-    window.reset_run()
-    assert read == [] and "as kept in the saved run" in window.corpus_panel.summary.text()
+    window.workspace.reset_run()
+    assert read == [] and "as kept in the saved run" in window.views.corpus_panel.summary.text()
 
 
 def test_a_text_corpus_with_a_vectors_like_name_opens_as_a_corpus(qtbot, window, tmp_path,
@@ -266,7 +266,7 @@ def test_a_text_corpus_with_a_vectors_like_name_opens_as_a_corpus(qtbot, window,
     story = tmp_path / "story.tsv"
     story.write_text("the king rules the land\tand the queen rules too\n" * 50)
     with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
-        window.open_corpus(str(story))  # File ▸ Open a corpus file
+        window.files.open_corpus(str(story))  # File ▸ Open a corpus file
     assert window.training.corpus.source == str(story) and not dialogs.warnings
 
 

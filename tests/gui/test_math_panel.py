@@ -18,9 +18,9 @@ def window(qtbot):
 
 
 def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
-    assert window.bar.step_button.isEnabled() and window.actions["step"].isEnabled()
+    assert window.views.bar.step_button.isEnabled() and window.actions["step"].isEnabled()
     window.step_mode.step_once()
-    trainer, panel = window.training.trainer, window.math_panel
+    trainer, panel = window.training.trainer, window.views.math_panel
     assert trainer.steps == 1 and not window.training.running
     math, record = panel.math, panel.record
     assert math is not None and panel.example.value() == 1
@@ -31,19 +31,19 @@ def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
     assert math.loss == pytest.approx(loss)
     np.testing.assert_allclose(math.grad_input, grad_v)
     assert f"{math.loss:.6g}" in panel.text.toPlainText()
-    assert window.docks["Math"].isVisible()
+    assert window.views.docks["Math"].isVisible()
     # the step reaches the map: a frame of the stepped vectors, with the update's arrows
-    qtbot.waitUntil(lambda: bool(window.projection_view.arrow_items), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.views.projection_view.arrow_items), timeout=10_000)
     window.step_mode.step_once()
     assert trainer.steps == 2 and len(window.training.history) >= 1
 
 
 def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
     start(qtbot, window, words=20_000)
-    assert not window.bar.step_button.isEnabled()  # not while it trains
+    assert not window.views.bar.step_button.isEnabled()  # not while it trains
     with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
         window.training.toggle_pause()
-    qtbot.waitUntil(lambda: window.bar.step_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.views.bar.step_button.isEnabled(), timeout=5000)
     with window.training.held_still() as trainer:
         twin = copy.deepcopy(trainer)
     steps = twin.steps
@@ -58,13 +58,13 @@ def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
 
 
 def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window):
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(loss="softmax"))
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(loss="softmax"))
     for _ in range(3):
         window.step_mode.step_once()
-    panel = window.math_panel
+    panel = window.views.math_panel
     record = panel.record
     centre = record.words[record.examples[-1].inputs[0]]
-    window.projection_view.word_clicked.emit(centre)
+    window.views.projection_view.word_clicked.emit(centre)
     assert record.words[panel.math.example.inputs[0]] == centre
     assert panel.math.top_words and panel.math.target_rank >= 1
     window.step_mode.check_gradients()
@@ -80,7 +80,7 @@ def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
     window.step_mode.step_once()  # vectors to draw
-    window.map_controls.set_method("handout")
+    window.views.map_controls.set_method("handout")
     present = {w for w in HANDOUT_WORDS if w in window.training.corpus.index}
     assert len(present) >= 3  # the toy world has king, queen, man, woman
     qtbot.waitUntil(lambda: bool(frames) and frames[-1].method == "handout", timeout=10_000)
@@ -89,26 +89,26 @@ def test_the_handouts_picture_shows_its_words_and_refuses_a_corpus_without_them(
 
     corpus = tmp_path / "plain.txt"
     corpus.write_text("the cat sat on the mat\n" * 50)
-    window.map_controls.set_method("pca")
+    window.views.map_controls.set_method("pca")
     with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
-        window.open_path(str(corpus))
+        window.files.open_path(str(corpus))
     messages = []
     window.map.failed.connect(messages.append)
-    window.map_controls.set_method("handout")
-    assert window.map_controls.method_key == "pca"
+    window.views.map_controls.set_method("handout")
+    assert window.views.map_controls.method_key == "pca"
     assert messages and "SST" in messages[0]
 
 
 def test_the_handouts_picture_goes_back_to_pca_when_the_corpus_lacks_its_words(
         qtbot, window, tmp_path):
-    window.map_controls.set_method("handout")
+    window.views.map_controls.set_method("handout")
     messages = []
     window.map.failed.connect(messages.append)
     corpus = tmp_path / "plain.txt"
     corpus.write_text("the cat sat on the mat\n" * 50)
     with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
-        window.open_path(str(corpus))
-    assert window.map_controls.method_key == "pca"
+        window.files.open_path(str(corpus))
+    assert window.views.map_controls.method_key == "pca"
     assert any("SST" in message for message in messages)
 
 
@@ -121,6 +121,6 @@ def test_a_paused_run_stepped_to_its_end_has_no_step_left(qtbot, window):
         trainer.words_done = trainer.total_words - 10  # one step before the end
     window.step_mode.step_once()
     assert window.training.trainer.finished and window.training.paused
-    assert not window.training.can_step() and not window.bar.step_button.isEnabled()
+    assert not window.training.can_step() and not window.views.bar.step_button.isEnabled()
     window.step_mode.step_once()  # F10 again: nothing happens, no error
     stop(qtbot, window)

@@ -45,8 +45,8 @@ def opens_and_continues(qtbot, path: Path, words_done: int) -> None:
     qtbot.waitUntil(lambda: window.training.trainer is not None, timeout=30_000)
     trainer = window.training.trainer
     assert trainer.words_done == words_done
-    assert window.hyperparameters.config() == AT_THE_LIMITS  # nothing rounded or clamped
-    assert window.bar.train_button.text() == "Continue"
+    assert window.views.hyperparameters.config() == AT_THE_LIMITS  # nothing rounded or clamped
+    assert window.views.bar.train_button.text() == "Continue"
     window.start_training()
     qtbot.waitUntil(lambda: trainer.words_done > words_done, timeout=60_000)
     assert window.training.trainer is trainer  # the same run went on

@@ -19,10 +19,10 @@ def test_a_race_runs_both_threads_and_a_session_keeps_it(qtbot, window, tmp_path
     race = window.race
     window.step_mode.step_once()  # a run of its own, for the session
     with qtbot.waitSignal(race.ended, timeout=60_000):
-        race.start(window.training.corpus, window.hyperparameters.config(), "losses",
+        race.start(window.training.corpus, window.views.hyperparameters.config(), "losses",
                    window.evaluation.analogies, seconds=1.0)
         qtbot.waitUntil(lambda: len(race._workers) == 2, timeout=10_000)  # two threads
-        assert not window.bar.step_button.isEnabled()  # nothing else trains meanwhile
+        assert not window.views.bar.step_button.isEnabled()  # nothing else trains meanwhile
     assert [run.name for run in race.runs] == ["naive softmax", "negative sampling"]
     for run in race.runs:
         assert run.finished and len(run.points) >= 3
@@ -31,22 +31,22 @@ def test_a_race_runs_both_threads_and_a_session_keeps_it(qtbot, window, tmp_path
     # naive softmax minimises this very log-loss (negative sampling first raises it)
     assert race.runs[0].points[-1].log_loss < race.runs[0].points[0].log_loss
     window.show_race()
-    assert "negative sampling" in window.race_window.readouts[1].text()
+    assert "negative sampling" in window.race.window.readouts[1].text()
 
     path = str(tmp_path / "raced")
     assert window.files.save_to(path)
     other = open_window(qtbot)
     with qtbot.waitSignal(other.document.opened, timeout=30_000):
-        other.open_path(path + ".w2vsession")
+        other.files.open_path(path + ".w2vsession")
     assert [len(run.points) for run in other.race.runs] == [len(run.points)
                                                           for run in race.runs]
-    assert other.race_window is not None and other.race_window.isVisible()
+    assert other.race.window is not None and other.race.window.isVisible()
     close_window(qtbot, other)
 
 
 def test_closing_the_window_stops_a_race(qtbot, monkeypatch):
     window = open_window(qtbot)
-    window.race.start(window.training.corpus, window.hyperparameters.config(), "models",
+    window.race.start(window.training.corpus, window.views.hyperparameters.config(), "models",
                       None, seconds=600.0)
     qtbot.waitUntil(lambda: len(window.race._workers) == 2, timeout=10_000)
     close_window(qtbot, window)  # asserts every thread has ended
@@ -57,8 +57,8 @@ def test_a_race_stopped_while_it_prepares_never_starts(qtbot, window):
     before = set(window.threads.threads)
     window.start_race("losses")
     preparing = set(window.threads.threads) - before  # the thread setting sentences aside
-    assert race.running and window.race_window.isVisible() and preparing
-    window.race_window.close()  # before the held-out sentences are set aside
+    assert race.running and window.race.window.isVisible() and preparing
+    window.race.window.close()  # before the held-out sentences are set aside
     assert not race.running
     # the preparation ends meanwhile (its result is handled before its thread is let go
     # of): it must not start the runs
@@ -68,11 +68,11 @@ def test_a_race_stopped_while_it_prepares_never_starts(qtbot, window):
 
 def test_a_race_on_another_corpus_is_forgotten(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.race.ended, timeout=60_000):
-        window.race.start(window.training.corpus, window.hyperparameters.config(),
+        window.race.start(window.training.corpus, window.views.hyperparameters.config(),
                           "models", None, seconds=0.5)
     assert window.race.runs
     corpus = tmp_path / "other.txt"
     corpus.write_text("the cat sat on the mat\n" * 50)
     with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
-        window.open_path(str(corpus))
+        window.files.open_path(str(corpus))
     assert not window.race.runs and window.race.state() is None

@@ -29,8 +29,8 @@ def train():
     if window.training.corpus is None:
         QTimer.singleShot(50, train)
         return
-    config = window.hyperparameters.config().replace(epochs=200)
-    window.hyperparameters.set_config(config)
+    config = window.views.hyperparameters.config().replace(epochs=200)
+    window.views.hyperparameters.set_config(config)
     window.start_training()
     QTimer.singleShot(50, autosave)
 
@@ -84,7 +84,7 @@ def test_after_a_crash_the_next_launch_offers_the_unsaved_run(qtbot, dialogs):
     assert "closed without saving" in dialogs.questions[0]
     assert window.training.trainer.words_done >= 20_000
     assert window.document.unsaved  # recovered work is in no file of the user's yet
-    assert window.bar.train_button.text() == "Continue"
+    assert window.views.bar.train_button.text() == "Continue"
     assert not left.exists()
     assert window.document.recovery_path.exists()  # it is this instance's copy now
     start(qtbot, window, words=window.training.trainer.words_done + 1000)
@@ -116,7 +116,7 @@ def test_opening_a_session_over_discarded_work_drops_that_work_s_copy(qtbot, dia
     qtbot.waitUntil(recovery.exists, timeout=10_000)  # the unsaved training after the save
     dialogs.answer = QMessageBox.StandardButton.Discard
     with qtbot.waitSignal(window.document.opened, timeout=30_000):
-        window.open_path(str(tmp_path / "kept.w2vsession"))
+        window.files.open_path(str(tmp_path / "kept.w2vsession"))
     assert not recovery.exists()  # discarded work is never offered back
     assert not window.document.unsaved
     close_window(qtbot, window)

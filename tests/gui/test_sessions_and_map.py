@@ -27,25 +27,25 @@ def test_a_session_saves_and_reopens_with_the_same_vectors_and_history(qtbot, wi
 
     other = open_window(qtbot)
     with qtbot.waitSignal(other.document.opened, timeout=30_000):
-        other.open_path(path + ".w2vsession")
+        other.files.open_path(path + ".w2vsession")
     np.testing.assert_array_equal(other.training.trainer.center_vectors, saved_vectors)
     np.testing.assert_array_equal(other.training.history.rows(), saved_history)
     np.testing.assert_array_equal(other.training.embeddings.vectors, saved_vectors)
     assert other.map.pinned == ["queen", "paris"]
-    assert other.hyperparameters.config() == window.training.trainer.config
-    assert other.bar.train_button.text() == "Train"  # that run had finished
+    assert other.views.hyperparameters.config() == window.training.trainer.config
+    assert other.views.bar.train_button.text() == "Train"  # that run had finished
     search(qtbot, other, "queen")
-    assert other.search_panel.results.rowCount() == 10
+    assert other.views.search_panel.results.rowCount() == 10
     close_window(qtbot, other)
 
 
 def test_a_stopped_run_continues_and_a_reopened_one_too(qtbot, window, tmp_path):
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(epochs=100))
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(epochs=100))
     window.start_training()
     qtbot.waitUntil(lambda: window.training.trainer.words_done > 50_000, timeout=30_000)
     with qtbot.waitSignal(window.training.finished, timeout=5000):
         window.training.stop()
-    assert window.bar.train_button.text() == "Continue"
+    assert window.views.bar.train_button.text() == "Continue"
     stopped_at = window.training.trainer.words_done
     history_length = len(window.training.history.rows())
     path = str(tmp_path / "half.w2vsession")
@@ -60,8 +60,8 @@ def test_a_stopped_run_continues_and_a_reopened_one_too(qtbot, window, tmp_path)
 
     other = open_window(qtbot)
     with qtbot.waitSignal(other.document.opened, timeout=30_000):
-        other.open_path(path)
-    assert other.bar.train_button.text() == "Continue"
+        other.files.open_path(path)
+    assert other.views.bar.train_button.text() == "Continue"
     assert other.training.trainer.words_done == stopped_at
     other.start_training()
     qtbot.waitUntil(lambda: other.training.trainer.words_done > stopped_at, timeout=30_000)
@@ -73,13 +73,14 @@ def test_a_stopped_run_continues_and_a_reopened_one_too(qtbot, window, tmp_path)
 def test_reset_forgets_the_run_after_asking(qtbot, window, dialogs):
     train(qtbot, window, epochs=1)
     dialogs.answer = QMessageBox.StandardButton.Cancel
-    window.reset_run()
+    window.workspace.reset_run()
     assert window.training.trainer is not None  # cancelled: nothing lost
     dialogs.answer = QMessageBox.StandardButton.Discard
-    window.reset_run()
+    window.workspace.reset_run()
     assert window.training.trainer is None and window.training.embeddings is None
     assert len(window.training.history.rows()) == 0
-    assert window.bar.train_button.text() == "Train" and not window.bar.reset_button.isEnabled()
+    bar = window.views.bar
+    assert bar.train_button.text() == "Train" and not bar.reset_button.isEnabled()
 
 
 def test_closing_mid_training_offers_to_save_and_ends_every_thread(qtbot, dialogs, tmp_path):
@@ -104,7 +105,7 @@ def test_a_corrupt_session_is_refused_and_the_current_work_kept(qtbot, window, d
     path = tmp_path / "broken.w2vsession"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     dialogs.answer = QMessageBox.StandardButton.Discard
-    window.open_path(str(path))
+    window.files.open_path(str(path))
     qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=10_000)
     assert "not a readable Word2Vec Studio session" in dialogs.warnings[-1]
     assert window.training.trainer is trainer
@@ -112,35 +113,37 @@ def test_a_corrupt_session_is_refused_and_the_current_work_kept(qtbot, window, d
 
 def test_settings_and_layout_are_restored_at_the_next_launch(qtbot):
     window = open_window(qtbot)
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(dim=24, window=3))
-    window.map_controls.word_count.setValue(150)
-    window.map_controls.set_method("tsne")
-    window.docks['Nearest words'].hide()
+    form = window.views.hyperparameters
+    form.set_config(form.config().replace(dim=24, window=3))
+    window.views.map_controls.word_count.setValue(150)
+    window.views.map_controls.set_method("tsne")
+    window.views.docks['Nearest words'].hide()
     close_window(qtbot, window)
     again = open_window(qtbot)
-    assert again.hyperparameters.config().dim == 24 and again.hyperparameters.config().window == 3
-    assert again.map_controls.word_count.value() == 150
-    assert again.map_controls.method_key == "tsne"
-    assert not again.docks['Nearest words'].isVisibleTo(again)
+    restored = again.views.hyperparameters.config()
+    assert restored.dim == 24 and restored.window == 3
+    assert again.views.map_controls.word_count.value() == 150
+    assert again.views.map_controls.method_key == "tsne"
+    assert not again.views.docks['Nearest words'].isVisibleTo(again)
     close_window(qtbot, again)
 
 
 def test_the_map_shows_n_words_plus_pinned_ones_with_trails(qtbot, window):
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
-    window.map_controls.word_count.setValue(50)
+    window.views.map_controls.word_count.setValue(50)
     rare = window.training.corpus.words[-1]
     window.map.set_pinned(["king", rare])
-    window.hyperparameters.set_config(window.hyperparameters.config().replace(epochs=100))
+    window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(epochs=100))
     window.start_training()
     qtbot.waitUntil(lambda: len(frames) >= 8, timeout=30_000)
     ids = frames[-1].ids
     assert len(ids) == 52 and window.training.corpus.index[rare] in ids  # king is beyond 50 too
-    view = window.projection_view
+    view = window.views.projection_view
     king = window.training.corpus.index["king"]
     assert len(view.trails[king]) >= 5  # the path it took, frame by frame
     assert {king, window.training.corpus.index[rare]} <= set(view.labelled)
-    window.map_controls.word_count.setValue(120)  # applies now, while training
+    window.views.map_controls.word_count.setValue(120)  # applies now, while training
     qtbot.waitUntil(lambda: len(frames[-1].ids) == 121, timeout=10_000)
     with qtbot.waitSignal(window.training.finished, timeout=5000):
         window.training.stop()
@@ -150,7 +153,7 @@ def test_tsne_runs_in_the_background_from_the_current_layout(qtbot, window):
     train(qtbot, window, epochs=2)
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
-    window.map_controls.set_method("tsne")
+    window.views.map_controls.set_method("tsne")
     # a PCA frame of the run's last snapshot may still be on its way; then t-SNE's
     qtbot.waitUntil(lambda: any(frame.method == "tsne" for frame in frames), timeout=30_000)
     assert frames[-1].method == "tsne" and frames[-1].layout.shape == (300, 2)
@@ -162,14 +165,14 @@ def test_a_method_chosen_as_the_run_ends_is_laid_out(qtbot, window):
     # a method chosen then must not wait for a snapshot that never comes
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
-    window.training.finished.connect(lambda _stats: window.map_controls.set_method("tsne"))
+    window.training.finished.connect(lambda _stats: window.views.map_controls.set_method("tsne"))
     train(qtbot, window, epochs=1)
     qtbot.waitUntil(lambda: any(frame.method == "tsne" for frame in frames), timeout=30_000)
 
 
 def test_zooming_in_labels_more_of_the_words_in_view(qtbot, window):
     train(qtbot, window, epochs=2)
-    view = window.projection_view
+    view = window.views.projection_view
     qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
     # resizing, following and zooming place the labels within the calls themselves (no
     # event loop runs in between, so no later frame can move the words meanwhile)
@@ -193,9 +196,9 @@ def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, win
     from PyQt6.QtCore import Qt
 
     train(qtbot, window, epochs=1)
-    view = window.projection_view
+    view = window.views.projection_view
     qtbot.waitUntil(lambda: view.layout is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: bool(window.search_panel.vocabulary), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.views.search_panel.vocabulary), timeout=10_000)
     point = view.scatter.points()[250]  # a rare word: no label of its own at this zoom
     word = window.training.corpus.words[int(point.data())]
     view._hovered(view.scatter, [point])
@@ -203,8 +206,8 @@ def test_hover_labels_a_word_click_searches_it_and_ctrl_click_pins_it(qtbot, win
     assert word in view._tip(0, 0, point.data()) and "count" in view._tip(0, 0, point.data())
     with qtbot.waitSignal(window.search.answered, timeout=10_000):
         view._clicked(view.scatter, [point])
-    assert window.search_panel.query.text() == word
-    assert window.search_panel.results.rowCount() == 10
+    assert window.views.search_panel.query.text() == word
+    assert window.views.search_panel.results.rowCount() == 10
 
     class ControlClick:
         def modifiers(self):
@@ -276,8 +279,8 @@ def test_train_with_new_settings_asks_before_it_replaces_a_stopped_run(qtbot, wi
     start(qtbot, window)
     stop(qtbot, window)
     trainer = window.training.trainer
-    window.hyperparameters.fields["dim"].setValue(12)  # Train now starts a new run
-    assert window.bar.train_button.text() == "Train"
+    window.views.hyperparameters.fields["dim"].setValue(12)  # Train now starts a new run
+    assert window.views.bar.train_button.text() == "Train"
     dialogs.answer = QMessageBox.StandardButton.Cancel
     window.start_training()
     assert "has not been saved" in dialogs.questions[-1]
@@ -298,13 +301,13 @@ def test_train_waits_while_a_session_opens(qtbot, window, tmp_path, monkeypatch,
     assert window.files.save_to(path)
     release, load = threading.Event(), document.load_session
     monkeypatch.setattr(document, "load_session", lambda p: (release.wait(10), load(p))[1])
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: window.document.opening, timeout=5000)
-    assert not window.bar.train_button.isEnabled()
+    assert not window.views.bar.train_button.isEnabled()
     window.start_training()  # Ctrl+T does nothing either
     assert not window.training.running
-    window.use_toy_world()  # nor can another file replace it meanwhile
+    window.files.use_toy_world()  # nor can another file replace it meanwhile
     assert "Stop training (or wait for the file being opened)" in dialogs.warnings[-1]
     with qtbot.waitSignal(window.document.opened, timeout=10_000):
         release.set()
-    assert window.bar.train_button.isEnabled()
+    assert window.views.bar.train_button.isEnabled()

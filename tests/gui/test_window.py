@@ -19,10 +19,10 @@ def window(qtbot):
 
 def test_window_opens_and_loads_the_toy_world(qtbot, window):
     assert window.windowTitle() == APP_NAME
-    assert window.bar.train_button.isEnabled()
-    assert "toy world" in window.corpus_status.text()
-    assert "300 words" in window.corpus_panel.summary.text()
-    assert window.corpus_panel.frequent.item(0, 0).text() == window.training.corpus.words[0]
+    assert window.views.bar.train_button.isEnabled()
+    assert "toy world" in window.views.corpus_status.text()
+    assert "300 words" in window.views.corpus_panel.summary.text()
+    assert window.views.corpus_panel.frequent.item(0, 0).text() == window.training.corpus.words[0]
 
 
 def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
@@ -33,16 +33,16 @@ def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
     assert len(history) >= 5
     assert history[-1, 2] < history[0, 2]  # the smoothed loss went down
     # the plot draws the model's rows (within one redraw interval)
-    qtbot.waitUntil(lambda: len(window.loss_view.raw_curve.getData()[0]) == len(history),
+    qtbot.waitUntil(lambda: len(window.views.loss_view.raw_curve.getData()[0]) == len(history),
                     timeout=2000)
-    np.testing.assert_array_equal(window.loss_view.raw_curve.getData()[0], history[:, 0])
+    np.testing.assert_array_equal(window.views.loss_view.raw_curve.getData()[0], history[:, 0])
     qtbot.waitUntil(lambda: len(layouts) > 0, timeout=5000)
     assert layouts[-1].layout.shape == (300, 2)
-    assert window.bar.train_button.isEnabled()
+    assert window.views.bar.train_button.isEnabled()
     # search lists neighbours and highlights them on the map
     search(qtbot, window, "monday")
-    assert window.search_panel.results.rowCount() == 10
-    view = window.projection_view
+    assert window.views.search_panel.results.rowCount() == 10
+    view = window.views.projection_view
     assert len(view.searched) == 11  # the query and its ten neighbours
     assert window.training.corpus.index["monday"] in view.labelled
 
@@ -50,12 +50,12 @@ def test_training_feeds_the_loss_curve_and_the_map(qtbot, window):
 def test_pause_resume_and_stop_from_the_window(qtbot, window):
     start(qtbot, window)
     window.training.toggle_pause()
-    qtbot.waitUntil(lambda: window.bar.pause_button.text() == "Resume", timeout=2000)
+    qtbot.waitUntil(lambda: window.views.bar.pause_button.text() == "Resume", timeout=2000)
     window.training.toggle_pause()
-    qtbot.waitUntil(lambda: window.bar.pause_button.text() == "Pause", timeout=2000)
+    qtbot.waitUntil(lambda: window.views.bar.pause_button.text() == "Pause", timeout=2000)
     stop(qtbot, window)
     assert not window.training.running
-    assert window.bar.train_button.text() == "Continue"
+    assert window.views.bar.train_button.text() == "Continue"
 
 
 def test_closing_mid_training_ends_every_thread_without_blocking(qtbot):
@@ -77,11 +77,11 @@ def test_finished_threads_are_forgotten(qtbot, window):
 
 
 def test_an_invalid_form_disables_train(qtbot, window):
-    assert window.bar.train_button.isEnabled()
-    window.hyperparameters.fields["min_alpha"].setValue(5.0)
-    assert not window.bar.train_button.isEnabled()
-    window.hyperparameters.fields["min_alpha"].setValue(0.0001)
-    assert window.bar.train_button.isEnabled()
+    assert window.views.bar.train_button.isEnabled()
+    window.views.hyperparameters.fields["min_alpha"].setValue(5.0)
+    assert not window.views.bar.train_button.isEnabled()
+    window.views.hyperparameters.fields["min_alpha"].setValue(0.0001)
+    assert window.views.bar.train_button.isEnabled()
 
 
 def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
@@ -98,8 +98,8 @@ def test_exports_write_vectors_history_and_map(qtbot, window, tmp_path):
     rows = (tmp_path / "loss.csv").read_text().splitlines()
     assert rows[0] == "words_processed,loss,smoothed_loss,learning_rate"
     assert len(rows) == len(window.training.history) + 1
-    exports.export_map(window.projection_view, str(tmp_path / "map.png"))
-    exports.export_map(window.projection_view, str(tmp_path / "map.svg"))
+    exports.export_map(window.views.projection_view, str(tmp_path / "map.png"))
+    exports.export_map(window.views.projection_view, str(tmp_path / "map.svg"))
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:400]
 
@@ -113,7 +113,7 @@ def test_a_diverging_run_keeps_its_vectors_and_can_go_on_gently(qtbot, window, d
     assert "diverged" in dialogs.questions[0] and "half the learning rate (4)" in \
         dialogs.questions[0]
     # the second run goes on from the kept state with alpha halved, in the form too
-    assert window.hyperparameters.fields["alpha"].value() == 4.0
+    assert window.views.hyperparameters.fields["alpha"].value() == 4.0
     if window.training.running:
         stop(qtbot, window)
     assert np.isfinite(window.training.embeddings.vectors).all()
@@ -135,26 +135,26 @@ def test_a_failure_other_than_divergence_says_so_and_keeps_the_run(qtbot, window
     assert not dialogs.questions  # no offer to halve the learning rate
     assert "unexpected error" in dialogs.warnings[-1] and "kept" in dialogs.warnings[-1]
     assert window.training.trainer is trainer and trainer.words_done >= 20_000
-    assert window.bar.train_button.text() == "Continue"
+    assert window.views.bar.train_button.text() == "Continue"
 
 
 def test_open_a_corpus_file_and_train_on_it(qtbot, window, tmp_path):
     path = tmp_path / "mine.txt"
     path.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 200)
     with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
-        window.open_path(str(path))
+        window.files.open_path(str(path))
     assert window.training.corpus.source == str(path)
-    assert "mine.txt" in window.corpus_panel.summary.text()
-    assert "plain text" in window.corpus_panel.summary.text()
-    assert window.corpus_panel.frequent.item(0, 0).text() == "the"
-    assert window.bar.train_button.isEnabled()
+    assert "mine.txt" in window.views.corpus_panel.summary.text()
+    assert "plain text" in window.views.corpus_panel.summary.text()
+    assert window.views.corpus_panel.frequent.item(0, 0).text() == "the"
+    assert window.views.bar.train_button.isEnabled()
 
 
 def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, dialogs):
     before = window.training.corpus
     path = tmp_path / "picture.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    window.open_path(str(path))
+    window.files.open_path(str(path))
     qtbot.waitUntil(lambda: not window.corpora.busy, timeout=10_000)
     assert dialogs.warnings and "binary" in dialogs.warnings[0]
     assert window.training.corpus is before
@@ -164,13 +164,13 @@ def test_loading_can_be_cancelled(qtbot, window, tmp_path):
     before = window.training.corpus
     path = tmp_path / "big.txt"
     path.write_text(("word " * 200 + "\n") * 40_000)  # about 40 MB
-    window.open_path(str(path))
-    assert window.corpus_panel.cancel_button.isVisibleTo(window)
-    window.corpus_panel.cancel_button.click()
+    window.files.open_path(str(path))
+    assert window.views.corpus_panel.cancel_button.isVisibleTo(window)
+    window.views.corpus_panel.cancel_button.click()
     qtbot.waitUntil(lambda: not window.corpora.busy, timeout=30_000)
     assert window.training.corpus is before
     assert "cancelled" in window.statusBar().currentMessage()
-    assert not window.corpus_panel.cancel_button.isVisibleTo(window)
+    assert not window.views.corpus_panel.cancel_button.isVisibleTo(window)
 
 
 @pytest.mark.qt_no_exception_capture
@@ -181,7 +181,7 @@ def test_a_bug_in_a_slot_is_shown_and_the_window_keeps_training(qtbot, window, d
     safety.setup_logging()  # as the app does at launch
     safety.install_excepthook()
     broken = {"left": 1}
-    show_stats = window.bar.show_stats
+    show_stats = window.views.bar.show_stats
 
     def fails_once(*args):
         if broken["left"]:
@@ -189,7 +189,7 @@ def test_a_bug_in_a_slot_is_shown_and_the_window_keeps_training(qtbot, window, d
             raise RuntimeError("a bug in a slot")
         show_stats(*args)
 
-    monkeypatch.setattr(window.bar, "show_stats", fails_once)
+    monkeypatch.setattr(window.views.bar, "show_stats", fails_once)
     start(qtbot, window, words=50_000)  # it went on training after the bug
     qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=5000)
     assert "a bug in a slot" in dialogs.errors[0].text

@@ -7,6 +7,7 @@ import threading
 import time
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
+from PyQt6.QtWidgets import QWidget
 
 from core.data.corpus import Corpus
 from core.evaluation import AnalogySet, evaluate_analogies
@@ -22,6 +23,7 @@ from core.train.race import (
 from core.train.trainer import Trainer, TrainerError
 from w2v_gui.safety import log_exception
 from w2v_gui.threads import WorkerThreads
+from w2v_gui.views.race_window import RaceWindow
 from w2v_gui.workers import FunctionWorker
 
 RACE_SECONDS = 60.0  # training seconds each run gets, unless its epochs end first
@@ -99,10 +101,25 @@ class RaceController(QObject):
         self._workers: list[RaceWorker] = []
         self._preparing: FunctionWorker | None = None
         self._generation = 0  # a cleared race's workers may still report: ignored
+        self.window: RaceWindow | None = None  # made when first shown
 
     @property
     def running(self) -> bool:
         return bool(self._workers) or self._preparing is not None
+
+    def show_window(self, parent: QWidget) -> None:
+        """Show the race window (made the first time, over `parent`), kept in step with
+        the race; closing it while the race runs stops the race."""
+        if self.window is None:
+            self.window = RaceWindow(parent)
+            self.window.stop.connect(self.stop)
+            self.changed.connect(self._refresh_window)
+        self._refresh_window()
+        self.window.show()
+        self.window.raise_()
+
+    def _refresh_window(self) -> None:
+        self.window.refresh(self.kind, self.held_out_pairs, self.runs, self.running)
 
     def start(self, corpus: Corpus, base: TrainConfig, kind: str,
               analogies: AnalogySet | None, seconds: float = RACE_SECONDS) -> None:

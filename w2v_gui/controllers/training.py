@@ -16,6 +16,7 @@ from core.train.step_math import StepRecord, record_step
 from core.train.trainer import DivergenceError, StepStats, Trainer, TrainerError
 from core.vectors.embeddings import Embeddings
 from w2v_gui.safety import log_file
+from w2v_gui.state import Facts, run_can_step
 from w2v_gui.threads import WorkerThreads
 from w2v_gui.workers import TrainingWorker
 
@@ -110,13 +111,10 @@ class TrainingController(QObject):
         self.history_changed.emit()
 
     def can_step(self) -> bool:
-        """Step mode: a corpus to train on, and no run training now (paused is fine, unless
-        it has no step left)."""
-        if self.corpus is None:
-            return False
-        if self.running:
-            return self.paused and not self.trainer.finished
-        return True
+        """Step mode, as far as the run is concerned (w2v_gui.state's one rule)."""
+        return run_can_step(Facts(
+            has_corpus=self.corpus is not None, running=self.running, paused=self.paused,
+            no_step_left=self.paused and self.trainer.finished))  # read only while paused
 
     def step_once(self, config: TrainConfig) -> StepRecord | None:
         """Take exactly one SGD step of the current run (paused, stopped or not started;

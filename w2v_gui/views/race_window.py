@@ -1,5 +1,6 @@
 """The race window: both runs of a loss race against training seconds, on the held-out
-log-loss and the analogy accuracy, with each run's words/s (w2v_gui.controllers.race)."""
+log-loss and the analogy accuracy, with each run's words/s. It shows what it is given
+(w2v_gui.controllers.race keeps the race) and asks for the race to stop on `stop`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from w2v_gui.controllers.race import RaceController
+from core.train.race import RaceRun
 
 COLOURS = ((200, 60, 40), (40, 90, 200))  # the first run, the second
 EXPLAINED = {
@@ -27,9 +28,9 @@ EXPLAINED = {
 class RaceWindow(QWidget):
     stop = pyqtSignal()
 
-    def __init__(self, race: RaceController, parent=None) -> None:
+    def __init__(self, parent=None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.race = race
+        self.running = False  # the race shown is on
         self.setWindowTitle("Loss race")
         self.resize(1000, 520)
         self.explained = QLabel("")
@@ -59,8 +60,7 @@ class RaceWindow(QWidget):
         layout.addWidget(self.explained)
         layout.addLayout(plots, 1)
         layout.addLayout(status)
-        race.changed.connect(self.refresh)
-        self.refresh()
+        self.refresh("", 0, [], False)
 
     @staticmethod
     def _plot(name: str) -> pg.PlotWidget:
@@ -69,14 +69,16 @@ class RaceWindow(QWidget):
         plot.setLabel("left", name)
         return plot
 
-    def refresh(self) -> None:
-        race = self.race
-        self.explained.setText(EXPLAINED.get(race.kind, "") + (
-            f" {race.held_out_pairs:,} held-out pairs, from sentences neither run trains on."
-            if race.held_out_pairs else ""))
-        self.stop_button.setEnabled(race.running)
+    def refresh(self, kind: str, held_out_pairs: int, runs: list[RaceRun],
+                running: bool) -> None:
+        """Show a race of `kind` ("losses" or "models"; "" for none) and its runs."""
+        self.running = running
+        self.explained.setText(EXPLAINED.get(kind, "") + (
+            f" {held_out_pairs:,} held-out pairs, from sentences neither run trains on."
+            if held_out_pairs else ""))
+        self.stop_button.setEnabled(running)
         for index, colour in enumerate(COLOURS):
-            run = race.runs[index] if index < len(race.runs) else None
+            run = runs[index] if index < len(runs) else None
             points = run.points if run is not None else []
             seconds = np.array([p.seconds for p in points])
             losses = np.array([p.log_loss for p in points])
@@ -84,10 +86,10 @@ class RaceWindow(QWidget):
             self.loss_curves[index].setData(seconds, losses)
             measured = np.isfinite(accuracy)
             self.quality_curves[index].setData(seconds[measured], accuracy[measured])
-            self.readouts[index].setText(readout(run, colour, race.running))
+            self.readouts[index].setText(readout(run, colour, running))
 
     def closeEvent(self, event) -> None:
-        if self.race.running:
+        if self.running:
             self.stop.emit()  # closing the window ends the race it shows
         super().closeEvent(event)
 
