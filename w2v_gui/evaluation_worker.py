@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
+from core.errors import Cancelled
 from core.evaluation import (
     AnalogyResult,
     AnalogySet,
-    EvaluationCancelled,
     PairResult,
     PairSet,
     evaluate_analogies,
@@ -76,7 +76,7 @@ class EvaluationWorker(QObject):
                                                method=request.method, should_stop=superseded)
             if request.pairs is not None:
                 pairs = evaluate_pairs(request.embeddings, request.pairs)
-        except EvaluationCancelled:
+        except Cancelled:
             return
         except Exception as error:  # a bug: reported, the run and the app go on
             log_exception("an evaluation failed", error)

@@ -17,10 +17,10 @@ import numpy as np
 from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from core.data.corpus import CorpusError, load_corpus
+from core.errors import Cancelled
 from core.open_vectors import read_vectors
 from core.train.trainer import StepStats, Trainer, TrainerError
 from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
-from core.vectors.reading import LoadCancelled
 from w2v_gui.safety import log_exception
 
 
@@ -306,7 +306,7 @@ class VectorLoadWorker(LoadWorker):
         try:
             loaded = read_vectors(self.path, format=self.format, limit=self.limit,
                                   progress=self._report, should_stop=self._cancel.is_set)
-        except LoadCancelled:
+        except Cancelled:
             pass
         except (EmbeddingsError, OSError) as error:  # incl. too large for memory
             if not self.cancelled:

@@ -18,13 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import DivergenceError
 from core.storage.files import atomic_write
 
 CHECKPOINT_PATTERN = re.compile(r"^sgd_checkpoint_(\d+)\.npz$")
-
-
-class DivergenceError(FloatingPointError):
-    """The loss became NaN or infinite; the last checkpoint (if any) is untouched."""
 
 
 class CheckpointError(ValueError):

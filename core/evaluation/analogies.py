@@ -47,6 +47,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
+from core.errors import Cancelled
 from core.evaluation.gensim_replay import (
     gensim_add,
     gensim_argsort,
@@ -75,10 +76,6 @@ ShouldStop = Callable[[], bool]
 Progress = Callable[[int, int], None]
 
 
-class EvaluationCancelled(Exception):
-    """evaluate_analogies stopped because `should_stop()` returned True."""
-
-
 def evaluate_analogies(embeddings: Embeddings, analogies: AnalogySet, *,
                        method: str = "3cosadd", restrict_vocab: int | None = RESTRICT_VOCAB,
                        case_insensitive: bool = True, chunk_size: int | None = None,
@@ -92,7 +89,7 @@ def evaluate_analogies(embeddings: Embeddings, analogies: AnalogySet, *,
     case_insensitive: compare words upper-cased, the most frequent casing standing for a word
     chunk_size:       questions scored per batch (None: as many as SCORE_BUDGET allows);
                       the result does not depend on it
-    should_stop:      polled before every batch; when it returns True, EvaluationCancelled is
+    should_stop:      polled before every batch; when it returns True, Cancelled is
                       raised (nothing is returned)
     progress:         called as progress(done, total) after every batch, in units of
                       question × candidate block (total is fixed for the run; done reaches
@@ -335,6 +332,6 @@ class _Scorer:
 
 def _poll(should_stop: ShouldStop | None) -> None:
     if should_stop is not None and should_stop():
-        raise EvaluationCancelled("The evaluation was stopped.")
+        raise Cancelled("The evaluation was stopped.")
 
 

@@ -22,9 +22,8 @@ computing the step again.
 
 A step draws its `Batch` (core.train.forward.draw_batch), computes its gradients with the
 forward pass and applies them (core.train.update); with `keep` it returns the batch too.
-Used as a base of `core.train.trainer.Trainer` (the attributes it reads are declared
-there); it reads and advances the trainer's position (epoch, cursor, words_done,
-pairs_seen, handout_cost) and rng.
+`Batches` is a part of `core.train.trainer.Trainer`: it owns the epoch's text, and reads
+and advances what `Run` declares of the trainer (its vectors, position and generator).
 """
 
 from __future__ import annotations
@@ -33,13 +32,14 @@ import copy
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import numpy as np
 
-from core.data.corpus import handout_reject_probabilities, handout_window_text
+from core.data.corpus import Corpus, handout_reject_probabilities, handout_window_text
+from core.errors import DivergenceError, TrainerError
 from core.math.steps import StepSums
 from core.train.config import TrainConfig
-from core.train.errors import TrainerError
 from core.train.forward import (
     Batch,
     Gradients,
@@ -48,6 +48,7 @@ from core.train.forward import (
     true_scores,
 )
 from core.train.negative import LOSS_EVERY, NOISE_GROUP, NOISE_POOL, draw_from_table
+from core.train.state import Position
 from core.train.update import (
     add_curvature_along,
     add_gradients,
@@ -57,7 +58,7 @@ from core.train.update import (
     train_batch,
 )
 
-WARMUP_FRACTION = 0.15  # the start of a run takes small steps (see _corpus_step)
+WARMUP_FRACTION = 0.15  # the start of a run takes small steps (see corpus_step)
 WARMUP_BATCH = 64
 SOFTMAX_SCORES_PER_STEP = 4_000_000  # bounds a naive-softmax step's (pairs × |V|) block
 HANDOUT_COST_EVERY = 10  # the handout's PRINT_EVERY: its cost is smoothed at these steps
@@ -121,102 +122,146 @@ def inputs_per_chunk(config: TrainConfig, vocab_size: int) -> int:
     return per_chunk - per_chunk % NOISE_GROUP if per_chunk >= NOISE_GROUP else per_chunk
 
 
-class Batching:
-    """The batching of `Trainer` (a mixin; see the module)."""
+class Run(Protocol):
+    """What a step reads and advances of its run (core.train.trainer.Trainer)."""
 
-    def _draw_noise(self, shape: tuple[int, ...]) -> np.ndarray:
-        """Noise words of `shape` from the trainer's generator (a whole step's draws)."""
-        return draw_from_table(self.noise_table, self.rng, shape)
+    corpus: Corpus
+    config: TrainConfig
+    rng: np.random.Generator  # every random draw of the run, in order
+    center_vectors: np.ndarray  # (V, d) float32, updated in place
+    outside_vectors: np.ndarray  # (V, d) float32, updated in place
+    noise_table: np.ndarray  # the unigram^0.75 table
+    keep_probability: np.ndarray  # (V,) sub-sampling's chance to keep each word
+    position: Position  # epoch, cursor, steps, words_done, pairs_seen, handout_cost
+
+    @property
+    def progress(self) -> float: ...
+
+    def learning_rate(self) -> float: ...
+
+    def divergence(self, what: str) -> DivergenceError: ...
+
+
+class Batches:
+    """What each step of `run` trains on, and the step itself (see the module). It owns
+    the epoch's text, saved and restored by core.train.state:
+
+    epoch_state:    the generator state the epoch's sub-sampling was drawn from
+                    (batching="corpus"; None before an epoch starts)
+    kept_ids:       the epoch's sub-sampled word ids, and kept_sentences each one's
+                    sentence (None between epochs)
+    window_text:    the handout's window text (batching="windows"): word ids (M,) and
+                    spans (W, 2), built at the first step
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.epoch_state: dict | None = None
+        self.kept_ids: np.ndarray | None = None
+        self.kept_sentences: np.ndarray | None = None
+        self.window_text: tuple[np.ndarray, np.ndarray] | None = None
+
+    def step(self, keep: bool = False) -> Step:
+        """The next step of the run's batching, as a generator (see the module)."""
+        if self.run.config.batching == "windows":
+            return self.windows_step(keep)
+        return self.corpus_step(keep)
+
+    def draw_noise(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Noise words of `shape` from the run's generator (a whole step's draws)."""
+        return draw_from_table(self.run.noise_table, self.run.rng, shape)
 
     # ------------------------------------------------------------------ batching="corpus"
-    def _start_epoch(self) -> None:
+    def start_epoch(self) -> None:
         """Sub-sample the corpus for this epoch (word2vec.c keeps w with keep_probability)."""
-        self._epoch_state = self.rng.bit_generator.state
-        ids = self.corpus.token_ids
-        keep = self.rng.random(ids.size, dtype=np.float32) < self.keep_probability[ids]
+        run, corpus = self.run, self.run.corpus
+        self.epoch_state = run.rng.bit_generator.state
+        ids = corpus.token_ids
+        keep = run.rng.random(ids.size, dtype=np.float32) < run.keep_probability[ids]
         sentence_of = np.repeat(
-            np.arange(self.corpus.sentence_count, dtype=np.int32),
-            np.diff(self.corpus.sentence_offsets),
+            np.arange(corpus.sentence_count, dtype=np.int32),
+            np.diff(corpus.sentence_offsets),
         )
-        self._kept_ids = ids[keep]
-        self._kept_sentences = sentence_of[keep]
-        if self._kept_ids.size == 0:
+        self.kept_ids = ids[keep]
+        self.kept_sentences = sentence_of[keep]
+        if self.kept_ids.size == 0:
             raise TrainerError("sub-sampling dropped every word; set sample to 0 or larger.")
 
-    def _corpus_step(self, keep: bool = False) -> Step:
+    def corpus_step(self, keep: bool = False) -> Step:
         """Train on the next batch of centers; returns its `StepResult`: the mean loss per
         pair (skip-gram) or per window (CBOW: one center predicted from its window), or None
         when this step did not measure it (negative sampling measures every LOSS_EVERY-th
         step), and with `keep` the Batch it trained on. A generator: a step larger than one
         chunk yields after each (see the module)."""
-        if self._kept_ids is None:
-            self._start_epoch()
-        kept_ids = self._kept_ids
-        config = self.config
+        if self.kept_ids is None:
+            self.start_epoch()
+        run, kept_ids = self.run, self.kept_ids
+        position, corpus, config = run.position, run.corpus, run.config
         window = config.window
         # While the vectors grow from their tiny start, sequential SGD compounds its
         # updates and big summed steps would lag behind it: over the first 15% of the
         # run the step grows geometrically from WARMUP_BATCH words to batch_words.
         batch = config.batch_words
-        if self.progress < WARMUP_FRACTION and batch > WARMUP_BATCH:
-            batch = int(WARMUP_BATCH * (batch / WARMUP_BATCH) ** (self.progress / WARMUP_FRACTION))
+        if run.progress < WARMUP_FRACTION and batch > WARMUP_BATCH:
+            batch = int(WARMUP_BATCH * (batch / WARMUP_BATCH) ** (run.progress / WARMUP_FRACTION))
         if config.loss == "softmax":
-            batch = softmax_words(batch, self.corpus.vocab_size, window)
-        first, last = self.cursor, min(self.cursor + batch, kept_ids.size)
-        per_chunk = inputs_per_chunk(config, self.corpus.vocab_size)
-        learning_rate = self.learning_rate()
+            batch = softmax_words(batch, corpus.vocab_size, window)
+        first, last = position.cursor, min(position.cursor + batch, kept_ids.size)
+        per_chunk = inputs_per_chunk(config, corpus.vocab_size)
+        learning_rate = run.learning_rate()
         if last - first <= per_chunk:
             # dynamic window: each center's reach is drawn uniformly from 1..window
-            reach = self.rng.integers(1, window + 1, size=last - first)
-            trained = draw_batch(*self._corpus_block(first, last, reach), config,
-                                 self._draw_noise)
-            gradients = self._train(trained, learning_rate)
+            reach = run.rng.integers(1, window + 1, size=last - first)
+            trained = draw_batch(*self.corpus_block(first, last, reach), config,
+                                 self.draw_noise)
+            gradients = self.train(trained, learning_rate)
             loss_sum, pairs = (None, 0) if gradients is None else (gradients.loss,
                                                                     gradients.pairs)
             parts = [trained]
         else:
-            loss_sum, pairs, parts = yield from self._corpus_chunks(first, last, per_chunk,
+            loss_sum, pairs, parts = yield from self.corpus_chunks(first, last, per_chunk,
                                                                     learning_rate)
 
-        self.cursor = last
-        raw_per_kept = self.corpus.token_count / kept_ids.size
-        self.words_done = self.epoch * self.corpus.token_count + int(
-            round(self.cursor * raw_per_kept))
-        if self.cursor >= kept_ids.size:
-            self.epoch += 1
-            self.cursor = 0
-            self._kept_ids = self._kept_sentences = None
-            self.words_done = self.epoch * self.corpus.token_count
-        self.pairs_seen += pairs
+        position.cursor = last
+        raw_per_kept = corpus.token_count / kept_ids.size
+        position.words_done = position.epoch * corpus.token_count + int(
+            round(position.cursor * raw_per_kept))
+        if position.cursor >= kept_ids.size:
+            position.epoch += 1
+            position.cursor = 0
+            self.kept_ids = self.kept_sentences = None
+            position.words_done = position.epoch * corpus.token_count
+        position.pairs_seen += pairs
         return StepResult(None if loss_sum is None else loss_sum / max(pairs, 1),
                           Batch.joined(parts) if keep else None)
 
-    def _train(self, batch: Batch, rate: float) -> Gradients | None:
+    def train(self, batch: Batch, rate: float) -> Gradients | None:
         """A whole step on `batch` (core.train.update.train_batch); refuses
         (DivergenceError) a step whose gradients overflowed, before it changes anything."""
-        gradients = train_batch(self.center_vectors, self.outside_vectors, batch,
-                                self.config, rate, with_loss=self.steps % LOSS_EVERY == 0)
+        run = self.run
+        gradients = train_batch(run.center_vectors, run.outside_vectors, batch, run.config,
+                                rate, with_loss=run.position.steps % LOSS_EVERY == 0)
         if gradients is not None and not gradients.finite():
-            raise self._divergence("a gradient became infinite or NaN")
+            raise self.run.divergence("a gradient became infinite or NaN")
         return gradients
 
-    def _gradients(self, batch: Batch) -> Gradients | None:
+    def gradients(self, batch: Batch) -> Gradients | None:
         """The forward pass on `batch` at the current vectors (a chunk of a larger step);
         refuses (DivergenceError) gradients that overflowed."""
-        gradients = loss_and_gradients(self.center_vectors, self.outside_vectors, batch,
-                                       self.config,
-                                       with_loss=self.steps % LOSS_EVERY == 0)
+        run = self.run
+        gradients = loss_and_gradients(run.center_vectors, run.outside_vectors, batch,
+                                       run.config, with_loss=run.position.steps % LOSS_EVERY == 0)
         if gradients is not None and not gradients.finite():
-            raise self._divergence("a gradient became infinite or NaN")
+            raise self.run.divergence("a gradient became infinite or NaN")
         return gradients
 
-    def _corpus_block(self, first: int, last: int, reach: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def corpus_block(self, first: int, last: int, reach: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Centers first..last-1 of the epoch's kept words with their windows of `reach`:
         (center ids (n,), context (n, 2·window), valid (n, 2·window): the slots that are
         real context words, within reach and in the center's sentence)."""
-        kept_ids, kept_sentences = self._kept_ids, self._kept_sentences
-        window = self.config.window
+        kept_ids, kept_sentences = self.kept_ids, self.kept_sentences
+        window = self.run.config.window
         low, high = max(0, first - window), min(kept_ids.size, last + window)
         ids = kept_ids[low:high]
         sentences = kept_sentences[low:high]
@@ -230,18 +275,19 @@ class Batching:
         context = ids[positions]  # (n, 2·window)
         return ids[centers], context, valid
 
-    def _corpus_chunks(self, first: int, last: int, per_chunk: int, learning_rate: float
-                       ) -> Generator[float, None, tuple[float | None, int, list[Batch]]]:
+    def corpus_chunks(self, first: int, last: int, per_chunk: int, learning_rate: float
+                      ) -> Generator[float, None, tuple[float | None, int, list[Batch]]]:
         """One step over centers first..last-1, `per_chunk` centers a call: their gradients
         summed at the step's starting point, then applied at once (see the module).
         Negative sampling takes a second pass over the chunks when some true outside row
         is "hot" (core.math.steps.output_row_curvature): its curvature along the summed step
         needs the whole sum first. Yields the share done; returns (loss sum, pairs, the
         chunks' batches)."""
-        config = self.config
-        rng = copy.deepcopy(self.rng)  # the step's own: self.rng moves when it is applied
-        draw = partial(draw_from_table, self.noise_table, rng)
-        into = StepSums(self.corpus.vocab_size, config.dim)
+        run = self.run
+        config, vocab_size = run.config, run.corpus.vocab_size
+        rng = copy.deepcopy(run.rng)  # the step's own: run.rng moves when it is applied
+        draw = partial(draw_from_table, run.noise_table, rng)
+        into = StepSums(vocab_size, config.dim)
         negative = config.loss == "neg"
         starts = range(first, last, per_chunk)
         passes = len(starts) * (2 if negative else 1)
@@ -251,11 +297,11 @@ class Batching:
             stop = min(start + per_chunk, last)
             reach = rng.integers(1, config.window + 1, size=stop - start)
             reaches.append(reach.astype(np.uint8))  # window ≤ 100
-            trained = draw_batch(*self._corpus_block(start, stop, reach), config, draw)
+            trained = draw_batch(*self.corpus_block(start, stop, reach), config, draw)
             parts.append(trained)
-            gradients = self._gradients(trained)
+            gradients = self.gradients(trained)
             if gradients is not None:
-                add_gradients(into, gradients, self.corpus.vocab_size)
+                add_gradients(into, gradients, vocab_size)
                 if gradients.loss is not None:
                     loss_sum, measured = loss_sum + gradients.loss, True
                 pairs += gradients.pairs
@@ -265,76 +311,78 @@ class Batching:
             along = np.zeros(hot.size)
             if hot.size:
                 for done, (start, reach) in enumerate(zip(starts, reaches, strict=True), 1):
-                    block = Batch(*self._corpus_block(start, min(start + per_chunk, last),
+                    block = Batch(*self.corpus_block(start, min(start + per_chunk, last),
                                                       reach))
-                    inputs, keys, owners = true_scores(self.center_vectors, block, config)
-                    add_curvature_along(along, self.outside_vectors, hot, directions, keys,
+                    inputs, keys, owners = true_scores(run.center_vectors, block, config)
+                    add_curvature_along(along, run.outside_vectors, hot, directions, keys,
                                         owners, inputs)
                     yield (len(starts) + done) / passes
-            apply_negative_sums(into, self.center_vectors, self.outside_vectors,
+            apply_negative_sums(into, run.center_vectors, run.outside_vectors,
                                 learning_rate, hot, along)
         else:  # naive softmax: the plain step, as scatter_add_rows and -= apply it
-            into.center.apply_plain(self.center_vectors, learning_rate)
+            into.center.apply_plain(run.center_vectors, learning_rate)
             if into.dense is not None:
-                self.outside_vectors -= learning_rate * into.dense
-        self.rng.bit_generator.state = rng.bit_generator.state
+                run.outside_vectors -= learning_rate * into.dense
+        run.rng.bit_generator.state = rng.bit_generator.state
         return (loss_sum if measured else None), pairs, parts
 
     # ------------------------------------------------------------------ batching="windows"
-    def _handout_text(self) -> tuple[np.ndarray, np.ndarray]:
+    def handout_text(self) -> tuple[np.ndarray, np.ndarray]:
         """The handout's window source (see core.data.corpus.handout_window_text), built once."""
-        if self._window_text is None:
-            reject = handout_reject_probabilities(self.corpus.counts)
-            self._window_text = handout_window_text(self.corpus, reject, self.rng)
-        return self._window_text
+        if self.window_text is None:
+            corpus = self.run.corpus
+            reject = handout_reject_probabilities(corpus.counts)
+            self.window_text = handout_window_text(corpus, reject, self.run.rng)
+        return self.window_text
 
-    def _windows_step(self, keep: bool = False) -> Step:
+    def windows_step(self, keep: bool = False) -> Step:
         """The handout's step on `batch_size` random windows; its cost: the mean loss per
         window (each window's loss summed over its outside words), in a `StepResult` with,
         given `keep`, the Batch it trained on. A generator: a step larger than one chunk
         yields after each (see the module)."""
-        config = self.config
+        run = self.run
+        config, position, vocab_size = run.config, run.position, run.corpus.vocab_size
         wanted = config.batch_size
-        self._handout_text()
-        learning_rate = self.learning_rate()
+        self.handout_text()
+        learning_rate = run.learning_rate()
         rate = learning_rate / wanted  # the handout averages the gradient over the windows
-        per_chunk = inputs_per_chunk(config, self.corpus.vocab_size)
+        per_chunk = inputs_per_chunk(config, vocab_size)
         if wanted <= per_chunk:
-            trained = draw_batch(*self._draw_windows(wanted, self.rng), config,
-                                 self._draw_noise)
-            gradients = self._train(trained, rate)
+            trained = draw_batch(*self.draw_windows(wanted, run.rng), config,
+                                 self.draw_noise)
+            gradients = self.train(trained, rate)
             loss_sum, pairs, parts = gradients.loss, gradients.pairs, [trained]
         else:
-            rng = copy.deepcopy(self.rng)  # the step's own: self.rng moves when applied
-            draw = partial(draw_from_table, self.noise_table, rng)
-            into = StepSums(self.corpus.vocab_size, config.dim)
+            rng = copy.deepcopy(run.rng)  # the step's own: run.rng moves when applied
+            draw = partial(draw_from_table, run.noise_table, rng)
+            into = StepSums(vocab_size, config.dim)
             loss_sum, pairs, parts = 0.0, 0, []
             starts = range(0, wanted, per_chunk)
             for done, start in enumerate(starts, 1):
-                trained = draw_batch(*self._draw_windows(min(per_chunk, wanted - start), rng),
+                trained = draw_batch(*self.draw_windows(min(per_chunk, wanted - start), rng),
                                      config, draw)
                 parts.append(trained)
-                gradients = self._gradients(trained)
-                add_gradients(into, gradients, self.corpus.vocab_size)
+                gradients = self.gradients(trained)
+                add_gradients(into, gradients, vocab_size)
                 loss_sum, pairs = loss_sum + gradients.loss, pairs + gradients.pairs
                 yield done / len(starts)
-            apply_plain_sums(into, self.center_vectors, self.outside_vectors, rate)
-            self.rng.bit_generator.state = rng.bit_generator.state
+            apply_plain_sums(into, run.center_vectors, run.outside_vectors, rate)
+            run.rng.bit_generator.state = rng.bit_generator.state
         # the handout's cost: the batch-averaged window loss
         cost = loss_sum / wanted
-        self.words_done += wanted
-        self.pairs_seen += pairs
-        if (self.steps + 1) % HANDOUT_COST_EVERY == 0:
-            self.handout_cost = cost if not self.handout_cost else (
-                0.95 * self.handout_cost + 0.05 * cost)
+        position.words_done += wanted
+        position.pairs_seen += pairs
+        if (position.steps + 1) % HANDOUT_COST_EVERY == 0:
+            position.handout_cost = cost if not position.handout_cost else (
+                0.95 * position.handout_cost + 0.05 * cost)
         return StepResult(cost, Batch.joined(parts) if keep else None)
 
-    def _draw_windows(self, wanted: int, rng: np.random.Generator
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def draw_windows(self, wanted: int, rng: np.random.Generator
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`wanted` random windows of the handout's window text, as its step draws them:
         (centers (n,), context (n, 2·window), valid (n, 2·window))."""
-        ids, spans = self._handout_text()
-        window = self.config.window
+        ids, spans = self.handout_text()
+        window = self.run.config.window
         offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
         chosen_center = chosen_context = chosen_valid = None
         while True:  # a window with no context is drawn again, as in the handout

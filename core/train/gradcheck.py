@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from core.data.corpus import Corpus
+from core.errors import Cancelled
 from core.math.gradcheck import check_gradient
 from core.train import forward
 from core.train.config import TrainConfig
@@ -118,10 +119,6 @@ def loss_and_gradients(center: np.ndarray, outside: np.ndarray, batch: Batch,
     return gradients.loss, grad_center, grad_outside
 
 
-class GradientCheckCancelled(Exception):
-    """The check was stopped before it ended (the app closes)."""
-
-
 def check_model_gradient(trainer: Trainer, windows: int = 8, max_entries: int = 2000,
                          seed: int = 0, seconds: float | None = None,
                          should_stop: Callable[[], bool] | None = None
@@ -143,7 +140,7 @@ def check_parameters(center_vectors: np.ndarray, outside_vectors: np.ndarray,
     rows in play copied to float64; nothing is changed) on `windows` windows of `corpus`.
     With `seconds`, fewer entries are checked where one evaluation is slow (naive softmax
     on a large vocabulary), so that the check takes about that long. `should_stop()` true
-    stops it: GradientCheckCancelled. Noise words come from `noise_table` (the corpus's
+    stops it: Cancelled. Noise words come from `noise_table` (the corpus's
     unigram^0.75 table by default).
     """
     handout = config.batching == "windows"
@@ -188,7 +185,7 @@ def check_parameters(center_vectors: np.ndarray, outside_vectors: np.ndarray,
 
     def evaluate() -> tuple[float, np.ndarray, np.ndarray]:
         if should_stop is not None and should_stop():
-            raise GradientCheckCancelled("the gradient check was stopped")
+            raise Cancelled("the gradient check was stopped")
         return loss_and_gradients(center, outside, compact, config)
 
     wanted = max_entries

@@ -28,13 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.data.corpus import Corpus
+from core.errors import TrainerError
 from core.math.steps import RowSums
 from core.storage.files import format_bytes
+from core.storage.npz_entries import available_memory
 from core.train.batches import inputs_per_chunk, largest_step
 from core.train.config import TrainConfig
-from core.train.errors import TrainerError
 from core.train.negative import NOISE_GROUP, NOISE_POOL, NOISE_TABLE_SIZE
-from core.train.saved_arrays import available_memory
 
 FLOAT = 4  # bytes of a float32: the vectors and every gradient
 HANDOUT_COPIES = 30  # core.data.corpus.handout_window_text's copies of the text

@@ -18,9 +18,10 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from core.data.corpus import Corpus
+from core.errors import TrainerError
 from core.storage.files import atomic_write
+from core.storage.npz_entries import pack_words, unpack_words
 from core.train.config import TrainConfig
-from core.train.errors import TrainerError
 from core.train.saved_arrays import (
     BYTES,
     INTEGERS,
@@ -29,8 +30,6 @@ from core.train.saved_arrays import (
     TEXT,
     JsonRecord,
     SavedArrays,
-    pack_words,
-    unpack_words,
 )
 
 T = TypeVar("T")
@@ -85,6 +84,16 @@ class InPosition:
         setattr(trainer.position, self.name, value)
 
 
+class EpochText(Protocol):
+    """What saving reads of the text a run's steps draw from (core.train.batches.Batches)."""
+
+    epoch_state: dict | None
+    kept_ids: np.ndarray | None
+    window_text: tuple[np.ndarray, np.ndarray] | None
+
+    def start_epoch(self) -> None: ...
+
+
 class Trained(Protocol):
     """What saving reads of a trainer (core.train.trainer.Trainer declares it all)."""
 
@@ -94,9 +103,7 @@ class Trained(Protocol):
     center_vectors: np.ndarray
     outside_vectors: np.ndarray
     position: Position
-    _epoch_state: dict | None
-    _kept_ids: np.ndarray | None
-    _window_text: tuple[np.ndarray, np.ndarray] | None
+    batches: EpochText  # the epoch's text (core.train.batches.Batches)
 
 
 def save(trainer: Trained, path: str | os.PathLike) -> None:
@@ -115,15 +122,15 @@ def state_arrays(trainer: Trained) -> dict[str, np.ndarray]:
     word_offsets (V+1,) int64; counts (V,) int64; token_ids (N,) int32;
     sentence_offsets (S+1,) int64; JSON texts for config, position and the generator's
     states; with the handout's batching, window_ids (M,) and window_spans (W, 2)."""
-    position = {**asdict(trainer.position), "epoch_started": trainer._kept_ids is not None,
-                "window_text": trainer._window_text is not None}
+    position = {**asdict(trainer.position), "epoch_started": trainer.batches.kept_ids is not None,
+                "window_text": trainer.batches.window_text is not None}
     words, word_offsets = pack_words(trainer.corpus.words)
     arrays = {
         "format_version": np.int64(FORMAT_VERSION),
         "config": np.array(trainer.config.to_json()),
         "position": np.array(json.dumps(position)),
         "rng_state": np.array(json.dumps(trainer.rng.bit_generator.state)),
-        "epoch_rng_state": np.array(json.dumps(trainer._epoch_state)),
+        "epoch_rng_state": np.array(json.dumps(trainer.batches.epoch_state)),
         "center_vectors": trainer.center_vectors,
         "outside_vectors": trainer.outside_vectors,
         "words": words,
@@ -133,8 +140,8 @@ def state_arrays(trainer: Trained) -> dict[str, np.ndarray]:
         "sentence_offsets": trainer.corpus.sentence_offsets,
         "source": np.array(trainer.corpus.source),
     }
-    if trainer._window_text is not None:
-        arrays["window_ids"], arrays["window_spans"] = trainer._window_text
+    if trainer.batches.window_text is not None:
+        arrays["window_ids"], arrays["window_spans"] = trainer.batches.window_text
     return arrays
 
 
@@ -176,19 +183,19 @@ def from_state(cls: type[T], data: SavedArrays | Mapping[str, np.ndarray],
     trainer.center_vectors, trainer.outside_vectors = (saved.reals(name)
                                                        for name in VECTORS)
     if window_text:
-        trainer._window_text = _read_window_text(saved, vocab)
+        trainer.batches.window_text = _read_window_text(saved, vocab)
     _restore_position(trainer, position)
     if epoch_started:
         # Re-derive the epoch's sub-sampling from the generator state that produced it.
         trainer.rng.bit_generator.state = epoch_state
         try:
-            trainer._start_epoch()
+            trainer.batches.start_epoch()
         except TrainerError as error:
             raise saved.damaged(f"its epoch cannot be resumed ({error})") from None
-        if trainer.cursor >= trainer._kept_ids.size:
+        if trainer.cursor >= trainer.batches.kept_ids.size:
             raise saved.damaged(
                 f"its position record puts the cursor at {trainer.cursor:,}, past the "
-                f"epoch's {trainer._kept_ids.size:,} sub-sampled words")
+                f"epoch's {trainer.batches.kept_ids.size:,} sub-sampled words")
     elif trainer.cursor != 0:
         raise saved.damaged(f"its position record puts the cursor at {trainer.cursor:,} "
                             "although no epoch is under way")

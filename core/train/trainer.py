@@ -27,9 +27,10 @@ targets is scored as noise too (word2vec.c skips such a draw; the handout draws 
 The trainer is split by job: `core.train.forward` (one batch's loss and gradients, a pure
 function of the parameters and the `Batch`), `core.train.update` (applying them, with the
 curvature guard), `core.train.batches` (what a step trains on, and chunked steps),
-`core.train.state` (the position, save and load), `core.train.errors` (the failures,
-re-exported here), `core.train.memory_budget` (what a run needs, refused when it does not
-fit). Every attribute the parts share is declared on `Trainer`.
+`core.train.state` (the position, save and load), `core.train.memory_budget` (what a run
+needs, refused when it does not fit). Its failures are core.errors' TrainerError and
+DivergenceError, re-exported here. `Trainer` holds its parts (a `Batches`, a `Position`)
+and declares every attribute; what a step reads of it is `core.train.batches.Run`.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ from typing import Self
 import numpy as np
 
 from core.data.corpus import Corpus
+from core.errors import DivergenceError, TrainerError
 from core.train import state
-from core.train.batches import Batching, Step, StepResult
+from core.train.batches import Batches, Step, StepResult
 from core.train.config import TrainConfig
-from core.train.errors import DivergenceError, TrainerError
 from core.train.forward import Batch
 from core.train.memory_budget import NotEnoughMemory, check_fits
 from core.train.negative import NOISE_TABLE_SIZE
@@ -109,7 +110,7 @@ class StepStats:
         return self.iterations is not None
 
 
-class Trainer(Batching):
+class Trainer:
     """Trains word vectors on a Corpus, one bounded `step()` at a time.
 
     center_vectors:  (V, d) float32, the input vectors (the embedding users keep)
@@ -121,8 +122,8 @@ class Trainer(Batching):
     skips that, for a run read from a file whose own allocations were checked).
     """
 
-    # Every attribute of a trainer, declared here (its parts, core.train.batches and
-    # core.train.state, read and write these and no others).
+    # Every attribute of a trainer, declared here (core.train.batches and core.train.state
+    # read and write these and no others).
     corpus: Corpus
     config: TrainConfig
     rng: np.random.Generator  # every random draw of the run, in order
@@ -140,13 +141,8 @@ class Trainer(Batching):
     last_loss = InPosition()
     handout_cost = InPosition()
     seconds = InPosition()
-    # the epoch's sub-sampled text (batching="corpus"): the generator state it was drawn
-    # from (saved, to draw it again on loading), its word ids and each one's sentence
-    _epoch_state: dict | None
-    _kept_ids: np.ndarray | None
-    _kept_sentences: np.ndarray | None
-    # the handout's window text (batching="windows"): word ids (M,), spans (W, 2)
-    _window_text: tuple[np.ndarray, np.ndarray] | None
+    # what each step trains on: the epoch's sub-sampled text or the handout's windows
+    batches: Batches
     # a step larger than one chunk, between calls (core.train.batches), the config it
     # was started with, and its share done
     _in_flight: Step | None
@@ -177,9 +173,7 @@ class Trainer(Batching):
         self.noise_table = corpus.noise_table(NOISE_TABLE_SIZE)
         self.keep_probability = corpus.keep_probabilities(config.sample).astype(np.float32)
         self.position = Position()
-        self._epoch_state = None
-        self._kept_ids = self._kept_sentences = None
-        self._window_text = None
+        self.batches = Batches(self)
         self._in_flight = self._in_flight_config = None
         self._partial_step = 0.0
 
@@ -293,7 +287,7 @@ class Trainer(Batching):
             loss = result.loss
             if loss is not None:
                 if not np.isfinite(loss):
-                    raise self._divergence(f"the loss became {loss}")
+                    raise self.divergence(f"the loss became {loss}")
                 decay = 0.05
                 self.smoothed_loss = loss if np.isnan(self.smoothed_loss) else (
                     (1 - decay) * self.smoothed_loss + decay * loss)
@@ -310,8 +304,7 @@ class Trainer(Batching):
         if self._in_flight is not None and (whole or self._in_flight_config != self.config):
             self._drop_step_in_flight()  # it is computed again, whole or re-configured
         if self._in_flight is None:
-            self._in_flight = (self._windows_step(whole) if self.config.batching == "windows"
-                               else self._corpus_step(whole))
+            self._in_flight = self.batches.step(whole)
             self._in_flight_config = self.config
         try:
             while True:
@@ -333,7 +326,8 @@ class Trainer(Batching):
         self._in_flight = self._in_flight_config = None
         self._partial_step = 0.0
 
-    def _divergence(self, what: str) -> DivergenceError:
+    def divergence(self, what: str) -> DivergenceError:
+        """The error of a step that went non-finite: where, and what to do."""
         return DivergenceError(
             f"{what} at step {self.steps + 1} (learning rate {self.learning_rate():g}): "
             "training diverged. Lower the learning rate (alpha) and train on; the vectors "

@@ -74,6 +74,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import Cancelled
 from core.vectors.detection import (
     HEAD_BYTES,
     Layout,
@@ -90,14 +91,13 @@ from core.vectors.text import Chunks, ParsedLines, Shape, parse_lines
 from core.vectors.types import (
     FORMATS,
     MAX_BINARY_WORD,
-    LoadCancelled,
     VectorFile,
     VectorFileError,
     unreadable,
 )
 from core.vectors.writing import write_vectors
 
-__all__ = ["FORMATS", "LoadCancelled", "VectorFile", "VectorFileError", "classify_file",
+__all__ = ["FORMATS", "VectorFile", "VectorFileError", "classify_file",
            "detect_format", "is_vectors_file", "read_metadata", "read_vectors",
            "write_vectors"]
 
@@ -179,7 +179,7 @@ def read_vectors(path: str | os.PathLike, *, format: str | None = None,
     limit:         keep only the first N words and stop reading
     metadata_path: the Projector metadata TSV (else looked for beside a Projector file)
     progress:      called with (bytes done, total bytes), at most ~20 times a second
-    should_stop:   polled between chunks; when it returns True, LoadCancelled is raised
+    should_stop:   polled between chunks; when it returns True, Cancelled is raised
     saved_reader:  (path, "model" or "session") -> the saved run's Embeddings; models and
                    sessions need one (`core.open_vectors.read_vectors` passes it)
 
@@ -215,7 +215,7 @@ def read_vectors(path: str | os.PathLike, *, format: str | None = None,
 
 class _Progress:
     """Calls progress(done, total) at most every PROGRESS_INTERVAL seconds (and at the end),
-    and raises LoadCancelled when should_stop() says so."""
+    and raises Cancelled when should_stop() says so."""
 
     def __init__(self, path: Path, total: int, progress: Progress | None,
                  should_stop: ShouldStop | None) -> None:
@@ -227,7 +227,7 @@ class _Progress:
 
     def check(self) -> None:
         if self.should_stop is not None and self.should_stop():
-            raise LoadCancelled(self.path)
+            raise Cancelled(self.path)
 
     def report(self, done: int, final: bool = False) -> None:
         self.check()

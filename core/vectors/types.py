@@ -34,10 +34,6 @@ def unreadable(path: str | os.PathLike, error: OSError) -> VectorFileError:
                            "Check that it exists and that you may read it.")
 
 
-class LoadCancelled(Exception):
-    """Reading stopped because `should_stop()` returned True."""
-
-
 @dataclass
 class VectorFile:
     """What `read_vectors` returns.

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import Cancelled
 from core.evaluation import (
-    EvaluationCancelled,
     EvaluationFileError,
     evaluate_analogies,
     evaluate_pairs,
@@ -313,10 +313,10 @@ def test_the_batched_pass_answers_as_gensims_procedure_replayed(monkeypatch, met
 
 def test_should_stop_cancels_and_progress_reaches_its_total(royal):
     analogies = analogy_set(*["man woman king queen"] * 10)
-    with pytest.raises(EvaluationCancelled):
+    with pytest.raises(Cancelled):
         evaluate_analogies(royal, analogies, chunk_size=3, should_stop=lambda: True)
     polls = iter([False, False, True])
-    with pytest.raises(EvaluationCancelled):
+    with pytest.raises(Cancelled):
         evaluate_analogies(royal, analogies, chunk_size=3, should_stop=lambda: next(polls))
     calls = []
     evaluate_analogies(royal, analogies, chunk_size=3, progress=lambda d, t: calls.append((d, t)))

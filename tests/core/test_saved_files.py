@@ -40,7 +40,7 @@ def corpus_trainer() -> Trainer:
     """Mid-epoch (cursor > 0), so the epoch's sub-sampling is re-derived on load."""
     trainer = stepped(Trainer(small_corpus(), TrainConfig(dim=12, epochs=3, min_count=1,
                                                           batch_words=64, seed=3)))
-    assert trainer._kept_ids is not None and trainer.cursor > 0
+    assert trainer.batches.kept_ids is not None and trainer.cursor > 0
     return trainer
 
 
@@ -48,7 +48,7 @@ def corpus_trainer() -> Trainer:
 def windows_trainer() -> Trainer:
     """The handout's batching: it saves its window text too."""
     trainer = stepped(Trainer(small_corpus(), PRESETS["cs224n"].replace(dim=6, iterations=40)))
-    assert trainer._window_text is not None
+    assert trainer.batches.window_text is not None
     return trainer
 
 

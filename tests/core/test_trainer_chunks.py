@@ -142,7 +142,7 @@ def test_the_largest_step_at_the_largest_dimension_returns_after_each_bounded_ch
         return real(inputs, *args, **kwargs)
 
     monkeypatch.setattr(core.train.forward, "weighted_neg_sampling", spy)
-    trainer._start_epoch()  # what the step's first call would do first
+    trainer.batches.start_epoch()  # what the step's first call would do first
     before = (trainer.center_vectors.copy(), trainer.rng.bit_generator.state, trainer.cursor)
     shares = []
     while trainer.steps == 0:

@@ -239,7 +239,7 @@ def test_one_cbow_negative_sampling_step_with_the_noise_fixed(monkeypatch):
                                               negative=NOISE_POOL, cbow_mean=False,
                                               alpha=0.01)
     pool = np.random.default_rng(5).integers(0, trainer.corpus.vocab_size, size=NOISE_POOL)
-    monkeypatch.setattr(trainer, "_draw_noise",
+    monkeypatch.setattr(trainer.batches, "draw_noise",
                         lambda shape: np.broadcast_to(pool, shape).copy())
     # The comparison is with plain SGD: check that the curvature guard never cut a step.
     real_limited = core.math.steps.apply_limited

@@ -5,12 +5,12 @@ import struct
 import numpy as np
 import pytest
 
+from core.errors import Cancelled
 from core.open_vectors import read_vectors
 from core.vectors import reading as vector_files
 from core.vectors.embeddings import Embeddings
 from core.vectors.reading import (
     FORMATS,
-    LoadCancelled,
     VectorFileError,
     detect_format,
     is_vectors_file,
@@ -205,9 +205,9 @@ def test_progress_is_reported_and_a_stop_cancels(tmp_path, monkeypatch):
         polls.append(1)
         return len(polls) >= 3
 
-    with pytest.raises(LoadCancelled):
+    with pytest.raises(Cancelled):
         read_vectors(path, should_stop=stop_on_the_third_poll)
-    with pytest.raises(LoadCancelled):
+    with pytest.raises(Cancelled):
         read_vectors(path, should_stop=lambda: True)
 
 

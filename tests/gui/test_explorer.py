@@ -105,7 +105,7 @@ def test_a_file_that_is_not_vectors_is_refused_and_what_was_open_stays(qtbot, tm
 
 def test_cancelling_a_load_keeps_the_open_vectors(qtbot, tmp_path, glove_file, monkeypatch):
     import w2v_gui.workers as workers
-    from core.vectors.reading import LoadCancelled
+    from core.errors import Cancelled
 
     window = open_window(qtbot)
     explore(qtbot, window, glove_file)
@@ -113,7 +113,7 @@ def test_cancelling_a_load_keeps_the_open_vectors(qtbot, tmp_path, glove_file, m
     def slow_read(path, *, should_stop, **_options):
         while not should_stop():
             pass
-        raise LoadCancelled(path)
+        raise Cancelled(path)
 
     monkeypatch.setattr(workers, "read_vectors", slow_read)
     with qtbot.waitSignal(window.corpora.cancelled, timeout=10_000):

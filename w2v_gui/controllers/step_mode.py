@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from core.errors import Cancelled, TrainerError
 from core.train.config import TrainConfig
-from core.train.errors import TrainerError
-from core.train.gradcheck import GradientCheckCancelled, check_parameters
+from core.train.gradcheck import check_parameters
 from core.train.step_math import map_arrows
 from w2v_gui.controllers.map import MapController
 from w2v_gui.controllers.training import TrainingController
@@ -125,7 +125,7 @@ class StepModeController(QObject):
             try:
                 return check_parameters(*parameters, seconds=GRADIENT_CHECK_SECONDS,
                                         should_stop=stop.is_set)
-            except GradientCheckCancelled:  # the app closes
+            except Cancelled:  # the app closes
                 return None
 
         worker = FunctionWorker(check)
