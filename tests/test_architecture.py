@@ -1,5 +1,5 @@
 """House rules: core never imports Qt; core's packages import one way, without circles (the
-contracts in pyproject.toml); the tree is ruff-clean."""
+contracts in pyproject.toml); no module grows past about 450 lines; the tree is ruff-clean."""
 
 import shutil
 import subprocess
@@ -46,3 +46,15 @@ def test_the_import_contracts_hold():
 def test_core_has_at_most_a_dozen_modules_of_its_own():
     top = [p.name for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"]
     assert len(top) <= 12, top
+
+
+def test_no_module_of_the_app_or_core_outgrows_about_450_lines():
+    long = {str(p.relative_to(ROOT)): n for folder in ("core", "w2v_gui")
+            for p in (ROOT / folder).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 460}
+    assert not long, f"split these by job: {long}"
+
+
+def test_the_main_window_only_composes():
+    lines = (ROOT / "w2v_gui" / "main_window.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 300
