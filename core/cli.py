@@ -35,6 +35,8 @@ from core.data.reading import CorpusError
 from core.evaluation import evaluate_analogies, evaluate_pairs
 from core.evaluation.report import report_json, report_table
 from core.open_vectors import read_vectors
+from core.parallel.pool import cores
+from core.parallel.trainer import ParallelTrainer
 from core.storage.files import data_dir, describe_write_error
 from core.train.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
 from core.train.gradcheck import check_model_gradient, write_report
@@ -46,7 +48,7 @@ COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck")
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
                  "max_vocab_size", "sample", "alpha", "min_alpha", "seed", "batch_words",
-                 "iterations", "batch_size", "schedule", "halve_every", "batching")
+                 "iterations", "batch_size", "schedule", "halve_every", "batching", "workers")
 
 
 # 128 + SIGINT: what a shell reports for a program Ctrl+C ended
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                                help=f"{parameter.help} (default {default})")
             continue
         limits = parameter.range_text("..")
+        if name == "workers":
+            default = f"every core: {cores()} here; 1 with --batching windows"
         train.add_argument(f"--{name.replace('_', '-')}",
                            type=int if parameter.kind == "int" else float,
                            metavar=name.upper(),
@@ -160,9 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_arguments(arguments: argparse.Namespace) -> TrainConfig:
+    """The run's settings: the preset (or the defaults), then the options given. Without
+    --workers, every core trains, except with the handout's batching (sequential SGD)."""
     base = PRESETS[arguments.preset] if arguments.preset else TrainConfig()
     changes = {name: getattr(arguments, name) for name in TRAIN_OPTIONS
                if getattr(arguments, name) is not None}
+    if "workers" not in changes and changes.get("batching", base.batching) == "corpus":
+        changes["workers"] = cores()
     try:
         return base.replace(**changes)
     except ConfigError as error:
@@ -187,6 +195,7 @@ def run_train(arguments: argparse.Namespace) -> int:
         corpus = load_corpus(arguments.corpus, min_count=config.min_count,
                              max_vocab_size=config.max_vocab_size, lenient=arguments.lenient)
         trainer = Trainer(corpus, config)
+        runner = ParallelTrainer(trainer, config.workers) if config.workers > 1 else trainer
     except KeyboardInterrupt:
         raise Interrupted("interrupted while reading the corpus; nothing was trained or "
                           "written.") from None
@@ -205,13 +214,16 @@ def run_train(arguments: argparse.Namespace) -> int:
             progress.active = sys.stderr.isatty()
 
     try:
-        stats = trainer.train(callback=after_step)
+        stats = runner.train(callback=after_step)
     except KeyboardInterrupt:
         interrupted = True
-        stats = trainer.stats()
+        stats = runner.stats()
     except TrainerError as error:
         progress.close()
         raise CommandError(str(error)) from error
+    finally:
+        if runner is not trainer:
+            runner.close()  # the workers end; the trainer keeps the vectors
     progress.update(stats, force=True)
     progress.close()
     noun, verb = (("model", "is") if output_format(out, arguments.binary) == "model"

@@ -33,7 +33,6 @@ from core.storage.files import (
 )
 from core.train.progress import progress_parts
 from core.train.trainer import StepStats, Trainer
-from core.vectors.embeddings import Embeddings
 from core.vectors.reading import write_vectors
 from core.vectors.writing import least_written_bytes, projector_metadata_path
 
@@ -210,8 +209,8 @@ class EpochEvaluation:
 
     def measure(self, stats: StepStats) -> None:
         self.done = int(stats.progress * self.marks)
-        trainer = self.trainer  # still between steps: its vectors do not change meanwhile
-        vectors = Embeddings(list(trainer.corpus.words), trainer.center_vectors)
+        # a copy: with several workers the vectors change while they are scored
+        vectors = self.trainer.embeddings()
         analogies = (evaluate_analogies(vectors, self.analogies)
                      if self.analogies is not None else None)
         pairs = evaluate_pairs(vectors, self.pairs) if self.pairs is not None else None

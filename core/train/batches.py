@@ -187,6 +187,17 @@ class Batches:
         if self.kept_ids.size == 0:
             raise TrainerError("sub-sampling dropped every word; set sample to 0 or larger.")
 
+    def _resume_inside_epoch(self) -> None:
+        """A run that stopped part-way through an epoch without its sub-sampled text (one
+        trained by several workers, core.parallel) goes on from the same share of the
+        epoch's text. A run of one trainer always starts an epoch at its start (its saves
+        keep the text), so for it this does nothing."""
+        position, tokens = self.run.position, self.run.corpus.token_count
+        done = position.words_done - position.epoch * tokens
+        if position.cursor == 0 and 0 < done < tokens:
+            position.cursor = min(self.kept_ids.size - 1,
+                                  int(done / tokens * self.kept_ids.size))
+
     def corpus_step(self, keep: bool = False) -> Step:
         """Train on the next batch of centers; returns its `StepResult`: the mean loss per
         pair (skip-gram) or per window (CBOW: one center predicted from its window), or None
@@ -195,6 +206,7 @@ class Batches:
         chunk yields after each (see the module)."""
         if self.kept_ids is None:
             self.start_epoch()
+            self._resume_inside_epoch()
         run, kept_ids = self.run, self.kept_ids
         position, corpus, config = run.position, run.corpus, run.config
         window = config.window

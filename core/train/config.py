@@ -18,6 +18,7 @@ LOSSES = ("neg", "softmax")
 SCHEDULES = ("linear", "halving")
 BATCHINGS = ("corpus", "windows")
 LARGEST_SEED = 2**63 - 1
+MAX_WORKERS = 256
 
 
 class ConfigError(ValueError):
@@ -122,7 +123,10 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
     Parameter("sample", "float", "word2vec.c's sub-sampling threshold "
               "(0 keeps every word)", 0.0, 1.0, 0.0001),
     Parameter("seed", "int", "the same seed on the same machine gives the same "
-              "vectors", 0, LARGEST_SEED),
+              "vectors (with one worker)", 0, LARGEST_SEED),
+    Parameter("workers", "int", "processes that train at once on the shared vectors "
+              "(batching corpus); 1 is deterministic and resumes bit for bit, more are "
+              "faster and not (neither is gensim)", 1, MAX_WORKERS),
 )}
 
 
@@ -160,6 +164,9 @@ class TrainConfig:
                     word2vec.c and gensim do; with False it is the exact gradient of the sum,
                     whereas gensim's cbow_mean=0 divides it by the context count
     seed:           the same seed on the same machine gives the same vectors
+    workers:        processes that train at once (core.parallel), sharing the vectors
+                    lock-free; 1 trains in this process, deterministically. The handout's
+                    batching is sequential SGD by definition: it takes 1 worker
     """
 
     model: Literal["skipgram", "cbow"] = "skipgram"
@@ -181,6 +188,7 @@ class TrainConfig:
     iterations: int = 40000
     cbow_mean: bool = True
     seed: int = 1
+    workers: int = 1
 
     def __post_init__(self) -> None:
         for parameter in PARAMETERS.values():
@@ -188,6 +196,10 @@ class TrainConfig:
         if not isinstance(self.cbow_mean, bool):
             raise ConfigError(f"cbow_mean must be true or false; got {self.cbow_mean!r}.",
                               "cbow_mean")
+        if self.batching == "windows" and self.workers > 1:
+            raise ConfigError("the handout's batching (windows) is sequential SGD, one step "
+                              "after another: set workers to 1, or batching to corpus.",
+                              "workers")
         if self.min_alpha > self.alpha:
             raise ConfigError(f"min_alpha must be at most alpha ({self.alpha:g}); got "
                               f"{self.min_alpha:g}.", "min_alpha")

@@ -110,6 +110,23 @@ class StepStats:
         return self.iterations is not None
 
 
+def scheduled_rate(config: TrainConfig, progress: float, steps: int) -> float:
+    """The learning rate after `steps` steps, `progress` (0..1) of the run: halved every
+    `halve_every` steps, or linear in progress from alpha down to min_alpha."""
+    if config.schedule == "halving":
+        return config.alpha * 0.5 ** (steps // config.halve_every)
+    decayed = config.alpha - (config.alpha - config.min_alpha) * progress
+    return max(config.min_alpha, decayed)
+
+
+def divergence_error(what: str, steps: int, rate: float) -> DivergenceError:
+    """A step after `steps` steps, at learning rate `rate`, went non-finite (`what`)."""
+    return DivergenceError(
+        f"{what} at step {steps + 1} (learning rate {rate:g}): training diverged. Lower "
+        "the learning rate (alpha) and train on; the vectors are kept as they were before "
+        "this step.")
+
+
 class Trainer:
     """Trains word vectors on a Corpus, one bounded `step()` at a time.
 
@@ -237,13 +254,8 @@ class Trainer:
         return min(1.0, self.words_done / max(1, self.total_words))
 
     def learning_rate(self) -> float:
-        """The rate the next step uses: halved every `halve_every` steps, or linear in
-        progress from alpha down to min_alpha."""
-        config = self.config
-        if config.schedule == "halving":
-            return config.alpha * 0.5 ** (self.steps // config.halve_every)
-        decayed = config.alpha - (config.alpha - config.min_alpha) * self.progress
-        return max(config.min_alpha, decayed)
+        """The rate the next step uses (`scheduled_rate`)."""
+        return scheduled_rate(self.config, self.progress, self.steps)
 
     def stats(self) -> StepStats:
         return StepStats(
@@ -328,11 +340,7 @@ class Trainer:
 
     def divergence(self, what: str) -> DivergenceError:
         """The error of a step that went non-finite: where, and what to do."""
-        return DivergenceError(
-            f"{what} at step {self.steps + 1} (learning rate {self.learning_rate():g}): "
-            "training diverged. Lower the learning rate (alpha) and train on; the vectors "
-            "are kept as they were before this step."
-        )
+        return divergence_error(what, self.steps, self.learning_rate())
 
     def train(self, callback: Callable[[StepStats], object] | None = None) -> StepStats:
         """Step until the run is finished; `callback(stats)` after each step."""

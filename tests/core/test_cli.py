@@ -363,8 +363,9 @@ def test_a_disk_that_fills_up_during_training_keeps_the_run(corpus, tmp_path, mo
 
         monkeypatch.setattr(cli.Trainer, "train", train_while_the_disk_fills)
         out = folder / "v.tsv"
+        # one worker: the disk fills when this process's Trainer.train begins
         assert command_line(["train", str(corpus), "--out", str(out), "--dim", "8",
-                             "--epochs", "1"]) == 1
+                             "--epochs", "1", "--workers", "1"]) == 1
         err = one_line(capsys.readouterr().err)
         kept = kept_files(tmp_path / "data")
         assert [path.name for path in kept] == ["v.tsv", "v_metadata.tsv"]

@@ -1,0 +1,1 @@
+"""Training on every core: worker processes that share the vectors and the text."""

@@ -1,0 +1,250 @@
+"""The parallel trainer (core.parallel): worker processes on shared vectors train as well
+as one trainer, stop and continue, save, and fail loudly without losing the vectors or
+leaving a process or a shared-memory segment behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from multiprocessing import shared_memory
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.data.corpus import Corpus
+from core.errors import DivergenceError, TrainerError
+from core.evaluation import evaluate_analogies
+from core.evaluation.sets import parse_analogies
+from core.parallel.pool import WorkerPool
+from core.parallel.shared import PREFIX, SharedArray, segments_of, sweep_stale
+from core.parallel.trainer import ParallelTrainer, WorkerFailed
+from core.parallel.worker import split_text
+from core.train.config import PRESETS, ConfigError, TrainConfig
+from core.train.trainer import Trainer
+from resources.toy_world import generate_sentences, toy_analogies
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = PRESETS["quick_demo"].replace(epochs=4, workers=2)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return Corpus.from_sentences(generate_sentences(8000))
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """Two workers for the whole module (started once, as the app keeps them), ended
+    whatever the tests do."""
+    workers = WorkerPool()
+    workers.ensure(2)
+    yield workers
+    workers.close()
+    assert not any(each.process.is_alive() for each in workers.workers)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def wait_for(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def accuracy(trainer) -> float:
+    return evaluate_analogies(trainer.embeddings(), parse_analogies(toy_analogies())).accuracy
+
+
+def test_the_text_is_split_into_parts_that_cover_it_once():
+    offsets = np.array([0, 3, 10, 11, 30, 31], dtype=np.int64)
+    parts = split_text(31, offsets, 3)
+    assert [(p.first, p.last) for p in parts] == [(0, 10), (10, 21), (21, 31)]
+    for part in parts:
+        assert part.sentence_offsets[0] == 0
+        assert part.sentence_offsets[-1] == part.last - part.first
+        assert np.all(np.diff(part.sentence_offsets) > 0)
+    # every sentence boundary inside a part is kept, rebased
+    assert parts[0].sentence_offsets.tolist() == [0, 3, 10]
+    assert parts[1].sentence_offsets.tolist() == [0, 1, 11]
+
+
+def test_two_workers_train_as_well_as_one(corpus, pool):
+    single = Trainer(corpus, CONFIG.replace(workers=1))
+    single.train()
+    with ParallelTrainer(Trainer(corpus, CONFIG), 2, pool) as parallel:
+        stats = parallel.train()
+        assert stats.finished and stats.words_done == stats.total_words
+        assert not parallel.running  # the workers' jobs ended with the run
+        both = accuracy(parallel)
+        assert np.all(np.isfinite(parallel.trainer.center_vectors))
+    alone = accuracy(single)
+    # Hogwild is not bit-for-bit; on this toy world the two land within a few points
+    assert both >= alone - 0.08, (both, alone)
+    assert abs(stats.smoothed_loss - single.stats().smoothed_loss) < 0.15 * single.stats(
+    ).smoothed_loss
+    assert segments_of(os.getpid()) == []
+
+
+def test_stop_keeps_the_vectors_and_step_goes_on_from_there(corpus, pool):
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG), 2, pool)
+    try:
+        assert wait_for(lambda: parallel.step().progress > 0.2, 60)
+        parallel.stop()
+        assert not parallel.running and segments_of(os.getpid()) == []
+        stopped = parallel.stats()
+        vectors = parallel.trainer.center_vectors.copy()
+        time.sleep(0.3)  # stopped means still: nothing trains until the next step()
+        assert np.array_equal(vectors, parallel.trainer.center_vectors)
+        assert parallel.stats().words_done == stopped.words_done
+        final = parallel.train()
+        assert final.finished and final.words_done == final.total_words
+        assert final.steps > stopped.steps
+    finally:
+        parallel.stop()
+
+
+def test_a_paused_run_stands_still_within_its_grant(corpus, pool):
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG.replace(epochs=20)), 2, pool)
+    try:
+        assert wait_for(lambda: parallel.step().words_done > 0, 60)
+        time.sleep(0.5)  # no step() called: the workers use up their grant and wait
+        before = parallel.stats().words_done
+        time.sleep(0.3)
+        assert parallel.stats().words_done == before
+        assert not parallel.stats().finished
+    finally:
+        parallel.stop()
+
+
+def test_a_run_saved_by_workers_resumes_with_one_trainer_or_several(corpus, pool, tmp_path):
+    path = tmp_path / "run.npz"
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG), 2, pool)
+    try:
+        assert wait_for(lambda: parallel.step().progress > 0.3, 60)
+        parallel.save(path)
+        saved = parallel.stats()
+    finally:
+        parallel.stop()
+    alone = Trainer.load(path)
+    assert alone.words_done == saved.words_done and alone.steps == saved.steps
+    stats = alone.step()
+    # the one trainer goes on from the same share of the epoch, not from its start
+    assert stats.words_done > saved.words_done
+    assert alone.batches.kept_ids is not None and alone.cursor > 0
+    with ParallelTrainer(Trainer.load(path), 2, pool) as again:
+        assert again.train().finished
+
+
+def test_a_killed_worker_stops_the_run_and_keeps_the_vectors(corpus, pool):
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG.replace(epochs=40)), 2, pool)
+    try:
+        assert wait_for(lambda: parallel.step().progress > 0.05, 60)
+        victim = parallel.pool.workers[1].process.pid
+        os.kill(victim, signal.SIGKILL)
+        with pytest.raises(WorkerFailed, match="ended unexpectedly.*signal 9.*kept"):
+            wait_for(lambda: parallel.step() and False, 30)
+        assert not parallel.running and segments_of(os.getpid()) == []
+        kept = parallel.trainer
+        assert 0 < kept.words_done < kept.total_words
+        assert np.all(np.isfinite(kept.center_vectors)) and kept.center_vectors.any()
+        assert wait_for(lambda: gone(victim), 5)
+        # the pool replaces the dead worker, and the run goes on
+        at = kept.progress
+        assert wait_for(lambda: parallel.step().progress > at + 0.01, 60)
+    finally:
+        parallel.stop()
+
+
+def test_a_divergence_in_a_worker_stops_the_run_with_advice(corpus, pool):
+    wild = CONFIG.replace(alpha=10.0, min_alpha=10.0, epochs=50)
+    parallel = ParallelTrainer(Trainer(corpus, wild), 2, pool)
+    try:
+        with pytest.raises(DivergenceError, match="Lower the learning rate"):
+            wait_for(lambda: parallel.step() and False, 60)
+        assert not parallel.running and segments_of(os.getpid()) == []
+    finally:
+        parallel.stop()
+
+
+def test_the_handouts_batching_stays_on_one_worker(corpus):
+    with pytest.raises(ConfigError, match="sequential SGD"):
+        TrainConfig(batching="windows", workers=2)
+    with pytest.raises(TrainerError, match="sequential SGD"):
+        ParallelTrainer(Trainer(corpus, PRESETS["cs224n"]), 2, WorkerPool())
+
+
+def test_segments_of_a_process_that_is_gone_are_swept():
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)
+    name = f"{PREFIX}_{dead}_test"
+    memory = shared_memory.SharedMemory(name=name, create=True, size=64)
+    try:
+        mine = SharedArray.zeros((4,), np.float64)  # this process's: kept
+        try:
+            assert name in sweep_stale()
+            assert segments_of(dead) == []
+            assert segments_of(os.getpid()) == [mine.spec.name]
+        finally:
+            mine.close()
+    finally:
+        memory.close()
+        try:
+            memory.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def test_killing_the_training_process_leaves_no_worker_and_no_segment(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from core.data.corpus import Corpus
+        from core.parallel.trainer import ParallelTrainer
+        from core.train.config import PRESETS
+        from core.train.trainer import Trainer
+        from resources.toy_world import generate_sentences
+        if __name__ == "__main__":
+            corpus = Corpus.from_sentences(generate_sentences(4000))
+            config = PRESETS["quick_demo"].replace(epochs=1000, workers=2)
+            parallel = ParallelTrainer(Trainer(corpus, config), 2)
+            while parallel.step().words_done == 0:
+                pass
+            print(*parallel.pool.pids(), flush=True)
+            while True:
+                parallel.step()
+    """)
+    path = tmp_path / "train_forever.py"
+    path.write_text(script)
+    process = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2
+        assert segments_of(process.pid), "the run should hold its segments while it trains"
+        process.kill()
+        process.wait(10)
+        # the workers notice that the app is gone and end by themselves
+        assert wait_for(lambda: all(gone(pid) for pid in workers), 10)
+        # the resource tracker removes what the killed process made; a sweep at the next
+        # launch would remove whatever it left
+        sweep_stale()
+        assert segments_of(process.pid) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
