@@ -2,11 +2,12 @@
 
     .venv/bin/python -m bench.compare_gensim [--seeds 1 2 3 4 5] [--model skipgram|cbow]
 
-Both trainers run as whole processes on the same tokenized corpus with the same
-hyperparameters (skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5,
-5 epochs) and are timed from outside the same way: start of the process to vectors on
-disk. words/s = corpus tokens × epochs / wall seconds. Both vector files are then read by
-gensim's own `KeyedVectors.load_word2vec_format` and scored by its own evaluators:
+Both trainers run as whole processes on the same tokenized corpus, with 1 worker and with
+every core (each pair back to back), with the same hyperparameters (skip-gram, negative
+5, window 5, dim 100, sample 1e-3, min_count 5, 5 epochs), and are timed from outside the
+same way: start of the process to vectors on disk. words/s = corpus tokens × epochs /
+wall seconds. Every vector file is then read by gensim's own
+`KeyedVectors.load_word2vec_format` and scored by its own evaluators:
 Google analogies (questions-words.txt, 3CosAdd) and WordSim353 (Spearman).
 """
 
@@ -31,10 +32,10 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def ours(corpus, out, seed: int, model: str) -> float:
+def ours(corpus, out, seed: int, workers: int, model: str) -> float:
     options = [f"--{key}={value}" for key, value in HYPERPARAMETERS.items()]
     return timed([sys.executable, "main.py", "train", str(corpus), "--out", str(out),
-                  f"--seed={seed}", f"--model={model}", *options])
+                  f"--seed={seed}", f"--model={model}", f"--workers={workers}", *options])
 
 
 def gensim(corpus, out, seed: int, workers: int, model: str) -> float:
@@ -69,17 +70,19 @@ def main(argv: list[str] | None = None) -> None:
     corpus = benchmark_corpus()
     tokens = len(corpus.read_text(encoding="utf-8").split())
     cores = os.cpu_count() or 1
-    runs = {"word2vec-studio": [], "gensim workers=1": [], f"gensim workers={cores}": []}
+    counts = (1, cores) if cores > 1 else (1,)
+    runs = {f"{who} workers={n}": [] for n in counts for who in ("word2vec-studio", "gensim")}
     quality = {name: [] for name in runs}
     print(f"corpus: {corpus.name}, {tokens:,} tokens; {arguments.model}, "
           + ", ".join(f"{k} {v}" for k, v in HYPERPARAMETERS.items()))
     for seed in arguments.seeds:
         outputs = {name: OUT / f"{arguments.model}-{name.replace(' ', '-')}-{seed}.txt"
                    for name in runs}
-        names = list(runs)
-        runs[names[0]].append(ours(corpus, outputs[names[0]], seed, arguments.model))
-        runs[names[1]].append(gensim(corpus, outputs[names[1]], seed, 1, arguments.model))
-        runs[names[2]].append(gensim(corpus, outputs[names[2]], seed, cores, arguments.model))
+        for n in counts:  # each pair back to back, so that they share the machine's mood
+            name = f"word2vec-studio workers={n}"
+            runs[name].append(ours(corpus, outputs[name], seed, n, arguments.model))
+            name = f"gensim workers={n}"
+            runs[name].append(gensim(corpus, outputs[name], seed, n, arguments.model))
         for name in runs:
             quality[name].append(evaluate(outputs[name]))
         print(f"seed {seed}: " + ", ".join(f"{name} {runs[name][-1]:.2f}s" for name in runs),
@@ -93,18 +96,19 @@ def main(argv: list[str] | None = None) -> None:
         spearman = [q[1] for q in quality[name]]
         print(f"{name:22} {statistics.median(runs[name]):9.2f} {speed[name]:10,.0f} "
               f"{summary(accuracy):>17} {summary(spearman):>17}")
-    ours_speed = speed["word2vec-studio"]
-    print(f"\nwords/s ratio, word2vec-studio / gensim workers=1: "
-          f"{ours_speed / speed['gensim workers=1']:.2f}x")
-    print(f"words/s ratio, word2vec-studio / gensim workers={cores}: "
-          f"{ours_speed / speed[f'gensim workers={cores}']:.2f}x")
-    ours_rho = statistics.mean(q[1] for q in quality["word2vec-studio"])
-    peer_rho = statistics.mean(q[1] for q in quality["gensim workers=1"])
-    ours_acc = statistics.mean(q[0] for q in quality["word2vec-studio"])
-    peer_acc = statistics.mean(q[0] for q in quality["gensim workers=1"])
-    print(f"WordSim353 Spearman difference (ours - gensim w=1): {ours_rho - peer_rho:+.4f}")
-    print(f"analogy accuracy difference (ours - gensim w=1): {ours_acc - peer_acc:+.4f}")
-
+    for n in counts:
+        print(f"\nwords/s ratio, word2vec-studio / gensim, both workers={n}: "
+              f"{speed[f'word2vec-studio workers={n}'] / speed[f'gensim workers={n}']:.2f}x")
+    if cores > 1:
+        for who in ("word2vec-studio", "gensim"):
+            print(f"scaling of {who}, workers=1 -> {cores}: "
+                  f"{speed[f'{who} workers={cores}'] / speed[f'{who} workers=1']:.2f}x")
+    for n in counts:
+        ours_q, peer_q = quality[f"word2vec-studio workers={n}"], quality[f"gensim workers={n}"]
+        rho = statistics.mean(q[1] for q in ours_q) - statistics.mean(q[1] for q in peer_q)
+        acc = statistics.mean(q[0] for q in ours_q) - statistics.mean(q[0] for q in peer_q)
+        print(f"workers={n}: WordSim353 Spearman difference (ours - gensim): {rho:+.4f}; "
+              f"analogy accuracy difference: {acc:+.4f}")
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,8 @@ from __future__ import annotations
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMainWindow
 
+from core.parallel.pool import WorkerPool, cores
+from core.parallel.shared import sweep_stale
 from core.train.trainer import TrainerError
 from w2v_gui.controllers.corpus import CorpusController
 from w2v_gui.controllers.document import Document
@@ -46,7 +48,13 @@ class MainWindow(QMainWindow):
         self.views = views = Views()
         arrange(self, views)
         self.map = MapController(threads, views.projection_view, views.map_controls)
-        self.training = TrainingController(threads)
+        sweep_stale()  # shared memory a killed instance left behind
+        # the processes a run of several workers trains with, started now so that Train
+        # starts at once, and kept for the app's life
+        self.pool = WorkerPool()
+        if cores() > 1:
+            QTimer.singleShot(0, lambda: self.pool.warm(cores()))
+        self.training = TrainingController(threads, self.pool)
         self.document = Document(self.training, threads, lambda: self.workspace.app_state())
         self.corpora = CorpusController(threads)
         self.search = SearchController(threads, views.search_panel)
@@ -240,6 +248,7 @@ class MainWindow(QMainWindow):
             self._closed()
 
     def _closed(self) -> None:
+        self.pool.close()  # every thread has ended: no run uses the workers now
         self.closed = True
         self.close()
         self.gone.emit()  # a hidden window's close does not end the app by itself

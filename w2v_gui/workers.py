@@ -19,6 +19,7 @@ from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 from core.data.corpus import CorpusError, load_corpus
 from core.errors import Cancelled
 from core.open_vectors import read_vectors
+from core.parallel.trainer import ParallelTrainer
 from core.train.trainer import StepStats, Trainer, TrainerError
 from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 from w2v_gui.safety import log_exception
@@ -198,6 +199,8 @@ class TrainingWorker(QObject):
         except Exception as error:  # a bug must not kill the app silently
             log_exception("training stopped by an unexpected error", error)
             self.failed.emit(error)
+        if isinstance(trainer, ParallelTrainer):
+            trainer.stop()  # here, off the GUI thread: the workers finish their step
         stats = trainer.stats()
         self.stats.emit(stats)
         with self._state:  # no request is owed after this: the last snapshot answers all

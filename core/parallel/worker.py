@@ -163,7 +163,10 @@ def train_part(job: Job, arrays: dict[str, np.ndarray], parent: int) -> None:
             step = run.batches.corpus_step()
             try:
                 while True:
-                    next(step)
+                    next(step)  # one chunk of a step too large to compute at once
+                    if control[STOP]:
+                        step.close()  # a step applies nothing before its last chunk
+                        return
             except StopIteration as ended:
                 result = ended.value
         run.position.steps += 1

@@ -130,6 +130,26 @@ def test_a_paused_run_stands_still_within_its_grant(corpus, pool):
         parallel.stop()
 
 
+def test_stop_drops_a_step_too_large_for_one_call_between_its_chunks(corpus, pool):
+    """Every word of a part in one step, at dimension 10,000: each worker computes its
+    step in hundreds of chunks, seconds in all, and a stop drops it between two chunks
+    (a step applies nothing before its last) instead of waiting for it."""
+    huge = CONFIG.replace(batch_words=10_000_000, dim=10_000, epochs=1)
+    trainer = Trainer(corpus, huge)
+    trainer.position.words_done = trainer.total_words // 5  # past the small first steps
+    before = trainer.center_vectors.copy()
+    parallel = ParallelTrainer(trainer, 2, pool)
+    try:
+        parallel.step()
+        time.sleep(1.0)  # an absence is tested: the workers are inside their first step
+        parallel.stop()
+        assert all(each.process.is_alive() for each in pool.workers[:2])  # none was killed
+        assert parallel.stats().steps == 0
+        assert np.array_equal(parallel.trainer.center_vectors, before)
+    finally:
+        parallel.stop()
+
+
 def test_a_run_saved_by_workers_resumes_with_one_trainer_or_several(corpus, pool, tmp_path):
     path = tmp_path / "run.npz"
     parallel = ParallelTrainer(Trainer(corpus, CONFIG), 2, pool)

@@ -232,8 +232,10 @@ def test_the_largest_steps_the_form_allows_still_pause_for_a_save(qtbot, window,
                                                                    dialogs):
     """10,000,000 words per step at dimension 1,000: one step takes many bounded calls, and
     the run pauses between two of them for the copy."""
+    # one worker: the step's chunks are this process's (tests/core/test_parallel.py has
+    # the workers' own test of a large step)
     window.views.hyperparameters.set_config(window.views.hyperparameters.config().replace(
-        batch_words=10_000_000, dim=1000, epochs=1))
+        batch_words=10_000_000, dim=1000, epochs=1, workers=1))
     seen = []
     window.training.stats.connect(seen.append)
     window.start_training()

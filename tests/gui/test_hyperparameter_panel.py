@@ -1,17 +1,32 @@
 import random
 
+from core.parallel.pool import cores
 from core.train.config import LARGEST_SEED, PARAMETERS, PRESETS, TrainConfig
-from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
+from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel, with_every_core
 
 
 def test_starts_on_quick_demo_and_round_trips_every_preset(qtbot):
     panel = HyperparameterPanel()
     qtbot.addWidget(panel)
-    assert panel.config() == PRESETS["quick_demo"]
+    # every core by default; the handout's batching keeps one worker
+    assert panel.config() == PRESETS["quick_demo"].replace(workers=cores())
     assert panel.preset.currentText() == "Quick demo"
     for label, key in (("CS224n handout", "cs224n"), ("gensim defaults", "gensim")):
         panel.preset.setCurrentText(label)
-        assert panel.config() == PRESETS[key]
+        assert panel.config() == with_every_core(PRESETS[key])
+        if key == "cs224n":
+            assert panel.config().workers == 1 and not panel.fields["workers"].isEnabled()
+
+
+def test_the_handouts_batching_takes_one_worker_and_the_form_says_why(qtbot):
+    panel = HyperparameterPanel()
+    qtbot.addWidget(panel)
+    panel.fields["workers"].setValue(2)
+    panel.fields["batching"].setCurrentText("windows")
+    assert panel.config() is not None and panel.config().workers == 1
+    assert "sequential SGD" in panel.fields["workers"].toolTip()
+    panel.fields["batching"].setCurrentText("corpus")
+    assert panel.fields["workers"].isEnabled() and panel.config().workers == cores()
 
 
 def test_an_edit_becomes_custom_and_reaches_the_config(qtbot):

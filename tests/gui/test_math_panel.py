@@ -39,7 +39,7 @@ def test_step_before_training_takes_one_step_and_shows_its_math(qtbot, window):
 
 
 def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
-    start(qtbot, window, words=20_000)
+    start(qtbot, window, words=20_000, workers=1)
     assert not window.views.bar.step_button.isEnabled()  # not while it trains
     with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
         window.training.toggle_pause()
@@ -55,6 +55,26 @@ def test_step_while_paused_is_exactly_one_trainer_step(qtbot, window):
         np.testing.assert_array_equal(trainer.outside_vectors, twin.outside_vectors)
     assert window.training.paused  # still paused: Space goes on
     stop(qtbot, window)
+
+
+def test_a_step_of_a_paused_run_of_two_workers_is_one_step_and_the_run_goes_on(qtbot,
+                                                                                window):
+    start(qtbot, window, words=20_000, workers=2)
+    with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
+        window.training.toggle_pause()
+    qtbot.waitUntil(lambda: window.views.bar.step_button.isEnabled(), timeout=5000)
+    window.step_mode.step_once()  # the workers stop; the trainer itself takes the step
+    with window.training.held_still() as trainer:
+        stepped = trainer.stats()
+    assert window.views.math_panel.record is not None
+    assert window.training.paused
+    window.training.toggle_pause()  # the workers start again from there
+    qtbot.waitUntil(lambda: window.training.trainer.stats().words_done
+                    > stepped.words_done, timeout=30_000)
+    assert window.training.trainer.stats().steps > stepped.steps
+    stop(qtbot, window)
+    assert window.pool.pids() and all(
+        each.process.is_alive() for each in window.pool.workers)  # kept for the next run
 
 
 def test_a_clicked_word_picks_its_example_and_the_gradients_check(qtbot, window):
@@ -114,7 +134,7 @@ def test_the_handouts_picture_goes_back_to_pca_when_the_corpus_lacks_its_words(
 
 def test_a_paused_run_stepped_to_its_end_has_no_step_left(qtbot, window):
     start(qtbot, window, words=100, batching="windows", batch_size=10,
-          iterations=1_000_000)
+          iterations=1_000_000, workers=1)
     with qtbot.waitSignal(window.training.paused_changed, timeout=5000):
         window.training.toggle_pause()
     with window.training.held_still() as trainer:

@@ -124,7 +124,7 @@ def test_a_failure_other_than_divergence_says_so_and_keeps_the_run(qtbot, window
                                                                     monkeypatch):
     from core.train.trainer import Trainer
 
-    start(qtbot, window, words=20_000)
+    start(qtbot, window, words=20_000, workers=1)  # the failure in this process's trainer
     trainer = window.training.trainer
 
     def broken_step(*_args):

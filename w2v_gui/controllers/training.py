@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from core.data.corpus import Corpus
+from core.parallel.pool import WorkerPool
+from core.parallel.trainer import ParallelTrainer
 from core.train.config import TrainConfig
 from core.train.history import LossHistory, QualityHistory
 from core.train.step_math import StepRecord, record_step
@@ -40,13 +42,17 @@ class TrainingController(QObject):
     failed = pyqtSignal(str)  # any other failure; the run keeps its last vectors
     stepped = pyqtSignal(object)  # StepRecord: one step taken in step mode
 
-    def __init__(self, threads: WorkerThreads) -> None:
+    def __init__(self, threads: WorkerThreads, pool: WorkerPool | None = None) -> None:
         """The map alone decides which rows a run's snapshots carry, and tells the worker
-        (MapController.follow, on `started`)."""
+        (MapController.follow, on `started`). pool: the worker processes a run of several
+        workers trains with (kept for the app's life); None: a pool of each run's own."""
         super().__init__()
         self.threads = threads
+        self.pool = pool
         self.corpus: Corpus | None = None
-        self.trainer: Trainer | None = None  # the current run, also once stopped
+        # the current run, also once stopped: a Trainer at rest; while a thread trains a
+        # run of several workers, the ParallelTrainer around it
+        self.trainer: Trainer | ParallelTrainer | None = None
         self.worker: TrainingWorker | None = None  # while a thread trains it
         self.history = LossHistory()
         self.quality = QualityHistory()  # the run's quality curve (the evaluation adds to it)
@@ -125,6 +131,9 @@ class TrainingController(QObject):
             return None
         if self.running:
             with self.held_still() as trainer:
+                if isinstance(trainer, ParallelTrainer):
+                    trainer.stop()  # one step is the trainer's own; the workers go on after
+                    trainer = trainer.trainer
                 record = record_step(trainer)
         else:
             if not self.can_continue(config):
@@ -183,6 +192,10 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------------ the worker
     def _run(self, trainer: Trainer) -> None:
+        """Train `trainer` on a thread: in this process with workers=1 (the handout's
+        batching always), else with its workers' processes."""
+        if trainer.config.workers > 1 and trainer.config.batching == "corpus":
+            trainer = ParallelTrainer(trainer, trainer.config.workers, self.pool)
         self.trainer = trainer
         self._failure = None
         # the rows its snapshots copy are set by whoever follows `started` (the map)
@@ -212,6 +225,8 @@ class TrainingController(QObject):
         self._failure = error
 
     def _finished(self, stats: StepStats) -> None:
+        if isinstance(self.trainer, ParallelTrainer):
+            self.trainer = self.trainer.trainer  # its workers stopped: the run at rest
         self.worker = None
         self.running_changed.emit(False)
         self.finished.emit(stats)

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from core.parallel.pool import cores
 from core.train.config import PARAMETERS, PRESETS, ConfigError, Parameter, TrainConfig
 from w2v_gui.panels.number_fields import ExactRealBox, WholeNumberBox
 
@@ -34,7 +35,7 @@ FORM_LABELS = {
     "min_alpha": "Final learning rate", "schedule": "Schedule", "halve_every": "Halve every",
     "batching": "Batches", "batch_words": "Words per step", "batch_size": "Windows per step",
     "iterations": "Steps (windows)", "epochs": "Epochs", "min_count": "Min count",
-    "sample": "Sub-sampling", "seed": "Seed",
+    "sample": "Sub-sampling", "seed": "Seed", "workers": "Workers",
 }
 
 
@@ -57,6 +58,11 @@ def field_for(parameter: Parameter) -> QWidget:
                       "the field refuses anything outside.")
     widget.setMinimumWidth(70)  # not the width of the largest allowed value
     return widget
+
+
+def with_every_core(config: TrainConfig) -> TrainConfig:
+    """`config` on every core of this machine; the handout's batching keeps one worker."""
+    return config.replace(workers=cores()) if config.batching == "corpus" else config
 
 
 class HyperparameterPanel(QWidget):
@@ -86,6 +92,7 @@ class HyperparameterPanel(QWidget):
             signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
                       else widget.valueChanged)
             signal.connect(self._edited)
+        self.fields["batching"].currentTextChanged.connect(self._batching_chosen)
         self.loss_note = QLabel(wordWrap=True)
         self.reason = QLabel(wordWrap=True)  # a reason that names no field of the form
         self.reason.setStyleSheet("color: #b00020")
@@ -100,7 +107,7 @@ class HyperparameterPanel(QWidget):
         layout.addStretch(1)
         self._loading = False
         self._base = PRESETS["gensim"]  # supplies the knobs the form does not show
-        self.set_config(PRESETS["quick_demo"])
+        self.set_config(with_every_core(PRESETS["quick_demo"]))
 
     def set_config(self, config: TrainConfig) -> None:
         self._base = config
@@ -146,12 +153,30 @@ class HyperparameterPanel(QWidget):
             return
         self.loss_note.setText(LOSS_NOTES[self.fields["loss"].currentText()])
         config = self.config()
-        matching = [label for label, key in PRESET_NAMES.items() if PRESETS[key] == config]
+        # a preset is its settings on however many cores (core.parallel)
+        matching = [label for label, key in PRESET_NAMES.items() if config is not None
+                    and with_every_core(PRESETS[key]).replace(workers=1)
+                    == config.replace(workers=1)]
         self.preset.blockSignals(True)
         self.preset.setCurrentText(matching[0] if matching else "Custom")
         self.preset.blockSignals(False)
         self.config_changed.emit(config)
 
+    def _batching_chosen(self, batching: str) -> None:
+        """The handout's batching is sequential SGD: it takes one worker, and the field
+        says why; back on corpus batching, every core again."""
+        workers = self.fields["workers"]
+        sequential = batching == "windows"
+        workers.setEnabled(not sequential)
+        workers.setToolTip(
+            "The handout's batching is sequential SGD, one step after another: it trains "
+            "with one worker." if sequential else f"workers: {PARAMETERS['workers'].help}.")
+        if self._loading:
+            return  # set_config brings its own, consistent, value
+        self._loading = True
+        workers.setValue(1 if sequential else cores())
+        self._loading = False
+
     def _preset_chosen(self, label: str) -> None:
         if label in PRESET_NAMES:
-            self.set_config(PRESETS[PRESET_NAMES[label]])
+            self.set_config(with_every_core(PRESETS[PRESET_NAMES[label]]))
