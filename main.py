@@ -16,8 +16,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli import COMMANDS
-
 
 def positive(text: str) -> int:
     value = int(text)
@@ -54,6 +52,10 @@ def app_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    # imported here: worker processes started with "spawn" import this file again, and
+    # should find nothing heavy at its top
+    from core.cli import COMMANDS
+
     if argv and argv[0] in COMMANDS:
         from core.cli import main as run_command_line
 

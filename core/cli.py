@@ -35,7 +35,7 @@ from core.data.reading import CorpusError
 from core.evaluation import evaluate_analogies, evaluate_pairs
 from core.evaluation.report import report_json, report_table
 from core.open_vectors import read_vectors
-from core.parallel.pool import cores
+from core.parallel.pool import WorkerPool, cores
 from core.parallel.trainer import ParallelTrainer
 from core.storage.files import data_dir, describe_write_error
 from core.train.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
@@ -191,11 +191,25 @@ def run_train(arguments: argparse.Namespace) -> int:
         check_output(Path(arguments.report))
     test_sets = read_test_sets(arguments.evaluate, arguments.evaluate_pairs)
     started = time.perf_counter()
+    pool = WorkerPool()
+    try:
+        return train_with(arguments, config, out, test_sets, started, pool)
+    finally:
+        pool.close()
+
+
+def train_with(arguments: argparse.Namespace, config: TrainConfig, out: Path, test_sets,
+               started: float, pool: WorkerPool) -> int:
+    """run_train's work, with `pool`'s workers when config.workers > 1 (they start while
+    the corpus is read)."""
+    if config.workers > 1:
+        pool.warm(config.workers)
     try:
         corpus = load_corpus(arguments.corpus, min_count=config.min_count,
                              max_vocab_size=config.max_vocab_size, lenient=arguments.lenient)
         trainer = Trainer(corpus, config)
-        runner = ParallelTrainer(trainer, config.workers) if config.workers > 1 else trainer
+        runner = (ParallelTrainer(trainer, config.workers, pool) if config.workers > 1
+                  else trainer)
     except KeyboardInterrupt:
         raise Interrupted("interrupted while reading the corpus; nothing was trained or "
                           "written.") from None
@@ -223,7 +237,7 @@ def run_train(arguments: argparse.Namespace) -> int:
         raise CommandError(str(error)) from error
     finally:
         if runner is not trainer:
-            runner.close()  # the workers end; the trainer keeps the vectors
+            runner.stop()  # the workers' jobs end; the trainer keeps the vectors
     progress.update(stats, force=True)
     progress.close()
     noun, verb = (("model", "is") if output_format(out, arguments.binary) == "model"

@@ -7,7 +7,6 @@ import math
 import warnings
 
 import numpy as np
-from scipy import stats
 
 from core.evaluation.gensim_replay import gensim_unitvec
 from core.evaluation.results import PairResult
@@ -40,6 +39,8 @@ def evaluate_pairs(embeddings: Embeddings, pairs: PairSet, *,
     if scored >= 2:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a constant side: nan, said in the docstring
+            from scipy import stats  # here: it takes half a second to import
+
             spearman = float(stats.spearmanr(gold, model)[0])
             pearson = float(stats.pearsonr(gold, model)[0])
     ratio = skipped / (scored + skipped) * 100 if scored + skipped else math.nan

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import time
 import weakref
+from multiprocessing import connection
 
 import numpy as np
 
@@ -35,10 +36,9 @@ from core.parallel.worker import ALLOWED, STOP, Job, slot, split_text
 from core.train.trainer import StepStats, Trainer
 
 GRANT_SECONDS = 0.1  # training granted by one call of step(): how far a pause may lag
-WAIT_SECONDS = 0.05  # step() returns after about this long, or sooner with progress
+WAIT_SECONDS = 0.05  # step() returns after about this long (sooner when the run ends)
 START_SECONDS = 60.0  # a worker that has not started training within this is stuck
 STOP_SECONDS = 10.0  # how long stop() waits for the workers to finish their step
-SMOOTHING = 0.05  # the moving average of the loss, as Trainer.step's
 MIN_PART_TOKENS = 1000
 
 
@@ -74,7 +74,6 @@ class ParallelTrainer:
         self._busy: list = []
         self._runs = 0
         self._base_steps = self._base_pairs = 0
-        self._losses_seen: list[int] = []
         self._last_call: float | None = None
         self._rate = 0.0  # words a second, measured over this start
         self._started_at = 0.0
@@ -145,12 +144,16 @@ class ParallelTrainer:
         rate = self._rate or 50_000.0 * len(self._jobs)
         grant = max(rate * GRANT_SECONDS, 2 * len(self._jobs) * trainer.config.batch_words)
         control[ALLOWED] = done + grant
+        # Sleep until the wait is over, waking only when a worker reports or ends: the
+        # workers have the cores; this process takes almost none of them.
         deadline = now + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            self._check_workers()
-            if self._words() > done or self._all_done():
+        while (left := deadline - time.monotonic()) > 0 and not self._all_done():
+            watched = [w for w in self._busy if w is not None]
+            if not watched:
                 break
-            time.sleep(0.002)
+            connection.wait([each.connection for each in watched]
+                            + [each.process.sentinel for each in watched], left)
+            self._check_workers()
         self._check_workers()
         elapsed = time.monotonic() - self._started_at
         if elapsed > 0.5:
@@ -233,9 +236,9 @@ class ParallelTrainer:
                 token_ids=shared["token_ids"].spec, noise_table=shared["noise_table"].spec,
                 control=shared["control"].spec, keep_probability=trainer.keep_probability,
                 part=part, epoch=epoch, words_done=part_words,
-                steps_before=trainer.steps, total_words=trainer.total_words))
+                steps_before=trainer.steps, smoothed_loss=trainer.smoothed_loss,
+                total_words=trainer.total_words))
         control[ALLOWED] = self._words()
-        self._losses_seen = [0] * self.workers
         self._busy = self.pool.ensure(self.workers)
         for job, each in zip(self._jobs, self._busy, strict=True):
             each.connection.send(job)
@@ -300,17 +303,13 @@ class ParallelTrainer:
             control[slot(k, worker.STEPS)] for k in range(count)))
         position.pairs_seen = self._base_pairs + int(sum(
             control[slot(k, worker.PAIRS)] for k in range(count)))
-        new = []
-        for k in range(count):
-            measured = int(control[slot(k, worker.LOSSES)])
-            if measured > self._losses_seen[k]:
-                self._losses_seen[k] = measured
-                new.append(float(control[slot(k, worker.LOSS)]))
-        if new:
-            loss = float(np.mean(new))
-            position.last_loss = loss
-            position.smoothed_loss = loss if np.isnan(position.smoothed_loss) else (
-                (1 - SMOOTHING) * position.smoothed_loss + SMOOTHING * loss)
+        # each worker keeps the moving average as one trainer does; the run's is their mean
+        measured = [k for k in range(count) if control[slot(k, worker.LOSSES)] > 0]
+        if measured:
+            position.last_loss = float(np.mean(
+                [control[slot(k, worker.LOSS)] for k in measured]))
+            position.smoothed_loss = float(np.mean(
+                [control[slot(k, worker.SMOOTHED)] for k in measured]))
 
     def _finish(self) -> None:
         """The workers' jobs are over (or abandoned): private vectors, the position, and

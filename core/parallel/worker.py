@@ -6,8 +6,8 @@ of numbers. Nothing here imports Qt; the process is started with "spawn".
 The control block (float64, see `Slot`) holds, for the run: how many words all workers
 together may have trained (`ALLOWED`: the parent grants more while it wants training to go
 on, so a parent that stops granting pauses every worker within one step) and the stop
-flag; for each worker: its words, pairs and steps, its latest measured loss and how many
-it measured, and its state.
+flag; for each worker: its words, pairs and steps, its latest measured loss, their moving
+average (as Trainer.step keeps it) and how many it measured, and its state.
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ from core.train.trainer import divergence_error, scheduled_rate
 # the run's slots, then SLOTS_PER_WORKER a worker from RUN_SLOTS on
 ALLOWED, STOP = 0, 1
 RUN_SLOTS = 2
-WORDS, PAIRS, STEPS, LOSS, LOSSES, STATE = range(6)
-SLOTS_PER_WORKER = 6
+WORDS, PAIRS, STEPS, LOSS, SMOOTHED, LOSSES, STATE = range(7)
+SLOTS_PER_WORKER = 7
 # a worker's states
 IDLE, WAITING, RUNNING, DONE, FAILED = range(5)
 WAIT_SECONDS = 0.002  # how long a worker sleeps while it has no words granted
 PARENT_CHECK_SECONDS = 0.5  # how often a worker checks that the app is still there
+SMOOTHING = 0.05  # Trainer.step's moving average of the loss: this weight a measured step
 
 
 def slot(worker: int, field: int) -> int:
@@ -100,6 +101,7 @@ class Job:
     epoch: int  # where this part starts: its epoch and the words of it already done
     words_done: int
     steps_before: int  # steps the whole run took before this start
+    smoothed_loss: float  # the run's moving average of the loss so far (NaN: none yet)
     total_words: int  # of the whole run (all parts, all epochs)
 
 
@@ -147,6 +149,11 @@ def train_part(job: Job, arrays: dict[str, np.ndarray], parent: int) -> None:
     run = WorkerRun(job, arrays)
     control, me = run.control, job.index
     control[slot(me, WORDS)] = run.position.words_done
+    control[slot(me, SMOOTHED)] = job.smoothed_loss
+    # A worker measures 1/workers of the run's steps: weighted so, its average spans as
+    # many of the run's words as one trainer's does, and the run's (their mean) means
+    # what it means with one worker.
+    weight = 1 - (1 - SMOOTHING) ** job.workers
     checked = time.monotonic()
     while not control[STOP] and not run.finished:
         now = time.monotonic()
@@ -174,6 +181,9 @@ def train_part(job: Job, arrays: dict[str, np.ndarray], parent: int) -> None:
             if not np.isfinite(result.loss):
                 raise run.divergence(f"the loss became {result.loss}")
             control[slot(me, LOSS)] = result.loss
+            smoothed = control[slot(me, SMOOTHED)]
+            control[slot(me, SMOOTHED)] = result.loss if np.isnan(smoothed) else (
+                (1 - weight) * smoothed + weight * result.loss)
             control[slot(me, LOSSES)] += 1
         control[slot(me, PAIRS)] = run.position.pairs_seen
         control[slot(me, STEPS)] = run.position.steps
