@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 import numpy as np
 
 from core.errors import DivergenceError
-from core.parallel.shared import ArraySpec, SharedArray
+from core.storage.shared import ArraySpec, SharedArray
 from core.train.batches import Batches
 from core.train.config import TrainConfig
 from core.train.state import Position
