@@ -35,8 +35,25 @@ def filtered_offsets(kept: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return cumulative[offsets]
 
 
+class Text:
+    """Token ids with sentence boundaries: sentence s is
+    token_ids[sentence_offsets[s]:sentence_offsets[s + 1]]. What a training step reads
+    of a corpus (a Corpus, or one worker's part of it, core.parallel.worker)."""
+
+    token_ids: np.ndarray
+    sentence_offsets: np.ndarray
+
+    @property
+    def token_count(self) -> int:
+        return int(self.token_ids.size)
+
+    @property
+    def sentence_count(self) -> int:
+        return int(self.sentence_offsets.size - 1)
+
+
 @dataclass
-class Corpus:
+class Corpus(Text):
     """Vocabulary and text of a corpus.
 
     words:            (V,) list of str, most frequent first (ties: first seen first)
@@ -58,14 +75,6 @@ class Corpus:
     @property
     def vocab_size(self) -> int:
         return len(self.words)
-
-    @property
-    def token_count(self) -> int:
-        return int(self.token_ids.size)
-
-    @property
-    def sentence_count(self) -> int:
-        return int(self.sentence_offsets.size - 1)
 
     def sentence(self, s: int) -> np.ndarray:
         return self.token_ids[self.sentence_offsets[s] : self.sentence_offsets[s + 1]]

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
+from core.data.corpus import Text
 from core.errors import DivergenceError
 from core.storage.shared import ArraySpec, SharedArray
 from core.train.batches import Batches
@@ -66,21 +67,13 @@ def split_text(token_count: int, sentence_offsets: np.ndarray, parts: int) -> li
     return result
 
 
-class PartCorpus:
+class PartCorpus(Text):
     """What a step reads of a corpus (core.train.batches), for one part of the shared text."""
 
     def __init__(self, token_ids: np.ndarray, part: Part, vocab_size: int) -> None:
         self.token_ids = token_ids[part.first:part.last]
         self.sentence_offsets = part.sentence_offsets
         self.vocab_size = vocab_size
-
-    @property
-    def token_count(self) -> int:
-        return int(self.token_ids.size)
-
-    @property
-    def sentence_count(self) -> int:
-        return int(self.sentence_offsets.size - 1)
 
 
 @dataclass(frozen=True)
