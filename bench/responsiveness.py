@@ -38,26 +38,38 @@ import numpy as np
 TICK_MS = 10
 
 
-def peer_words_per_second(seconds: float) -> float:
-    """Whole Quick-demo runs on the toy world, no window: corpus words per second."""
+def peer_words_per_second(seconds: float, workers: int = 1) -> float:
+    """Whole Quick-demo runs on the toy world, no window, with `workers` (their processes
+    started beforehand, as the app starts them at launch): corpus words per second."""
+    from core.parallel.pool import WorkerPool
+    from core.parallel.trainer import ParallelTrainer
     from core.train.config import PRESETS
     from core.train.trainer import Trainer
     from w2v_gui.controllers.corpus import load_toy_world
 
     corpus = load_toy_world()
+    config = PRESETS["quick_demo"].replace(workers=workers)
+    pool = WorkerPool()
+    pool.warm(workers if workers > 1 else 0)
     words, elapsed = 0, 0.0
-    while elapsed < seconds:
-        trainer = Trainer(corpus, PRESETS["quick_demo"])
-        started = time.perf_counter()
-        while not trainer.finished and elapsed + time.perf_counter() - started < seconds:
-            trainer.step()
-        elapsed += time.perf_counter() - started
-        words += trainer.words_done
+    try:
+        while elapsed < seconds:
+            trainer = Trainer(corpus, config)
+            runner = ParallelTrainer(trainer, workers, pool) if workers > 1 else trainer
+            started = time.perf_counter()
+            while not trainer.finished and elapsed + time.perf_counter() - started < seconds:
+                runner.step()
+            if runner is not trainer:
+                runner.stop()
+            elapsed += time.perf_counter() - started
+            words += trainer.words_done
+    finally:
+        pool.close()
     return words / elapsed
 
 
 def measure_window(seconds: float, method: str, show_stalls: float | None = None,
-                   quality: bool = True) -> dict:
+                   quality: bool = True, workers: int = 1) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # the bench's runs are nobody's work: their recovery copies and logs go to a folder of
     # their own, and no copy left by the user's app is offered here
@@ -80,6 +92,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     frame_times: list[float] = []
     state = {"words": 0, "training_seconds": 0.0, "run_started": 0.0, "started": None,
              "runs": 0, "time_up": False}
+    first_steps: list[float] = []  # seconds from Train to the first words trained, a run
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setTimerType(Qt.TimerType.PreciseTimer)
@@ -102,7 +115,13 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
 
     def start_run() -> None:
         state["run_started"] = time.perf_counter()
+        state["first_step"] = True
         window.start_training()
+
+    def stats_seen(stats) -> None:
+        if state.get("first_step") and stats.words_done > 0:
+            first_steps.append(time.perf_counter() - state["run_started"])
+            state["first_step"] = False
 
     def run_ended() -> None:
         state["words"] += window.training.trainer.words_done
@@ -119,8 +138,9 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
             window.close()  # the app quits once every worker thread has ended
 
     def begin() -> None:
-        window.views.hyperparameters.set_config(PRESETS["quick_demo"])
+        window.views.hyperparameters.set_config(PRESETS["quick_demo"].replace(workers=workers))
         window.training.finished.connect(run_ended)
+        window.training.stats.connect(stats_seen)
         window.map.projection.layout_ready.connect(count_frame)
         state["started"] = time.perf_counter()
         clock.start()
@@ -149,6 +169,7 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
         "elapsed": state["elapsed"],
         "frames_per_second": (len(frame_times) - 1) / (frame_times[-1] - frame_times[0])
         if len(frame_times) > 1 else 0.0,
+        "first_step_seconds": float(np.median(first_steps)) if first_steps else float("nan"),
         "evaluations": len(evaluations),
         "evaluation_ms": 1000 * float(np.mean(evaluations)) if evaluations else 0.0,
     }
@@ -159,6 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--method", choices=("pca", "tsne"), default="pca")
     parser.add_argument("--peer-seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes that train (the window's run and the peer alike)")
     parser.add_argument("--quality", choices=("on", "off", "compare"), default="on",
                         help="the live quality curve: on (as in the app), off, or both in "
                              "turn to measure its cost")
@@ -168,19 +191,20 @@ def main(argv: list[str] | None = None) -> None:
     from w2v_gui.app import share_the_interpreter
 
     share_the_interpreter()  # as the app does; the peer runs with the same setting
-    before = peer_words_per_second(arguments.peer_seconds)
+    before = peer_words_per_second(arguments.peer_seconds, arguments.workers)
     print(f"no window (peer), before: {before:,.0f} words/s over {arguments.peer_seconds:g} s "
           "of Quick-demo runs", flush=True)
     if arguments.quality == "compare":
         compare_quality(arguments.seconds, arguments.method)
         return
     result = measure_window(arguments.seconds, arguments.method, arguments.show_stalls,
-                            quality=arguments.quality == "on")
-    after = peer_words_per_second(arguments.peer_seconds)
+                            quality=arguments.quality == "on", workers=arguments.workers)
+    after = peer_words_per_second(arguments.peer_seconds, arguments.workers)
     peer = (before + after) / 2  # the machine's speed drifts; bracket the window's run
     print(f"no window (peer), after: {after:,.0f} words/s; mean {peer:,.0f}")
     share = result["words_per_second"] / peer
-    print(f"in the window, {arguments.method.upper()} map, {arguments.seconds:g} s, "
+    print(f"in the window, {arguments.method.upper()} map, workers={arguments.workers}, "
+          f"{arguments.seconds:g} s, "
           f"{result['runs']} runs: {result['words_per_second']:,.0f} words/s = {share:.0%} "
           "of the peer's mean (target >= 80%)")
     print(f"event loop lateness over {result['ticks']:,} ticks of {TICK_MS} ms in "
@@ -188,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
           f"{result['worst_ms']:.1f} ms (target <= 50), p99 {result['p99_ms']:.1f} ms "
           f"(target <= 20), median {result['median_ms']:.2f} ms")
     print(f"map frames drawn: {result['frames_per_second']:.1f}/s (target >= 5)")
+    print(f"Train to the first words trained: {result['first_step_seconds']:.3f} s, median "
+          f"of the runs (workers={arguments.workers}; target <= 1 s)")
     print(f"quality curve {arguments.quality}: {result['evaluations']} evaluations, "
           f"{result['evaluation_ms']:.1f} ms each on average")
 
