@@ -31,7 +31,7 @@ from core.map.frames import FrameMaker
 from core.map.umap_layout import MapUnavailable
 from core.storage.shared import SharedArray
 
-REST_PER_WORK = 1.5  # while a run trains: seconds of rest per second of layout work
+REST_PER_WORK = 2.0  # while a run trains: seconds of rest per second of layout work
 PARENT_CHECK_SECONDS = 0.5  # how often an idle process checks that the app is there
 
 
