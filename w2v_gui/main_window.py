@@ -8,7 +8,7 @@ from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMainWindow
 
 from core.parallel.pool import WorkerPool, cores
-from core.storage.shared import sweep_stale
+from core.parallel.shared import sweep_stale
 from core.train.trainer import TrainerError
 from w2v_gui.controllers.corpus import CorpusController
 from w2v_gui.controllers.document import Document
@@ -239,7 +239,6 @@ class MainWindow(QMainWindow):
         self.training.stop()
         self.race.stop()
         self.step_mode.shutdown()
-        self.map.shutdown()
         self.corpora.cancel()
         self.evaluation.shutdown()
         self.threads.quit_all()

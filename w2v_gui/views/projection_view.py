@@ -11,12 +11,12 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PyQt6.QtWidgets import QLabel
 
-from core.map.frames import MapFrame
 from core.map.labels import CHAR_WIDTH, PLACES, label_order, place_labels
+from w2v_gui.projection_worker import MapFrame
 
 TRAIL_FRAMES = 30  # positions a trail remembers: the last five seconds or so
 
@@ -147,7 +147,6 @@ class ProjectionView(pg.PlotWidget):
         self.clear_trails()
         self.following = True
 
-    @pyqtSlot(object)  # a Qt slot: a frame still on its way when the view is gone is dropped
     def set_frame(self, frame: MapFrame) -> None:
         if frame.method != self.method:
             self.clear_trails()  # a path across two methods means nothing
