@@ -217,6 +217,8 @@ def train_with(arguments: argparse.Namespace, config: TrainConfig, out: Path, te
         raise CommandError(str(error)) from error
     check_room(trainer, out, arguments.binary)
     curve = EpochEvaluation(trainer, *test_sets)
+    if curve.wanted and runner is not trainer:
+        runner.pause_points = curve.points_in_words()  # workers wait at each epoch's end
     progress = ProgressLine(sys.stderr, config.epochs)
     interrupted = False
 

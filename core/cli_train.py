@@ -204,6 +204,11 @@ class EpochEvaluation:
         self.marks = 10 if trainer.config.batching == "windows" else trainer.config.epochs
         self.done = int(trainer.progress * self.marks)  # a resumed run's marks are behind it
 
+    def points_in_words(self) -> list[int]:
+        """Where the run is evaluated, in words of the whole run (epochs' ends)."""
+        total = self.trainer.total_words
+        return [total * mark // self.marks for mark in range(1, self.marks + 1)]
+
     def due(self, stats: StepStats) -> bool:
         return self.wanted and int(stats.progress * self.marks) > self.done
 

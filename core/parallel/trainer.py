@@ -78,6 +78,9 @@ class ParallelTrainer:
         self._rate = 0.0  # words a second, measured over this start
         self._started_at = 0.0
         self._words_at_start = 0
+        # words of the whole run at which the workers stop until the next step() (an
+        # evaluation after every epoch); they may pass one by up to a step each
+        self.pause_points: list[int] = []
 
     # ------------------------------------------------------------------ the run's face
     @property
@@ -143,7 +146,11 @@ class ParallelTrainer:
         done = self._words()
         rate = self._rate or 50_000.0 * len(self._jobs)
         grant = max(rate * GRANT_SECONDS, 2 * len(self._jobs) * trainer.config.batch_words)
-        control[ALLOWED] = done + grant
+        allowed = done + grant
+        ahead = [point for point in self.pause_points if point > done]
+        if ahead:  # the workers stand still there until the caller has looked
+            allowed = min(allowed, ahead[0])
+        control[ALLOWED] = allowed
         # Sleep until the wait is over, waking only when a worker reports or ends: the
         # workers have the cores; this process takes almost none of them.
         deadline = now + WAIT_SECONDS

@@ -117,6 +117,26 @@ def test_stop_keeps_the_vectors_and_step_goes_on_from_there(corpus, pool):
         parallel.stop()
 
 
+def test_workers_stand_still_at_a_pause_point_until_the_next_step(corpus, pool):
+    """train --evaluate's epochs: the grant never reaches past the next pause point, so
+    the run waits there for the caller to look, and the next step goes on past it."""
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG.replace(epochs=40)), 2, pool)
+    half = parallel.trainer.total_words // 2
+    parallel.pause_points = [half]
+    try:
+        words = 0
+        while words < half:
+            words = parallel.step().words_done
+            # a step past it per worker at most: batch_words kept words, each standing for
+            # about two tokens of the text here (sub-sampling keeps about half)
+            assert words <= half + 2 * 4 * CONFIG.batch_words
+        time.sleep(0.3)  # an absence is tested: nothing more trains meanwhile
+        assert parallel.stats().words_done == words
+        assert wait_for(lambda: parallel.step().words_done > words, 30)
+    finally:
+        parallel.stop()
+
+
 def test_a_paused_run_stands_still_within_its_grant(corpus, pool):
     parallel = ParallelTrainer(Trainer(corpus, CONFIG.replace(epochs=20)), 2, pool)
     try:
