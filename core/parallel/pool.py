@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from core.parallel import worker
@@ -29,8 +29,6 @@ def cores() -> int:
 class Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
-    busy: bool = False  # a job was sent and its reply not yet read
-    replies: list = field(default_factory=list)
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -43,7 +41,8 @@ class Worker:
 
 
 class WorkerPool:
-    """Up to `size` worker processes, started when first needed."""
+    """Worker processes, as many as `ensure` asks for, started when first needed and kept
+    for later runs; a dead one is replaced."""
 
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
@@ -51,7 +50,10 @@ class WorkerPool:
 
     def ensure(self, count: int) -> list[Worker]:
         """`count` live workers (dead ones are replaced), started if need be."""
-        self.workers = [w for w in self.workers if w.alive() or self._forget(w)]
+        for dead in [w for w in self.workers if not w.alive()]:
+            dead.connection.close()
+            dead.process.join(0)
+            self.workers.remove(dead)
         while len(self.workers) < count:
             mine, theirs = self._context.Pipe()
             process = self._context.Process(
@@ -61,12 +63,6 @@ class WorkerPool:
             theirs.close()
             self.workers.append(Worker(process, mine))
         return self.workers[:count]
-
-    @staticmethod
-    def _forget(dead: Worker) -> bool:
-        dead.connection.close()
-        dead.process.join(0)
-        return False
 
     def warm(self, count: int) -> None:
         """Start `count` workers now (they import NumPy while the app does other work)."""

@@ -68,7 +68,7 @@ class ParallelTrainer:
         self.pool = pool if pool is not None else WorkerPool()
         self._own_pool = pool is None
         self._shared: list[SharedArray] = []
-        self._finalizer = weakref.finalize(self, _release, self._shared)
+        weakref.finalize(self, _release, self._shared)  # if it is dropped without stop()
         self._control: np.ndarray | None = None
         self._jobs: list[Job] = []
         self._busy: list = []
