@@ -8,7 +8,7 @@ from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMainWindow
 
 from core.parallel.pool import WorkerPool, cores
-from core.parallel.shared import sweep_stale
+from core.storage.shared import sweep_stale
 from core.train.trainer import TrainerError
 from w2v_gui.controllers.corpus import CorpusController
 from w2v_gui.controllers.document import Document
@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.views = views = Views()
         arrange(self, views)
         self.map = MapController(threads, views.projection_view, views.map_controls)
+        QTimer.singleShot(0, self.map.projection.warm)  # the map's own process
         sweep_stale()  # shared memory a killed instance left behind
         # the processes a run of several workers trains with, started now so that Train
         # starts at once, and kept for the app's life
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
         self.training.stop()
         self.race.stop()
         self.step_mode.shutdown()
+        self.map.shutdown()
         self.corpora.cancel()
         self.evaluation.shutdown()
         self.threads.quit_all()

@@ -1,54 +1,72 @@
-"""The map's worker thread: turns the newest snapshot of the vectors into a 2-D frame, keeps
-refining it (t-SNE converges over several frames, each one drawn), and colours it.
+"""The map's go-between: hands the newest snapshot of the vectors to the map's own process
+(core.map.layout_process), which lays it out, refines it (t-SNE converges over several
+frames, each one drawn) and colours it, and brings its frames back as `layout_ready`.
 
-PCA and semantic axes give one frame per snapshot. t-SNE gives a first frame quickly and
-then a frame per short chunk of optimisation until it converges or a newer snapshot
-arrives, which it continues from the current layout (core.map.tracker.MapTracker).
+The layouts run in another interpreter, so openTSNE and k-means never hold this one's
+lock: the GUI thread only draws. The snapshot's vectors cross through shared memory;
+settings and frames through a pipe. This object lives on a thread of its own, which
+sends; a plain thread reads what comes back and hands each frame to the GUI thread, which
+draws it and then counts it in a counter the process reads: the process sends the next
+frame only once the last one is drawn, so frames never queue up in the event loop. Only
+the names (and labels) of a snapshot's own words cross with it, never the vocabulary.
+The process starts with `warm()` or the first snapshot (with "spawn": never a fork of
+this process), is started again if it dies, and ends with `shutdown()` (the window
+closing), or with the app.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
-import time
-from dataclasses import dataclass
+import weakref
 
-import numpy as np
-from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QObject, Qt, pyqtSignal, pyqtSlot
 
-from core.map.colours import (
-    Colouring,
-    cluster_colouring,
-    frequency_colouring,
-    match_groups,
-    metadata_colouring,
-)
-from core.map.tracker import MapTracker, MapUnavailable, SemanticAxes
-from w2v_gui.safety import log_exception
+from core.map import layout_process
+from core.map.frames import MapFrame, MapStyle, Words
+from core.map.tracker import SemanticAxes
+from core.storage.shared import SharedArray
+from w2v_gui.safety import log
 from w2v_gui.workers import Snapshot
 
-RECLUSTER_SECONDS = 2.0  # while vectors change, clusters are recomputed at most this often
-REST_PER_WORK = 2.0  # while training: seconds of rest per second of layout work
+__all__ = ["MapFrame", "MapStyle", "ProjectionWorker"]
 
 
-@dataclass(frozen=True)
-class MapFrame:
-    """A 2-D layout of the words `ids`: layout[i] is the position of word ids[i]."""
+def _end(process, connection, segments: dict, lock: threading.Lock) -> None:
+    """Ask the layout process to end, without waiting for it (it ends after the chunk of
+    work in hand; a daemon, it cannot outlive the app), and free what was sent to it.
+    Also at garbage collection."""
+    if process is not None and process.is_alive():
+        try:
+            with lock:
+                connection.send(None)
+        except (BrokenPipeError, OSError):
+            process.kill()
+    for shared in list(segments.values()):
+        shared.close()
+    segments.clear()
 
-    ids: np.ndarray
-    layout: np.ndarray  # (n, 2) float64
-    method: str
-    colouring: Colouring | None = None  # row i's colour and group; None: one colour
-    axes: SemanticAxes | None = None  # the words that define the axes ("axes" method)
 
+class _Relay(QObject):
+    """Lives on the GUI thread: shows each frame that arrives (if it is still of the
+    current generation) and then counts it as drawn, for the process's pacing."""
 
-@dataclass(frozen=True)
-class MapStyle:
-    """How the worker colours frames. kind: "none", "clusters", "metadata", "frequency".
-    labels: one metadata value (or None) per vocabulary word, for "metadata"."""
+    arrived = pyqtSignal(object, int, object)  # counter, generation, MapFrame
 
-    kind: str = "none"
-    clusters: int = 8
-    labels: tuple[str | None, ...] = ()
+    def __init__(self, owner: ProjectionWorker) -> None:
+        super().__init__()
+        self.owner = weakref.ref(owner)
+        self.arrived.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    @pyqtSlot(object, int, object)
+    def _show(self, drawn, generation: int, frame: MapFrame) -> None:
+        owner = self.owner()
+        try:
+            if owner is not None and not owner.closed and generation == owner.generation:
+                owner.layout_ready.emit(frame)  # its views are on this thread: drawn now
+        finally:
+            drawn.value += 1  # only this thread counts, so no count is lost
 
 
 class ProjectionWorker(QObject):
@@ -61,30 +79,32 @@ class ProjectionWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tracker = MapTracker()
         self.method = "pca"  # "pca", "tsne", "umap" or "axes"; read at each snapshot
         self.axes: SemanticAxes | None = None  # for "axes"
-        self.style = MapStyle()
-        self.words: list[str] = []  # the vocabulary, for the legend's names
-        # While a run trains, the map's thread rests twice as long as it worked after each
-        # frame: openTSNE holds the interpreter lock often, and flat out it halves the
-        # trainer's speed; resting costs the map little (a third of the iterations changed
-        # the neighbour share by about 0.015)
-        self.pace = False
-        self._resting_until = 0.0
-        self._resting = False  # a timer will wake _work when the rest is over
-        self._reset = False
-        self._generation = 0  # bumped by reset(): a frame begun before it is dropped
+        self._lock = threading.Lock()
+        self._sending = threading.Lock()  # one message at a time on the pipe
         self._pending: Snapshot | None = None
         self._woken = False  # a wake-up is on its way to _work
-        self._lock = threading.Lock()
-        self._current: Snapshot | None = None  # the snapshot being refined
-        self._colouring: Colouring | None = None
-        self._coloured: tuple[MapStyle, np.ndarray] | None = None  # what it was made for
-        self._coloured_at = 0.0
-        # Queued even when emitted on the worker's own thread: _work then always runs
-        # from the event loop, after the frame in progress, never nested inside submit.
+        self._outbox: list = []  # settings for the process, in order
+        self._generation = 0  # bumped by reset(): frames of an older one are dropped
+        self._words: list[str] = []
+        self._style = MapStyle()
+        self._pace = False
+        self._process = None
+        self._connection = None
+        self._segments: dict[str, SharedArray] = {}  # snapshots sent, not yet copied
+        self._finalizer = None
+        self._closed = False  # shut down: nothing is sent any more
+        self._relay = _Relay(self)  # no parent: it stays on the thread that made this
         self._wake.connect(self._work, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     # ------------------------------------------------------------------ any thread
     def submit(self, snapshot: Snapshot) -> None:
@@ -94,109 +114,137 @@ class ProjectionWorker(QObject):
             self._wake_once()
 
     def reset(self) -> None:
-        """Start afresh at the next frame (the tracker itself lives on the worker's thread)."""
+        """Start afresh at the next frame."""
         with self._lock:
-            self._reset, self._pending = True, None
             self._generation += 1
+            self._pending = None
+            self._outbox.append(("reset", self._generation))
+            self._wake_once()
+
+    def warm(self) -> None:
+        """Start the layout process now, so that the first map does not wait for it."""
+        with self._lock:
+            self._wake_once()
 
     def set_style(self, style: MapStyle) -> None:
-        """Colour frames this way from the next frame on (one reference swap)."""
-        self.style = style
+        """Colour frames this way from the next frame on."""
+        with self._lock:
+            self._style = style
+            self._outbox.append(("style", style.without_labels()))
+            self._wake_once()
+
+    @property
+    def style(self) -> MapStyle:
+        return self._style
+
+    @property
+    def words(self) -> list[str]:
+        return self._words
+
+    @words.setter
+    def words(self, words: list[str]) -> None:
+        """The vocabulary (the legend names the clusters with it); kept here: each
+        snapshot sends the names of its own words."""
+        self._words = words
+
+    @property
+    def pace(self) -> bool:
+        return self._pace
+
+    @pace.setter
+    def pace(self, pace: bool) -> None:
+        """While a run trains the map rests between frames (the cores are the trainer's)."""
+        with self._lock:
+            self._pace = bool(pace)
+            self._outbox.append(("pace", self._pace))
+            self._wake_once()
 
     def _wake_once(self) -> None:  # with the lock held
         if not self._woken:
             self._woken = True
             self._wake.emit()
 
+    # ------------------------------------------------------------------ the worker's thread
     @pyqtSlot()
     def run(self) -> None:  # the thread's event loop delivers _wake; nothing to do here
         pass
 
-    # ------------------------------------------------------------------ the worker's thread
+    def shutdown(self) -> None:
+        """End the layout process (the window closes). Any thread; never waits."""
+        with self._lock:
+            process, connection = self._process, self._connection
+            self._closed = True
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        _end(process, connection, self._segments, self._sending)
+
+    def _start_process(self) -> None:
+        """Start (or start again) the layout process with every setting it needs."""
+        context = multiprocessing.get_context("spawn")
+        mine, theirs = context.Pipe()
+        drawn = context.RawValue("q", 0)  # frames drawn or dropped by the GUI thread
+        process = context.Process(target=layout_process.main,
+                                  args=(theirs, os.getpid(), drawn),
+                                  daemon=True, name="word2vec map layouts")
+        process.start()
+        theirs.close()
+        self._process, self._connection = process, mine
+        threading.Thread(target=self._receive, args=(mine, process, drawn), daemon=True,
+                         name="map frames").start()
+        self._finalizer = weakref.finalize(self, _end, process, mine, self._segments,
+                                           self._sending)
+        with self._lock:  # what it must know, then whatever is queued
+            self._outbox[:0] = [("reset", self._generation),
+                                ("style", self._style.without_labels()),
+                                ("pace", self._pace)]
+
     @pyqtSlot()
     def _work(self) -> None:
-        """A new snapshot if one waits, else one more refinement of the current one."""
-        wait = self._resting_until - time.perf_counter() if self.pace else 0.0
-        if wait > 0.001:  # resting while a run trains: later snapshots replace each other
-            with self._lock:
-                self._woken = False  # a snapshot after the run (pace off) wakes it at once
-                if self._resting:
-                    return  # the timer of this rest is already set
-                self._resting = True
-            QTimer.singleShot(int(wait * 1000) + 1, self._rested)
+        """Send the settings queued and the newest snapshot."""
+        if self._closed:
             return
+        if self._process is None or not self._process.is_alive():
+            if self._process is not None:
+                self.failed.emit("the map's process ended unexpectedly "
+                                 f"(exit code {self._process.exitcode}); it starts again")
+                _end(self._process, self._connection, self._segments, self._sending)
+            self._start_process()
         with self._lock:
+            messages, self._outbox = self._outbox, []
             snapshot, self._pending, self._woken = self._pending, None, False
-            if self._reset:
-                self.tracker.reset()
-                self._current = self._colouring = self._coloured = None
-                self._reset = False
-            generation = self._generation
-        started = time.perf_counter()
+            generation, vocabulary, style = self._generation, self._words, self._style
         try:
-            if snapshot is not None and len(snapshot.ids):
-                self._current = snapshot
-                layout = self.tracker.update(snapshot.vectors, snapshot.ids,
-                                             method=self.method, axes=self.axes)
-                fresh = True
-            elif self._current is not None:
-                layout = self.tracker.refine()
-                fresh = False
-            else:
-                return
-            if layout is not None:
-                current = self._current
-                colouring = self._colour(current, fresh)
-                if generation == self._generation:  # else a new corpus or run began
-                    self.layout_ready.emit(MapFrame(
-                        current.ids, layout, self.tracker.method, colouring,
-                        self.axes if self.tracker.method == "axes" else None))
-        except (ValueError, MapUnavailable) as error:  # non-finite vectors; a missing extra
-            self._current = None
-            self.failed.emit(f"the map could not be drawn: {error}")
-            return
-        except Exception as error:  # a bug: the map stops, the app and the run go on
-            self._current = None
-            log_exception("laying out the map failed", error)
-            self.failed.emit(f"the map could not be drawn: {error!r}")
-            return
-        if self.pace:
-            now = time.perf_counter()
-            self._resting_until = now + REST_PER_WORK * (now - started)
-        if not self.tracker.converged and self._current is not None:
-            with self._lock:
-                self._wake_once()  # refine again after any events that arrived meanwhile
+            with self._sending:
+                for message in messages:
+                    self._connection.send(message)
+                if snapshot is not None and len(snapshot.ids):
+                    words = Words.of(snapshot.ids, vocabulary, style)
+                    shared = SharedArray.copy_of(snapshot.vectors)
+                    self._segments[shared.spec.name] = shared
+                    self._connection.send(("snapshot", generation, shared.spec,
+                                           snapshot.ids, words, self.method, self.axes))
+        except (BrokenPipeError, OSError):
+            pass  # the process died: the next wake-up starts it again
 
-    def _rested(self) -> None:
+    def _receive(self, connection, process, drawn) -> None:
+        """The process's answers, on a thread of their own until its pipe closes: every
+        frame goes to the GUI thread, which draws those of the current generation."""
+        while True:
+            try:
+                kind, *rest = connection.recv()
+            except (EOFError, OSError):
+                break
+            if kind == "taken":
+                shared = self._segments.pop(rest[0], None)
+                if shared is not None:
+                    shared.close()
+            elif kind == "frame":
+                self._relay.arrived.emit(drawn, rest[0], rest[1])
+            elif rest[0] == self._generation and not self._closed:
+                if kind == "failed":
+                    if rest[2] is not None:  # a bug in the map's process: its traceback
+                        log.error("laying out the map failed\n%s", rest[2])
+                    self.failed.emit(rest[1])
         with self._lock:
-            self._resting = False
-            self._wake_once()
-
-    def _colour(self, snapshot: Snapshot, fresh: bool) -> Colouring | None:
-        """The colouring for this snapshot's words: kept between frames of one snapshot,
-        recomputed for new words or a new style, and (clusters) every few seconds while
-        the vectors change, numbered to match the last clusters so colours stay put."""
-        style, ids = self.style, snapshot.ids
-        now = time.perf_counter()
-        same = (self._coloured is not None and self._coloured[0] is style
-                and np.array_equal(self._coloured[1], ids))
-        if same and not (fresh and style.kind == "clusters"
-                         and now - self._coloured_at >= RECLUSTER_SECONDS):
-            return self._colouring
-        previous, previous_ids = self._colouring, (
-            self._coloured[1] if self._coloured is not None else None)
-        if style.kind == "clusters":
-            words = [self.words[i] if i < len(self.words) else "" for i in ids]
-            colouring = cluster_colouring(snapshot.vectors, k=style.clusters, words=words)
-            if previous is not None and previous.kind == "clusters":
-                colouring = match_groups(previous_ids, previous, ids, colouring)
-        elif style.kind == "metadata":
-            labels = [style.labels[i] if i < len(style.labels) else None for i in ids]
-            words = [self.words[i] if i < len(self.words) else "" for i in ids]
-            colouring = metadata_colouring(words, labels)
-        elif style.kind == "frequency":
-            colouring = frequency_colouring(np.asarray(ids))
-        else:
-            colouring = None
-        self._colouring, self._coloured, self._coloured_at = colouring, (style, ids), now
-        return colouring
+            if not self._closed and process is self._process:
+                self._wake_once()  # it died: started again, with the newest snapshot

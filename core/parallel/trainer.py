@@ -31,8 +31,8 @@ import numpy as np
 from core.errors import DivergenceError, TrainerError
 from core.parallel import worker
 from core.parallel.pool import WorkerPool
-from core.parallel.shared import SharedArray, sweep_stale
 from core.parallel.worker import ALLOWED, STOP, Job, slot, split_text
+from core.storage.shared import SharedArray, sweep_stale
 from core.train.trainer import StepStats, Trainer
 
 GRANT_SECONDS = 0.1  # training granted by one call of step(): how far a pause may lag

@@ -24,7 +24,7 @@ import numpy as np
 
 from core.data.corpus import Text
 from core.errors import DivergenceError
-from core.parallel.shared import ArraySpec, SharedArray
+from core.storage.shared import ArraySpec, SharedArray
 from core.train.batches import Batches
 from core.train.config import TrainConfig
 from core.train.state import Position

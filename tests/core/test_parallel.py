@@ -21,9 +21,9 @@ from core.errors import DivergenceError, TrainerError
 from core.evaluation import evaluate_analogies
 from core.evaluation.sets import parse_analogies
 from core.parallel.pool import WorkerPool
-from core.parallel.shared import PREFIX, SharedArray, segments_of, sweep_stale
 from core.parallel.trainer import ParallelTrainer, WorkerFailed
 from core.parallel.worker import split_text
+from core.storage.shared import PREFIX, SharedArray, segments_of, sweep_stale
 from core.train.config import PRESETS, ConfigError, TrainConfig
 from core.train.trainer import Trainer
 from resources.toy_world import generate_sentences, toy_analogies

@@ -234,8 +234,9 @@ def test_t_sne_converges_over_several_frames_and_keeps_the_neighbours(qtbot, glo
     frames = []
     window.map.projection.layout_ready.connect(frames.append)
     window.map.set_method("tsne")
-    qtbot.waitUntil(lambda: window.map.projection.tracker.converged and len(
-        [f for f in frames if f.method == "tsne"]) >= 3, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(frames) and frames[-1].method == "tsne"
+                    and frames[-1].final and len(
+                        [f for f in frames if f.method == "tsne"]) >= 3, timeout=30_000)
     tsne = [frame for frame in frames if frame.method == "tsne"]
     # the view is handed each frame before this list is (it was connected first)
     qtbot.waitUntil(lambda: window.views.projection_view.frame is frames[-1], timeout=10_000)

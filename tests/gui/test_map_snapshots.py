@@ -71,6 +71,7 @@ def map_on_a_run(qtbot, toy_corpus, never_wait):
     yield controller, worker, frames, copied_on
     worker.stop()
     qtbot.waitUntil(lambda: controller.worker is None, timeout=10_000)
+    controller.shutdown()  # as the window does: no frame comes after this
     threads.quit_all()
     qtbot.waitUntil(lambda: not threads.threads, timeout=10_000)
 
@@ -139,6 +140,7 @@ def test_asking_never_blocks_even_while_a_chunk_is_stuck(qtbot, toy_corpus, neve
     assert worker.paused
     worker.stop()
     qtbot.waitUntil(lambda: controller.worker is None, timeout=10_000)
+    controller.shutdown()  # as the window does: no frame comes after this
     threads.quit_all()
     qtbot.waitUntil(lambda: not threads.threads, timeout=10_000)
 

@@ -52,6 +52,10 @@ class MapController(QObject):
         self.projection.layout_ready.connect(view.set_frame)
         self.projection.failed.connect(self.failed)
         threads.start(self.projection)
+        # the view gone, nothing is drawn: its layout process ends too (a lambda: called
+        # at once, on this thread, whatever thread the worker lives on)
+        projection = self.projection
+        view.destroyed.connect(lambda: projection.shutdown())
         controls.method_changed.connect(self.set_method)
         controls.word_count_changed.connect(lambda _count: self._relayout())
         controls.trails_toggled.connect(view.set_trails_visible)
@@ -60,6 +64,10 @@ class MapController(QObject):
         controls.axes_changed.connect(self.set_axes_text)
         controls.show_all.connect(self.show_all)
         view.pin_toggled.connect(self.toggle_pin)
+
+    def shutdown(self) -> None:
+        """The window closes: the map's layout process ends (never waited for)."""
+        self.projection.shutdown()
 
     # ------------------------------------------------------------------ inputs
     def set_corpus(self, corpus: Corpus) -> None:

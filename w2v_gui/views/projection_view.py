@@ -11,14 +11,16 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
+from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PyQt6.QtWidgets import QLabel
 
+from core.map.frames import MapFrame
 from core.map.labels import CHAR_WIDTH, PLACES, label_order, place_labels
-from w2v_gui.projection_worker import MapFrame
 
 TRAIL_FRAMES = 30  # positions a trail remembers: the last five seconds or so
+# a frame restyling more points places its labels in the event loop's next turn (5,000
+LABELS_LATER_POINTS = 2000  # points styled and labelled at once: 40-50 ms, one stall)
 
 DOT = (40, 90, 200, 170)
 SEARCHED = (235, 110, 20)
@@ -122,6 +124,10 @@ class ProjectionView(pg.PlotWidget):
                                   "border: 1px solid #c8c8c8; padding: 4px;")
         self.legend_box.hide()
         self.labelled: list[int] = []  # word ids that carry a label now, for tests and tips
+        self._labels_later = QTimer(self)
+        self._labels_later.setSingleShot(True)
+        self._labels_later.setInterval(0)
+        self._labels_later.timeout.connect(self._place_labels)
         # The view follows the moving layout until the user pans or zooms it.
         self.following = True
         self._fitting = False  # the view's range is being set by set_frame
@@ -147,6 +153,7 @@ class ProjectionView(pg.PlotWidget):
         self.clear_trails()
         self.following = True
 
+    @pyqtSlot(object)  # a Qt slot: a frame still on its way when the view is gone is dropped
     def set_frame(self, frame: MapFrame) -> None:
         if frame.method != self.method:
             self.clear_trails()  # a path across two methods means nothing
@@ -156,13 +163,15 @@ class ProjectionView(pg.PlotWidget):
         previous = self.frame
         # t-SNE's frames of one snapshot differ only in where the words are: then only
         # the positions change, which at 20,000 words costs a fraction of restyling them
-        moved_only = (previous is not None and frame.colouring is previous.colouring
+        moved_only = (previous is not None and frame.colouring_key == previous.colouring_key
+                      and bool(frame.colouring_key)
                       and frame.method == previous.method and frame.axes == previous.axes
                       and len(ids) == len(previous.ids) and np.array_equal(ids,
                                                                            previous.ids))
         self.ids, self.layout = ids[keep], frame.layout[keep]
         self.frame = frame
-        if moved_only and len(self.scatter.data) == len(self.ids):
+        restyled = not (moved_only and len(self.scatter.data) == len(self.ids))
+        if not restyled:
             self._move_points()
         else:
             self.row_of = {int(word): row for row, word in enumerate(self.ids)}
@@ -181,7 +190,10 @@ class ProjectionView(pg.PlotWidget):
         self._draw_trails()
         if self.following:
             self._fit(force=False)
-        self._place_labels()
+        if restyled and len(self.ids) > LABELS_LATER_POINTS:
+            self._labels_later.start()
+        else:
+            self._place_labels()
 
     def _move_points(self) -> None:
         """New positions for the same points with the same styles: written into the

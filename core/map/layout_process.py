@@ -1,0 +1,170 @@
+"""The map's own process: it lays out snapshots of the vectors (PCA, t-SNE, UMAP, semantic
+axes) and colours them (k-means clusters, labels, frequency), in an interpreter of its
+own, so openTSNE and k-means never hold the app's interpreter lock.
+
+Messages in (over a pipe; the vectors through shared memory, core.storage.shared):
+  ("snapshot", generation, ArraySpec, ids, Words, method, axes)  lay these vectors out;
+          the segment is the sender's, and is answered with ("taken", name) once copied
+  ("reset", generation)     start afresh: frames of older generations are not sent
+  ("style", MapStyle)       how frames are coloured from now on (labels come with Words)
+  ("pace", bool)            while a run trains: rest REST_PER_WORK times as long as each
+                            frame took (the machine's cores are the trainer's)
+  None                      end
+Messages out: ("frame", generation, MapFrame), ("failed", generation, message,
+traceback or None: a bug's, for the app's log), ("taken", name). Only the newest
+waiting snapshot is laid out; between frames of a t-SNE layout that still improves,
+newer messages are read first.
+
+Frames are paced by the window: `drawn` (a shared counter) says how many frames it has
+drawn or dropped. At most one frame is on its way; the next one made waits for it, and
+no further work is done meanwhile unless a newer snapshot arrives. So the process never
+makes frames faster than the window draws them, and never fills its event queue.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from core.map.frames import FrameMaker
+from core.map.umap_layout import MapUnavailable
+from core.storage.shared import SharedArray
+
+REST_PER_WORK = 1.5  # while a run trains: seconds of rest per second of layout work
+NICENESS = 5  # the process's priority below the app's (os.nice)
+PARENT_CHECK_SECONDS = 0.5  # how often an idle process checks that the app is there
+
+
+DRAW_CHECK_SECONDS = 0.005  # how often a frame that waits for the window looks again
+
+
+class Counter:
+    """Stands in for the window's shared counter of frames drawn (`value`), for a caller
+    that draws every frame at once."""
+
+    value = 1 << 62
+
+
+class Layouts:
+    """The process's state between messages."""
+
+    def __init__(self, connection: Connection, drawn=None) -> None:
+        self.connection = connection
+        self.drawn = drawn if drawn is not None else Counter()
+        self.sent = 0  # frames sent
+        self.held: tuple | None = None  # a frame made while the last one is on its way
+        self.maker = FrameMaker()
+        self.generation = 0
+        self.pace = False
+        self.resting_until = 0.0
+        self.newest: tuple | None = None  # (ids, vectors, method, axes, words) to lay out
+
+    def read(self, message) -> bool:
+        """Take one message; False means end."""
+        if message is None:
+            return False
+        kind = message[0]
+        if kind == "snapshot":
+            _, generation, spec, ids, words, method, axes = message
+            shared = SharedArray.attach(spec)
+            vectors = np.array(shared.array, copy=True)  # the sender may unlink it now
+            shared.close()
+            self.connection.send(("taken", spec.name))
+            if generation == self.generation:
+                self.newest = (ids, vectors, method, axes, words)
+        elif kind == "reset":
+            self.generation = message[1]
+            self.maker.reset()
+            self.newest = self.held = None
+        elif kind == "style":
+            self.maker.style = message[1]
+        elif kind == "pace":
+            self.pace = message[1]
+            if not self.pace:
+                self.resting_until = 0.0
+        return True
+
+    def work(self) -> None:
+        """Lay out the newest snapshot, or refine the current layout once; send the frame,
+        or hold it while the last one is on its way."""
+        started = time.perf_counter()
+        try:
+            if self.newest is not None:
+                ids, vectors, method, axes, words = self.newest
+                self.newest = None
+                frame = self.maker.update(ids, vectors, method, axes, words)
+            else:
+                frame = self.maker.refine()
+        except (ValueError, MapUnavailable) as error:  # non-finite vectors; a missing extra
+            self.connection.send(("failed", self.generation,
+                                  f"the map could not be drawn: {error}", None))
+            return
+        except Exception as error:  # a bug: this map stops; the app and the run go on
+            self.connection.send(("failed", self.generation,
+                                  f"the map could not be drawn: {error!r}",
+                                  traceback.format_exc()))
+            return
+        if frame is not None:
+            self.held = ("frame", self.generation, frame)
+            self.deliver()
+        if self.pace:
+            now = time.perf_counter()
+            self.resting_until = now + REST_PER_WORK * (now - started)
+
+    def deliver(self) -> None:
+        """Send the frame held if the window has drawn the last one."""
+        if self.held is not None and self.drawn.value >= self.sent:
+            message, self.held = self.held, None
+            self.connection.send(message)
+            self.sent += 1
+
+    def wanted(self) -> bool:
+        """Work is waiting that may be done now: a new snapshot, or a refinement when no
+        frame is held for the window."""
+        return self.newest is not None or (self.maker.refining and self.held is None)
+
+    def wait_seconds(self) -> float:
+        """How long to wait for a message before working (or delivering) again."""
+        if self.held is not None and self.newest is None:
+            return DRAW_CHECK_SECONDS
+        if not self.wanted():
+            return PARENT_CHECK_SECONDS
+        return max(0.0, self.resting_until - time.perf_counter())
+
+
+def serve(connection: Connection, parent: int, drawn=None) -> None:
+    layouts = Layouts(connection, drawn)
+    checked = time.monotonic()
+    while True:
+        try:
+            if connection.poll(layouts.wait_seconds()):
+                while True:  # every waiting message: only the newest snapshot counts
+                    if not layouts.read(connection.recv()):
+                        return
+                    if not connection.poll():
+                        break
+            if time.monotonic() - checked > PARENT_CHECK_SECONDS:
+                if os.getppid() != parent:
+                    return  # the app is gone
+                checked = time.monotonic()
+            layouts.deliver()
+            if layouts.wanted() and layouts.wait_seconds() <= 0:
+                layouts.work()
+        except (EOFError, OSError):
+            return
+
+
+def main(connection: Connection, parent: int, drawn=None) -> None:
+    """The process's entry point. Ctrl+C is the app's to handle. `drawn`: the window's
+    count of frames drawn (a multiprocessing RawValue); None: every frame is sent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # the window's thread, searches and the trainer come first: the map is a view
+        os.nice(NICENESS)
+    except OSError:
+        pass
+    serve(connection, parent, drawn)

@@ -1,0 +1,161 @@
+"""The map's own process (core.map.layout_process): only the newest of many snapshots is
+laid out, a reset drops older ones, a run's pace rests it and the run's end does not, a
+bad snapshot is reported and the next one drawn, no frame is sent before the window drew
+the last, and the process ends when told."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import numpy as np
+import pytest
+
+from core.map.frames import MapStyle, Words
+from core.map.layout_process import Layouts, main
+from core.storage.shared import SharedArray, segments_of
+
+
+class Pipe:
+    """Stands in for the process's end of the pipe: keeps what the process sends."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, message) -> None:
+        self.sent.append(message)
+
+
+@pytest.fixture
+def sent():
+    """Segments made here, removed whatever the test does."""
+    made: list[SharedArray] = []
+    yield made
+    for shared in made:
+        shared.close()
+    assert segments_of(os.getpid()) == []
+
+
+def snapshot(made, generation: int, vectors: np.ndarray, ids: np.ndarray | None = None,
+             method: str = "pca"):
+    shared = SharedArray.copy_of(vectors)
+    made.append(shared)
+    ids = np.arange(len(vectors)) if ids is None else ids
+    words = Words(tuple(f"w{i}" for i in ids))
+    return ("snapshot", generation, shared.spec, ids, words, method, None)
+
+
+def test_only_the_newest_of_many_snapshots_is_laid_out(sent):
+    pipe = Pipe()
+    layouts = Layouts(pipe)
+    rng = np.random.default_rng(0)
+    batches = [rng.normal(size=(30, 8)).astype(np.float32) for _ in range(20)]
+    for index, vectors in enumerate(batches):
+        layouts.read(snapshot(sent, 0, vectors, np.arange(30) + index))
+    layouts.work()
+    frames = [message for message in pipe.sent if message[0] == "frame"]
+    taken = [message for message in pipe.sent if message[0] == "taken"]
+    assert len(frames) == 1 and len(taken) == 20  # every segment copied, one laid out
+    frame = frames[0][2]
+    assert np.array_equal(frame.ids, np.arange(30) + 19)
+    assert frame.layout.shape == (30, 2) and np.all(np.isfinite(frame.layout))
+    assert not layouts.wanted()  # PCA needs no refining
+
+
+def test_a_reset_drops_the_snapshots_of_the_old_generation(sent):
+    pipe = Pipe()
+    layouts = Layouts(pipe)
+    vectors = np.eye(30, 8, dtype=np.float32)
+    layouts.read(snapshot(sent, 0, vectors))
+    layouts.read(("reset", 1))
+    assert not layouts.wanted()
+    layouts.read(snapshot(sent, 0, vectors))  # sent before the reset arrived
+    assert not layouts.wanted()
+    layouts.read(snapshot(sent, 1, vectors))
+    layouts.work()
+    assert [m[1] for m in pipe.sent if m[0] == "frame"] == [1]
+
+
+def test_a_run_paces_the_map_and_its_end_does_not(sent):
+    layouts = Layouts(Pipe())
+    layouts.read(("pace", True))
+    layouts.read(snapshot(sent, 0, np.eye(30, 8, dtype=np.float32)))
+    layouts.work()
+    assert layouts.resting_until > time.perf_counter() - 1
+    layouts.read(("pace", False))  # the run ended: a snapshot now is drawn at once
+    layouts.read(snapshot(sent, 0, np.eye(30, 8, k=1, dtype=np.float32)))
+    assert layouts.wanted() and layouts.wait_seconds() == 0
+
+
+def test_a_bad_snapshot_is_reported_and_the_next_one_drawn(sent):
+    pipe = Pipe()
+    layouts = Layouts(pipe)
+    bad = np.full((30, 8), np.nan, dtype=np.float32)
+    layouts.read(snapshot(sent, 0, bad))
+    layouts.work()
+    assert pipe.sent[-1][0] == "failed" and "could not be drawn" in pipe.sent[-1][2]
+    layouts.read(snapshot(sent, 0, np.eye(30, 8, dtype=np.float32)))
+    layouts.work()
+    assert pipe.sent[-1][0] == "frame"
+
+
+def test_the_process_lays_out_colours_and_ends_when_told(sent):
+    context = multiprocessing.get_context("spawn")
+    mine, theirs = context.Pipe()
+    process = context.Process(target=main, args=(theirs, os.getpid()), daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        mine.send(("style", MapStyle("clusters", 3)))
+        rng = np.random.default_rng(1)
+        for _ in range(5):
+            mine.send(snapshot(sent, 0, rng.normal(size=(40, 8)).astype(np.float32)))
+        frame = None
+        deadline = time.monotonic() + 60
+        while frame is None and time.monotonic() < deadline:
+            if mine.poll(1):
+                message = mine.recv()
+                if message[0] == "frame":
+                    frame = message[2]
+        assert frame is not None and frame.layout.shape == (40, 2)
+        assert frame.colouring is not None and frame.colouring.kind == "clusters"
+        assert all(": w" in text for text, _colour in frame.colouring.legend)  # named
+        mine.send(None)
+        process.join(10)
+        assert process.exitcode == 0
+    finally:
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+
+
+class Drawn:
+    value = 0
+
+
+def test_no_frame_is_sent_before_the_window_drew_the_last(sent):
+    """t-SNE refines frame after frame; while one is on its way, at most one more is made
+    and held, and no further work is done until the window counts the first as drawn."""
+    pipe, drawn = Pipe(), Drawn()
+    layouts = Layouts(pipe, drawn)
+    rng = np.random.default_rng(2)
+    layouts.read(snapshot(sent, 0, rng.normal(size=(200, 8)).astype(np.float32),
+                          method="tsne"))
+    layouts.work()
+    assert [m[0] for m in pipe.sent].count("frame") == 1
+    if layouts.wanted():
+        layouts.work()  # the next refinement is made, and held
+    assert [m[0] for m in pipe.sent].count("frame") == 1
+    assert layouts.held is not None and not layouts.wanted()
+    assert layouts.wait_seconds() < 0.1  # it looks again soon
+    layouts.deliver()
+    assert [m[0] for m in pipe.sent].count("frame") == 1
+    drawn.value = 1  # the window drew the first
+    layouts.deliver()
+    assert [m[0] for m in pipe.sent].count("frame") == 2 and layouts.held is None
+    # a new snapshot is laid out even while a frame is on its way: the newest wins
+    layouts.read(snapshot(sent, 0, rng.normal(size=(200, 8)).astype(np.float32)))
+    assert layouts.wanted()
+    layouts.work()
+    assert layouts.held is not None and layouts.held[2].method == "pca"
