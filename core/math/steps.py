@@ -25,6 +25,13 @@ A step too large to compute at once (see core.train.batches) gathers the same su
 by chunk in `StepSums` and applies them once at its end, with the same guard: `RowSums`
 holds a matrix's summed gradients and curvatures, `curvature_bound` and `curvature_along`
 are `output_row_curvature`'s two halves for inputs seen a chunk at a time.
+
+Several processes stepping on the same vectors at once (core.parallel, lock-free as
+word2vec.c and gensim) each compute their step from the same starting point; for a hot
+row each would take the whole guarded step, and together they would pass the minimiser
+`concurrent` times over. So with `concurrent` = n, each takes at most 1/n of it:
+-lr / max(1, n·lr·λ) · g. Rows the guard does not bind keep the plain step. With n = 1
+(one trainer) the step is exactly the one above.
 """
 
 from __future__ import annotations
@@ -39,24 +46,29 @@ _TINY = 1e-30
 
 
 def apply_limited(matrix: np.ndarray, rows: np.ndarray, gradients: np.ndarray,
-                  curvature: np.ndarray, learning_rate: float) -> None:
+                  curvature: np.ndarray, learning_rate: float, concurrent: int = 1) -> None:
     """matrix[rows] -= step · gradients with step = lr / max(1, lr · curvature): the plain
-    SGD step lr where lr · curvature ≤ 1, else 1 / curvature.
+    SGD step lr where lr · curvature ≤ 1, else 1 / curvature (1/n of it with `concurrent`
+    = n processes stepping at once; see the module).
 
     rows (u,) distinct; gradients (u, d); curvature (u,) the caller's estimate for each
     row (see the module for what each caller passes).
     """
-    step = limited_step(curvature, learning_rate)
+    step = limited_step(curvature, learning_rate, concurrent)
     matrix[rows] -= step.astype(matrix.dtype)[:, None] * gradients
 
 
-def limited_step(curvature: np.ndarray, learning_rate: float) -> np.ndarray:
-    """The guard's step of each row: lr / max(1, lr · curvature)."""
+def limited_step(curvature: np.ndarray, learning_rate: float,
+                 concurrent: int = 1) -> np.ndarray:
+    """The guard's step of each row: lr / max(1, n · lr · curvature), n = `concurrent`."""
+    if concurrent > 1:
+        return learning_rate / np.maximum(1.0, concurrent * learning_rate * curvature)
     return learning_rate / np.maximum(1.0, learning_rate * curvature)
 
 
 def apply_input_rows(matrix: np.ndarray, row_ids: np.ndarray, gradients: np.ndarray,
-                     curvature: np.ndarray, learning_rate: float) -> None:
+                     curvature: np.ndarray, learning_rate: float,
+                     concurrent: int = 1) -> None:
     """Sum per-occurrence gradients (m, d) by row and apply them with the guard.
 
     row_ids (m,) may repeat; `curvature` (m,) is each occurrence's own (the caller's, along
@@ -64,7 +76,7 @@ def apply_input_rows(matrix: np.ndarray, row_ids: np.ndarray, gradients: np.ndar
     occurrences' curvatures, not by the curvature along its summed step.
     """
     rows, sums, row_curvature = summed_rows(row_ids, gradients, curvature, matrix.shape[0])
-    apply_limited(matrix, rows, sums, row_curvature, learning_rate)
+    apply_limited(matrix, rows, sums, row_curvature, learning_rate, concurrent)
 
 
 def summed_rows(row_ids: np.ndarray, gradients: np.ndarray, curvature: np.ndarray | None,
@@ -221,11 +233,11 @@ class RowSums:
             matrix[rows] -= sums
 
     def apply_limited(self, matrix: np.ndarray, learning_rate: float,
-                      curvature: np.ndarray | None = None) -> None:
+                      curvature: np.ndarray | None = None, concurrent: int = 1) -> None:
         """The guarded step (see `apply_limited`) with the summed curvatures, or with
         `curvature` (V,) by row id when given."""
         self.apply(matrix, limited_step(self.curvature if curvature is None else curvature,
-                                        learning_rate))
+                                        learning_rate, concurrent))
 
     def apply_plain(self, matrix: np.ndarray, rate: float) -> None:
         """matrix[rows] -= rate · sums: the unguarded step (naive softmax, the handout's

@@ -110,6 +110,7 @@ class WorkerRun:
         self.center_vectors, self.outside_vectors = arrays["center"], arrays["outside"]
         self.noise_table = arrays["noise_table"]
         self.keep_probability = job.keep_probability
+        self.concurrent = job.workers  # every worker steps on the same vectors at once
         self.position = Position(epoch=job.epoch, words_done=job.words_done)
         self.control = arrays["control"]
         self.batches = Batches(self)

@@ -133,6 +133,7 @@ class Run(Protocol):
     noise_table: np.ndarray  # the unigram^0.75 table
     keep_probability: np.ndarray  # (V,) sub-sampling's chance to keep each word
     position: Position  # epoch, cursor, steps, words_done, pairs_seen, handout_cost
+    concurrent: int  # processes stepping on these vectors at once (core.math.steps)
 
     @property
     def progress(self) -> float: ...
@@ -252,7 +253,8 @@ class Batches:
         (DivergenceError) a step whose gradients overflowed, before it changes anything."""
         run = self.run
         gradients = train_batch(run.center_vectors, run.outside_vectors, batch, run.config,
-                                rate, with_loss=run.position.steps % LOSS_EVERY == 0)
+                                rate, with_loss=run.position.steps % LOSS_EVERY == 0,
+                                concurrent=run.concurrent)
         if gradients is not None and not gradients.finite():
             raise self.run.divergence("a gradient became infinite or NaN")
         return gradients
@@ -330,7 +332,7 @@ class Batches:
                                         owners, inputs)
                     yield (len(starts) + done) / passes
             apply_negative_sums(into, run.center_vectors, run.outside_vectors,
-                                learning_rate, hot, along)
+                                learning_rate, hot, along, run.concurrent)
         else:  # naive softmax: the plain step, as scatter_add_rows and -= apply it
             into.center.apply_plain(run.center_vectors, learning_rate)
             if into.dense is not None:

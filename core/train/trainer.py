@@ -148,6 +148,8 @@ class Trainer:
     outside_vectors: np.ndarray  # (V, d) float32
     noise_table: np.ndarray  # (NOISE_TABLE_SIZE,) int32, the unigram^0.75 table
     keep_probability: np.ndarray  # (V,) float32, sub-sampling's chance to keep each word
+    # a trainer steps alone on its vectors (core.parallel's workers step several at once)
+    concurrent: int = 1
     position: Position  # where the run is; its fields read as the trainer's own:
     epoch = InPosition()
     cursor = InPosition()

@@ -28,21 +28,22 @@ from core.train.forward import Batch, Gradients, loss_and_gradients
 
 
 def train_batch(center_vectors: np.ndarray, outside_vectors: np.ndarray, batch: Batch,
-                config: TrainConfig, rate: float, *, with_loss: bool = True
-                ) -> Gradients | None:
+                config: TrainConfig, rate: float, *, with_loss: bool = True,
+                concurrent: int = 1) -> Gradients | None:
     """One whole step on `batch`: the forward pass, then its gradients applied in place at
     `rate`, unless one of them is not finite (then nothing changes: check
     `gradients.finite()`). None when no window of the batch has a context word. The step
-    the trainer takes, on any (V, d) arrays (shared memory, say)."""
+    the trainer takes, on any (V, d) arrays (shared memory, say); `concurrent`: how many
+    processes step on them at once (core.math.steps)."""
     gradients = loss_and_gradients(center_vectors, outside_vectors, batch, config,
                                    with_loss=with_loss)
     if gradients is not None and gradients.finite():
-        apply_gradients(center_vectors, outside_vectors, gradients, rate)
+        apply_gradients(center_vectors, outside_vectors, gradients, rate, concurrent)
     return gradients
 
 
 def apply_gradients(center_vectors: np.ndarray, outside_vectors: np.ndarray,
-                    gradients: Gradients, rate: float) -> None:
+                    gradients: Gradients, rate: float, concurrent: int = 1) -> None:
     """One whole step: the gradients applied to the vectors in place, limited by their
     curvature when they carry it (pooled negative sampling), else plain."""
     if gradients.input_curvature is None:  # naive softmax, or the handout's batching
@@ -58,11 +59,11 @@ def apply_gradients(center_vectors: np.ndarray, outside_vectors: np.ndarray,
         gradients.outside_rows, gradients.outside_gradients, keys, owners, score_curvature,
         gradients.inputs, outside_vectors.shape[0], rate)
     apply_limited(outside_vectors, gradients.outside_rows, gradients.outside_gradients,
-                  true_curvature, rate)
+                  true_curvature, rate, concurrent)
     apply_input_rows(outside_vectors, gradients.pool_rows, gradients.pool_gradients,
-                     gradients.pool_curvature, rate)
+                     gradients.pool_curvature, rate, concurrent)
     apply_input_rows(center_vectors, gradients.input_rows, gradients.input_gradients,
-                     gradients.input_curvature, rate)
+                     gradients.input_curvature, rate, concurrent)
 
 
 def add_gradients(into: StepSums, gradients: Gradients, vocab_size: int) -> None:
@@ -120,7 +121,7 @@ def add_curvature_along(along: np.ndarray, outside_vectors: np.ndarray, hot: np.
 
 def apply_negative_sums(into: StepSums, center_vectors: np.ndarray,
                         outside_vectors: np.ndarray, learning_rate: float,
-                        hot: np.ndarray, along: np.ndarray) -> None:
+                        hot: np.ndarray, along: np.ndarray, concurrent: int = 1) -> None:
     """Apply a chunked step's sums in the order a whole step applies them: U's true
     rows (hot rows limited by `along`, their curvature along the summed step), U's pool
     rows, then V's rows."""
@@ -128,6 +129,6 @@ def apply_negative_sums(into: StepSums, center_vectors: np.ndarray,
     if hot.size:
         curvature = curvature.copy()
         curvature[hot] = along
-    into.outside.apply_limited(outside_vectors, learning_rate, curvature)
-    into.pool.apply_limited(outside_vectors, learning_rate)
-    into.center.apply_limited(center_vectors, learning_rate)
+    into.outside.apply_limited(outside_vectors, learning_rate, curvature, concurrent)
+    into.pool.apply_limited(outside_vectors, learning_rate, concurrent=concurrent)
+    into.center.apply_limited(center_vectors, learning_rate, concurrent=concurrent)

@@ -23,6 +23,25 @@ def test_apply_limited_plain_step_up_to_one_then_one_over_curvature():
     np.testing.assert_array_equal(matrix[untouched], before[untouched])
 
 
+def test_with_n_processes_stepping_at_once_each_takes_an_nth_of_a_limited_step():
+    """Two workers compute their steps from the same vectors: where the guard binds, each
+    moves a row half as far, so that together they reach the minimiser and do not pass
+    it; where it does not bind the plain step stays."""
+    rng = np.random.default_rng(3)
+    learning_rate = 0.5
+    rows = np.array([0, 1, 2, 3])
+    gradients = rng.normal(size=(rows.size, 3))
+    # lr·curvature: 0.25 (plain even for two), 1 (plain alone, limited for two), 4, 40
+    curvature = np.array([0.5, 2.0, 8.0, 80.0])
+    alone, two = np.zeros((4, 3)), np.zeros((4, 3))
+    apply_limited(alone, rows, gradients, curvature, learning_rate)
+    apply_limited(two, rows, gradients, curvature, learning_rate, concurrent=2)
+    steps_two = np.array([learning_rate, 1 / (2 * 2.0), 1 / (2 * 8.0), 1 / (2 * 80.0)])
+    np.testing.assert_allclose(two, -steps_two[:, None] * gradients, rtol=1e-12)
+    np.testing.assert_allclose(alone[2:], 2 * two[2:], rtol=1e-12)  # limited: half each
+    np.testing.assert_allclose(alone[0], two[0], rtol=1e-12)
+
+
 def test_apply_input_rows_sums_repeated_rows_and_their_curvature():
     rng = np.random.default_rng(1)
     learning_rate = 0.1

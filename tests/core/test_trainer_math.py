@@ -244,9 +244,10 @@ def test_one_cbow_negative_sampling_step_with_the_noise_fixed(monkeypatch):
     # The comparison is with plain SGD: check that the curvature guard never cut a step.
     real_limited = core.math.steps.apply_limited
 
-    def unlimited(matrix, rows, gradients, curvature, rate):
+    def unlimited(matrix, rows, gradients, curvature, rate, concurrent=1):
+        assert concurrent == 1  # one trainer
         assert np.all(rate * curvature <= 1.0), "the guard would limit this step"
-        real_limited(matrix, rows, gradients, curvature, rate)
+        real_limited(matrix, rows, gradients, curvature, rate, concurrent)
 
     monkeypatch.setattr(core.math.steps, "apply_limited", unlimited)
     monkeypatch.setattr(core.train.update, "apply_limited", unlimited)
