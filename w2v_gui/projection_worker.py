@@ -106,6 +106,12 @@ class ProjectionWorker(QObject):
     def generation(self) -> int:
         return self._generation
 
+    @property
+    def pid(self) -> int | None:
+        """The layout process's id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
     # ------------------------------------------------------------------ any thread
     def submit(self, snapshot: Snapshot) -> None:
         """Lay out `snapshot` next, dropping any older one still waiting. Any thread."""
