@@ -89,7 +89,6 @@ class ProjectionWorker(QObject):
         self._generation = 0  # bumped by reset(): frames of an older one are dropped
         self._words: list[str] = []
         self._style = MapStyle()
-        self._pace = False
         self._process = None
         self._connection = None
         self._segments: dict[str, SharedArray] = {}  # snapshots sent, not yet copied
@@ -153,18 +152,6 @@ class ProjectionWorker(QObject):
         snapshot sends the names of its own words."""
         self._words = words
 
-    @property
-    def pace(self) -> bool:
-        return self._pace
-
-    @pace.setter
-    def pace(self, pace: bool) -> None:
-        """While a run trains the map rests between frames (the cores are the trainer's)."""
-        with self._lock:
-            self._pace = bool(pace)
-            self._outbox.append(("pace", self._pace))
-            self._wake_once()
-
     def _wake_once(self) -> None:  # with the lock held
         if not self._woken:
             self._woken = True
@@ -201,8 +188,7 @@ class ProjectionWorker(QObject):
                                            self._sending)
         with self._lock:  # what it must know, then whatever is queued
             self._outbox[:0] = [("reset", self._generation),
-                                ("style", self._style.without_labels()),
-                                ("pace", self._pace)]
+                                ("style", self._style.without_labels())]
 
     @pyqtSlot()
     def _work(self) -> None:
@@ -245,7 +231,10 @@ class ProjectionWorker(QObject):
                 if shared is not None:
                     shared.close()
             elif kind == "frame":
-                self._relay.arrived.emit(drawn, rest[0], rest[1])
+                try:
+                    self._relay.arrived.emit(drawn, rest[0], rest[1])
+                except RuntimeError:  # the window is gone: nothing draws frames any more
+                    break
             elif rest[0] == self._generation and not self._closed:
                 if kind == "failed":
                     if rest[2] is not None:  # a bug in the map's process: its traceback

@@ -7,8 +7,6 @@ Messages in (over a pipe; the vectors through shared memory, core.storage.shared
           the segment is the sender's, and is answered with ("taken", name) once copied
   ("reset", generation)     start afresh: frames of older generations are not sent
   ("style", MapStyle)       how frames are coloured from now on (labels come with Words)
-  ("pace", bool)            while a run trains: rest REST_PER_WORK times as long as each
-                            frame took (the machine's cores are the trainer's)
   None                      end
 Messages out: ("frame", generation, MapFrame), ("failed", generation, message,
 traceback or None: a bug's, for the app's log), ("taken", name). Only the newest
@@ -30,13 +28,16 @@ import traceback
 from multiprocessing.connection import Connection
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.map.frames import FrameMaker
 from core.map.umap_layout import MapUnavailable
 from core.storage.shared import SharedArray
 
-REST_PER_WORK = 1.5  # while a run trains: seconds of rest per second of layout work
-NICENESS = 5  # the process's priority below the app's (os.nice)
+# the process's priority below the app's and the trainer's (os.nice): while a run trains
+# on every core the map takes what they leave (t-SNE: 7.6 frames/s, the trainer 85-86% of
+# its speed without a window; resting between frames instead cut the frames to 2.6-4.4/s)
+NICENESS = 5
 PARENT_CHECK_SECONDS = 0.5  # how often an idle process checks that the app is there
 
 
@@ -60,8 +61,6 @@ class Layouts:
         self.held: tuple | None = None  # a frame made while the last one is on its way
         self.maker = FrameMaker()
         self.generation = 0
-        self.pace = False
-        self.resting_until = 0.0
         self.newest: tuple | None = None  # (ids, vectors, method, axes, words) to lay out
 
     def read(self, message) -> bool:
@@ -83,16 +82,11 @@ class Layouts:
             self.newest = self.held = None
         elif kind == "style":
             self.maker.style = message[1]
-        elif kind == "pace":
-            self.pace = message[1]
-            if not self.pace:
-                self.resting_until = 0.0
         return True
 
     def work(self) -> None:
         """Lay out the newest snapshot, or refine the current layout once; send the frame,
         or hold it while the last one is on its way."""
-        started = time.perf_counter()
         try:
             if self.newest is not None:
                 ids, vectors, method, axes, words = self.newest
@@ -112,9 +106,6 @@ class Layouts:
         if frame is not None:
             self.held = ("frame", self.generation, frame)
             self.deliver()
-        if self.pace:
-            now = time.perf_counter()
-            self.resting_until = now + REST_PER_WORK * (now - started)
 
     def deliver(self) -> None:
         """Send the frame held if the window has drawn the last one."""
@@ -134,7 +125,7 @@ class Layouts:
             return DRAW_CHECK_SECONDS
         if not self.wanted():
             return PARENT_CHECK_SECONDS
-        return max(0.0, self.resting_until - time.perf_counter())
+        return 0.0
 
 
 def serve(connection: Connection, parent: int, drawn=None) -> None:
@@ -167,4 +158,6 @@ def main(connection: Connection, parent: int, drawn=None) -> None:
         os.nice(NICENESS)
     except OSError:
         pass
-    serve(connection, parent, drawn)
+    # one thread for BLAS and k-means: a pool of them would spin on the trainer's cores
+    with threadpool_limits(limits=1):
+        serve(connection, parent, drawn)

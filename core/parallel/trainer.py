@@ -36,7 +36,9 @@ from core.storage.shared import SharedArray, sweep_stale
 from core.train.trainer import StepStats, Trainer
 
 GRANT_SECONDS = 0.1  # training granted by one call of step(): how far a pause may lag
-WAIT_SECONDS = 0.05  # step() returns after about this long (sooner when the run ends)
+# step() returns after about this long (sooner when the run ends): the thread calling it
+# answers a request to hold still (a save, a snapshot) within this
+WAIT_SECONDS = 0.01
 START_SECONDS = 60.0  # a worker that has not started training within this is stuck
 STOP_SECONDS = 10.0  # how long stop() waits for the workers to finish their step
 MIN_PART_TOKENS = 1000
@@ -120,8 +122,18 @@ class ParallelTrainer:
         self.trainer.save(path)
 
     def state_arrays(self) -> dict[str, np.ndarray]:
-        self.stop()
-        return self.trainer.state_arrays()
+        """The run's state now, without stopping the workers (an autosave or a save while
+        training takes it in a few milliseconds): the position from their counters and
+        copies of the vectors as they are. A step in progress may be partly in the copy,
+        as in any copy of a lock-free run; it resumes from the same share of its epoch, as
+        a stopped run does."""
+        if self._control is None:
+            return self.trainer.state_arrays()
+        self._sync_position()
+        arrays = self.trainer.state_arrays()
+        arrays["center_vectors"] = np.array(arrays["center_vectors"], copy=True)
+        arrays["outside_vectors"] = np.array(arrays["outside_vectors"], copy=True)
+        return arrays
 
     # ------------------------------------------------------------------ stepping
     def step(self, *, keep_batch: bool = False) -> StepStats:

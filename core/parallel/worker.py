@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.data.corpus import Text
 from core.errors import DivergenceError
@@ -223,6 +224,9 @@ def serve(connection: Connection, parent: int) -> None:
 
 def main(connection: Connection, parent: int) -> None:
     """The process's entry point (multiprocessing's target). Ctrl+C reaches the whole
-    process group: the app decides what it means, and stops its workers."""
+    process group: the app decides what it means, and stops its workers. One BLAS thread:
+    the workers are as many as the cores, and the threads an extra pool would start (and
+    spin while they wait) take the cores from the other workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    serve(connection, parent)
+    with threadpool_limits(limits=1):
+        serve(connection, parent)

@@ -1,7 +1,6 @@
 """The map's own process (core.map.layout_process): only the newest of many snapshots is
-laid out, a reset drops older ones, a run's pace rests it and the run's end does not, a
-bad snapshot is reported and the next one drawn, no frame is sent before the window drew
-the last, and the process ends when told."""
+laid out, a reset drops older ones, a bad snapshot is reported and the next one drawn, no
+frame is sent before the window drew the last, and the process ends when told."""
 
 from __future__ import annotations
 
@@ -75,17 +74,6 @@ def test_a_reset_drops_the_snapshots_of_the_old_generation(sent):
     layouts.read(snapshot(sent, 1, vectors))
     layouts.work()
     assert [m[1] for m in pipe.sent if m[0] == "frame"] == [1]
-
-
-def test_a_run_paces_the_map_and_its_end_does_not(sent):
-    layouts = Layouts(Pipe())
-    layouts.read(("pace", True))
-    layouts.read(snapshot(sent, 0, np.eye(30, 8, dtype=np.float32)))
-    layouts.work()
-    assert layouts.resting_until > time.perf_counter() - 1
-    layouts.read(("pace", False))  # the run ended: a snapshot now is drawn at once
-    layouts.read(snapshot(sent, 0, np.eye(30, 8, k=1, dtype=np.float32)))
-    assert layouts.wanted() and layouts.wait_seconds() == 0
 
 
 def test_a_bad_snapshot_is_reported_and_the_next_one_drawn(sent):

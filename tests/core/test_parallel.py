@@ -189,6 +189,28 @@ def test_a_run_saved_by_workers_resumes_with_one_trainer_or_several(corpus, pool
         assert again.train().finished
 
 
+def test_the_state_is_copied_while_the_workers_go_on(corpus, pool):
+    """An autosave while training: the workers are not stopped for it, the vectors are
+    copies (not the shared memory they write), and the state resumes."""
+    parallel = ParallelTrainer(Trainer(corpus, CONFIG), 2, pool)
+    try:
+        assert wait_for(lambda: parallel.step().progress > 0.2, 60)
+        arrays = parallel.state_arrays()
+        assert parallel.running
+        words = parallel.stats().words_done
+        assert wait_for(lambda: parallel.step().words_done > words, 30)  # still training
+        live = parallel.trainer.center_vectors
+        assert not np.shares_memory(arrays["center_vectors"], live)
+        assert not np.shares_memory(arrays["outside_vectors"], parallel.trainer.outside_vectors)
+    finally:
+        parallel.stop()
+    resumed = Trainer.from_state(arrays)
+    assert 0 < resumed.words_done <= parallel.stats().words_done
+    assert np.isfinite(resumed.center_vectors).all()
+    before = resumed.words_done
+    assert resumed.step().words_done > before
+
+
 def test_a_killed_worker_stops_the_run_and_keeps_the_vectors(corpus, pool):
     parallel = ParallelTrainer(Trainer(corpus, CONFIG.replace(epochs=40)), 2, pool)
     try:

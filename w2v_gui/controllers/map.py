@@ -110,7 +110,6 @@ class MapController(QObject):
         them) and asks it for copies; it never reads the run's arrays or waits for it."""
         self.worker = worker
         worker.set_map_ids(self.ids())
-        self.projection.pace = True  # the map rests between frames while the run trains
         # Direct: submit only swaps the pending snapshot, so the training thread calls it
         # itself, and the projection thread wakes for the newest snapshot only.
         worker.snapshot.connect(self.projection.submit, Qt.ConnectionType.DirectConnection)
@@ -119,7 +118,6 @@ class MapController(QObject):
     def _unfollow(self, worker: TrainingWorker) -> None:
         if self.worker is worker:
             self.worker = None
-            self.projection.pace = False
             if self._changed_while_following:  # the run ended before a snapshot showed it
                 self.redraw()
         self._changed_while_following = False

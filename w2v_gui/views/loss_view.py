@@ -66,6 +66,10 @@ class LossView(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         plot.vb.sigResized.connect(self._match_rate_box)
+        # the axes' text space grows and never shrinks: tick labels changing width as the
+        # loss falls resized the plot three times a run, each a relayout and a repaint
+        for side in ("left", "right"):
+            plot.getAxis(side).setStyle(autoReduceTextSpace=False)
         # crosshair and readout
         self.crosshair = pg.InfiniteLine(angle=90, movable=False,
                                          pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine))
