@@ -49,13 +49,14 @@ def main(argv: list[str] | None = None) -> None:
     from PyQt6.QtCore import QElapsedTimer, Qt, QTimer
     from PyQt6.QtWidgets import QApplication
 
-    from w2v_gui.app import share_the_interpreter
+    from w2v_gui.app import freeze_what_lasts, share_the_interpreter
     from w2v_gui.main_window import MainWindow
 
     share_the_interpreter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(remember=False)
     window.show()
+    freeze_what_lasts()  # as the app does
     rng = np.random.default_rng(0)
     lateness: list[float] = []
     frames: list[float] = []

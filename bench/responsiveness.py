@@ -79,11 +79,13 @@ def measure_window(seconds: float, method: str, show_stalls: float | None = None
     from PyQt6.QtWidgets import QApplication
 
     from core.train.config import PRESETS
+    from w2v_gui.app import freeze_what_lasts
     from w2v_gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(remember=False)
     window.show()
+    freeze_what_lasts()  # as the app does
     window.map.set_method(method)
     window.views.evaluation_panel.live.setChecked(quality)
     evaluations: list[float] = []
