@@ -33,15 +33,23 @@ from w2v_gui.workers import Snapshot
 __all__ = ["MapFrame", "MapStyle", "ProjectionWorker"]
 
 
+SEND_LOCK_SECONDS = 0.1  # how long ending the process waits for a send in progress
+
+
 def _end(process, connection, segments: dict, lock: threading.Lock) -> None:
     """Ask the layout process to end, without waiting for it (it ends after the chunk of
     work in hand; a daemon, it cannot outlive the app), and free what was sent to it.
-    Also at garbage collection."""
+    A large snapshot still being sent (the process reads between chunks of work) is not
+    waited for: the process is killed instead. Also at garbage collection."""
     if process is not None and process.is_alive():
-        try:
-            with lock:
+        if lock.acquire(timeout=SEND_LOCK_SECONDS):
+            try:
                 connection.send(None)
-        except (BrokenPipeError, OSError):
+            except (BrokenPipeError, OSError):
+                process.kill()
+            finally:
+                lock.release()
+        else:
             process.kill()
     for shared in list(segments.values()):
         shared.close()
@@ -84,6 +92,7 @@ class ProjectionWorker(QObject):
         self._lock = threading.Lock()
         self._sending = threading.Lock()  # one message at a time on the pipe
         self._pending: Snapshot | None = None
+        self._last: tuple[int, Snapshot] | None = None  # (generation, the last one sent)
         self._woken = False  # a wake-up is on its way to _work
         self._outbox: list = []  # settings for the process, in order
         self._generation = 0  # bumped by reset(): frames of an older one are dropped
@@ -181,6 +190,8 @@ class ProjectionWorker(QObject):
                                   daemon=True, name="word2vec map layouts")
         process.start()
         theirs.close()
+        if self._finalizer is not None:
+            self._finalizer.detach()  # the last process's end is done
         self._process, self._connection = process, mine
         threading.Thread(target=self._receive, args=(mine, process, drawn), daemon=True,
                          name="map frames").start()
@@ -189,6 +200,9 @@ class ProjectionWorker(QObject):
         with self._lock:  # what it must know, then whatever is queued
             self._outbox[:0] = [("reset", self._generation),
                                 ("style", self._style.without_labels())]
+            last = self._last
+            if self._pending is None and last is not None and last[0] == self._generation:
+                self._pending = last[1]  # the snapshot the last process may not have drawn
 
     @pyqtSlot()
     def _work(self) -> None:
@@ -207,9 +221,12 @@ class ProjectionWorker(QObject):
             generation, vocabulary, style = self._generation, self._words, self._style
         try:
             with self._sending:
+                if self._closed:
+                    return  # shut down meanwhile: nothing more is made for the process
                 for message in messages:
                     self._connection.send(message)
                 if snapshot is not None and len(snapshot.ids):
+                    self._last = (generation, snapshot)
                     words = Words.of(snapshot.ids, vocabulary, style)
                     shared = SharedArray.copy_of(snapshot.vectors)
                     self._segments[shared.spec.name] = shared

@@ -83,7 +83,8 @@ class FrameMaker:
         self._words = Words(())
         self._axes: SemanticAxes | None = None
         self._colouring: Colouring | None = None
-        self._coloured: tuple[MapStyle, np.ndarray] | None = None  # what it was made for
+        # what the colouring was made for: the style, the ids and (metadata) their labels
+        self._coloured: tuple[MapStyle, np.ndarray, tuple | None] | None = None
         self._coloured_at = 0.0
         self._colourings = 0  # colourings made, for each frame's colouring_key
 
@@ -132,8 +133,11 @@ class FrameMaker:
         the vectors change, numbered to match the last clusters so colours stay put."""
         style, ids, vectors = self.style, self._ids, self._vectors
         now = time.perf_counter()
+        labels = self._words.labels if style.kind == "metadata" else None
+        # a new style may reach this process before the snapshot that brings its labels:
+        # then the colouring is made again when they come
         same = (self._coloured is not None and self._coloured[0] is style
-                and np.array_equal(self._coloured[1], ids))
+                and np.array_equal(self._coloured[1], ids) and self._coloured[2] == labels)
         if same and not (fresh and style.kind == "clusters"
                          and now - self._coloured_at >= RECLUSTER_SECONDS):
             return self._colouring
@@ -145,12 +149,11 @@ class FrameMaker:
             if previous is not None and previous.kind == "clusters":
                 colouring = match_groups(previous_ids, previous, ids, colouring)
         elif style.kind == "metadata":
-            labels = list(self._words.labels or (None,) * len(words))
-            colouring = metadata_colouring(words, labels)
+            colouring = metadata_colouring(words, list(labels or (None,) * len(words)))
         elif style.kind == "frequency":
             colouring = frequency_colouring(np.asarray(ids))
         else:
             colouring = None
-        self._colouring, self._coloured, self._coloured_at = colouring, (style, ids), now
+        self._colouring, self._coloured, self._coloured_at = colouring, (style, ids, labels), now
         self._colourings += 1
         return colouring

@@ -28,11 +28,10 @@ import traceback
 from multiprocessing.connection import Connection
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from core.map.frames import FrameMaker
 from core.map.umap_layout import MapUnavailable
-from core.storage.shared import SharedArray
+from core.storage.shared import SharedArray, one_thread_per_library
 
 # the process's priority below the app's and the trainer's (os.nice): while a run trains
 # on every core the map takes what they leave (t-SNE: 7.6 frames/s, the trainer 85-86% of
@@ -158,6 +157,5 @@ def main(connection: Connection, parent: int, drawn=None) -> None:
         os.nice(NICENESS)
     except OSError:
         pass
-    # one thread for BLAS and k-means: a pool of them would spin on the trainer's cores
-    with threadpool_limits(limits=1):
+    with one_thread_per_library():  # BLAS and k-means: a pool would spin on the trainer's
         serve(connection, parent, drawn)

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from core.data.corpus import Text
 from core.errors import DivergenceError
-from core.storage.shared import ArraySpec, SharedArray
+from core.storage.shared import ArraySpec, SharedArray, one_thread_per_library
 from core.train.batches import Batches
 from core.train.config import TrainConfig
 from core.train.state import Position
@@ -224,9 +223,8 @@ def serve(connection: Connection, parent: int) -> None:
 
 def main(connection: Connection, parent: int) -> None:
     """The process's entry point (multiprocessing's target). Ctrl+C reaches the whole
-    process group: the app decides what it means, and stops its workers. One BLAS thread:
-    the workers are as many as the cores, and the threads an extra pool would start (and
-    spin while they wait) take the cores from the other workers."""
+    process group: the app decides what it means, and stops its workers. One thread per
+    library: the workers are as many as the cores already."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with threadpool_limits(limits=1):
+    with one_thread_per_library():
         serve(connection, parent)

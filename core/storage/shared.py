@@ -4,6 +4,9 @@ Each segment is named `w2vs_<pid>_<random>` after the process that made it. That
 unlinks it when the run ends; if it is killed first, multiprocessing's resource tracker
 unlinks what it registered, and `sweep_stale()` (called when the app or a run starts)
 removes any segment whose maker is no longer alive, so nothing is left in /dev/shm.
+
+`one_thread_per_library()`: what a process that works beside others on the same cores
+(a training worker, the map's layouts) runs its work in.
 """
 
 from __future__ import annotations
@@ -15,9 +18,21 @@ from multiprocessing import shared_memory
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 PREFIX = "w2vs"
 SHM_FOLDER = Path("/dev/shm")
+
+
+def one_thread_per_library() -> threadpool_limits:
+    """One thread for every numerical library of this process, as a context to work in:
+    the processes are as many as the cores already, and an extra pool's threads spin on
+    the others' cores while they wait. The libraries loaded now are limited at once;
+    those loaded later (scikit-learn's OpenMP, SciPy's BLAS) read the environment set
+    here when they load."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    return threadpool_limits(limits=1)
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,26 @@ def test_no_frame_is_sent_before_the_window_drew_the_last(sent):
     assert layouts.wanted()
     layouts.work()
     assert layouts.held is not None and layouts.held[2].method == "pca"
+
+
+def test_a_colouring_by_labels_is_made_again_when_the_labels_arrive(sent):
+    """The style may reach the process before the snapshot that brings its labels: a
+    refined frame in between colours without them, and the labelled snapshot of the same
+    words must not get that colouring back."""
+    layouts = Layouts(Pipe())
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    layouts.read(snapshot(sent, 0, vectors, method="tsne"))
+    layouts.work()
+    layouts.read(("style", MapStyle("metadata")))
+    layouts.work()  # a refinement, coloured before the labels came: no values
+    labelled = ("snapshot", *snapshot(sent, 0, vectors, method="tsne")[1:4],
+                Words(tuple(f"w{i}" for i in range(60)),
+                      tuple("even" if i % 2 == 0 else "odd" for i in range(60))),
+                "tsne", None)
+    layouts.read(labelled)
+    layouts.work()
+    layouts.deliver()
+    frame = [m for m in layouts.connection.sent if m[0] == "frame"][-1][2]
+    assert sorted(text.split(" (")[0] for text, _colour in frame.colouring.legend) == [
+        "even", "odd"]

@@ -310,3 +310,22 @@ def test_killing_the_training_process_leaves_no_worker_and_no_segment(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+def test_a_worker_process_runs_one_thread_per_library():
+    """Also the libraries it loads later (scikit-learn's OpenMP, SciPy's BLAS): their
+    idle threads would spin on the other workers' cores."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import numpy as np
+        from threadpoolctl import threadpool_info
+        from core.storage.shared import one_thread_per_library
+        with one_thread_per_library():
+            import scipy.linalg, sklearn.cluster
+            sklearn.cluster.KMeans(3, n_init=1).fit(np.random.rand(60, 4))
+            print(sorted({{pool["num_threads"] for pool in threadpool_info()}}))
+    """)
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True, timeout=120)
+    assert shown.stdout.strip() == "[1]"

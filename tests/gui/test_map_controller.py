@@ -51,7 +51,6 @@ def test_a_runs_snapshots_come_back_as_frames_laid_out_in_the_maps_process(qtbot
         qtbot.waitUntil(lambda: len(snapshots) == SNAPSHOTS, timeout=10_000)
         qtbot.waitUntil(lambda: bool(frames) and np.array_equal(
             frames[-1].ids, snapshots[-1].ids), timeout=30_000)
-        assert len(frames) <= SNAPSHOTS
         process = controller.projection._process
         assert process is not None and process.pid != os.getpid() and process.is_alive()
     finally:

@@ -26,7 +26,7 @@ def gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
             return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
+    except OSError:  # no such file, or the process was reaped while it was read
         return True
 
 
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_run_stops_it_with_a_message_and_the_vectors_stay(qt
         close_window(qtbot, window)
 
 
-def test_a_layout_process_killed_mid_run_is_started_again_and_the_map_goes_on(qtbot):
+def test_a_killed_layout_process_is_started_again_and_draws_the_map_again(qtbot):
     window = open_window(qtbot)
     try:
         projection = window.map.projection
@@ -95,6 +95,13 @@ def test_a_layout_process_killed_mid_run_is_started_again_and_the_map_goes_on(qt
         assert window.training.running  # the run never noticed
         with qtbot.waitSignal(window.training.finished, timeout=10_000):
             window.training.stop()
+        # killed while nothing trains: the new process draws the last snapshot again
+        qtbot.waitUntil(lambda: projection.pid is not None, timeout=10_000)
+        second = projection.pid
+        frames.clear()
+        os.kill(second, signal.SIGKILL)
+        qtbot.waitUntil(lambda: bool(frames), timeout=30_000)
+        assert projection.pid not in (None, first, second)
     finally:
         close_window(qtbot, window)
 

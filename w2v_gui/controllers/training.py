@@ -181,8 +181,11 @@ class TrainingController(QObject):
 
     @contextmanager
     def held_still(self) -> Iterator[Trainer | None]:
-        """While inside, the trainer's arrays do not change (the worker is paused between
-        chunks); yields the trainer. Raises TrainerError if the worker does not pause."""
+        """While inside, the training thread touches nothing (it is paused between chunks),
+        so a run of one trainer does not change; yields the trainer. With several workers
+        their processes go on writing the shared vectors: copy them (state_arrays,
+        embeddings), or stop them (save, a step) first. Raises TrainerError if the thread
+        does not pause."""
         with self.paused_while():
             if self.worker is not None and not self.worker.wait_until_idle(IDLE_TIMEOUT):
                 raise TrainerError(f"training did not pause within {IDLE_TIMEOUT:g} s, so "
