@@ -103,6 +103,9 @@ class ProjectionWorker(QObject):
         self._segments: dict[str, SharedArray] = {}  # snapshots sent, not yet copied
         self._finalizer = None
         self._closed = False  # shut down: nothing is sent any more
+        # the process whose pipe closed: it is ending even while the system still calls it
+        # alive (its pipe closes before it can be reaped)
+        self._ended = None
         self._relay = _Relay(self)  # no parent: it stays on the thread that made this
         self._wake.connect(self._work, Qt.ConnectionType.QueuedConnection)
 
@@ -209,11 +212,15 @@ class ProjectionWorker(QObject):
         """Send the settings queued and the newest snapshot."""
         if self._closed:
             return
-        if self._process is None or not self._process.is_alive():
-            if self._process is not None:
-                self.failed.emit("the map's process ended unexpectedly "
-                                 f"(exit code {self._process.exitcode}); it starts again")
-                _end(self._process, self._connection, self._segments, self._sending)
+        process = self._process
+        if process is None or process is self._ended or not process.is_alive():
+            if process is not None:
+                code = process.exitcode
+                self.failed.emit("the map's process ended unexpectedly"
+                                 + (f" (exit code {code})" if code is not None else "")
+                                 + "; it starts again")
+                process.kill()  # if it is not quite gone yet
+                _end(process, self._connection, self._segments, self._sending)
             self._start_process()
         with self._lock:
             messages, self._outbox = self._outbox, []
@@ -259,4 +266,5 @@ class ProjectionWorker(QObject):
                     self.failed.emit(rest[1])
         with self._lock:
             if not self._closed and process is self._process:
-                self._wake_once()  # it died: started again, with the newest snapshot
+                self._ended = process
+                self._wake_once()  # it died: started again, with the last snapshot
