@@ -27,6 +27,7 @@ from core.storage.shared import PREFIX, SharedArray, segments_of, sweep_stale
 from core.train.config import PRESETS, ConfigError, TrainConfig
 from core.train.trainer import Trainer
 from resources.toy_world import generate_sentences, toy_analogies
+from tests.processes import gone, kill_mid_run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = PRESETS["quick_demo"].replace(epochs=4, workers=2)
@@ -46,23 +47,6 @@ def pool():
     yield workers
     workers.close()
     assert not any(each.process.is_alive() for each in workers.workers)
-
-
-def gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
-def wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def accuracy(trainer) -> float:
@@ -292,24 +276,7 @@ def test_killing_the_training_process_leaves_no_worker_and_no_segment(tmp_path):
     """)
     path = tmp_path / "train_forever.py"
     path.write_text(script)
-    process = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE,
-                               text=True)
-    try:
-        workers = [int(pid) for pid in process.stdout.readline().split()]
-        assert len(workers) == 2
-        assert segments_of(process.pid), "the run should hold its segments while it trains"
-        process.kill()
-        process.wait(10)
-        # the workers notice that the app is gone and end by themselves
-        assert wait_for(lambda: all(gone(pid) for pid in workers), 10)
-        # the resource tracker removes what the killed process made; a sweep at the next
-        # launch would remove whatever it left
-        sweep_stale()
-        assert segments_of(process.pid) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    kill_mid_run(path, children=2)
 
 
 def test_a_worker_process_runs_one_thread_per_library():

@@ -7,36 +7,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
 
-from core.storage.shared import segments_of, sweep_stale
+from core.storage.shared import segments_of
 from tests.gui.helpers import close_window, open_window, start
+from tests.processes import gone, kill_mid_run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def gone(pid: int) -> bool:
-    """The process has ended (a zombie child of another process counts as ended)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:  # no such file, or the process was reaped while it was read
-        return True
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_closing_the_window_mid_run_leaves_no_process_and_no_segment(qtbot):
@@ -133,19 +113,4 @@ def test_killing_the_app_mid_run_leaves_no_process_and_the_next_launch_no_segmen
     """)
     path = tmp_path / "app_training.py"
     path.write_text(script)
-    process = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE,
-                               text=True)
-    try:
-        children = [int(pid) for pid in process.stdout.readline().split()]
-        assert len(children) == 3, "two workers and the map's process"
-        assert segments_of(process.pid), "the run should hold its segments while it trains"
-        process.kill()
-        process.wait(10)
-        # each child notices that the app is gone and ends by itself
-        assert wait_for(lambda: all(gone(pid) for pid in children), 10)
-        sweep_stale()  # what the next launch does
-        assert segments_of(process.pid) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    kill_mid_run(path, children=3)  # two workers and the map's process
