@@ -103,7 +103,15 @@ def main(argv: list[str] | None = None) -> None:
         state["opened"] = time.perf_counter() - state["open_started"]
         print(f"opened {os.path.basename(path)} in the window in {state['opened']:.1f} s",
               flush=True)
-        QTimer.singleShot(1500, begin)  # the search worker normalises the rows meanwhile
+        ready_for_search()
+
+    def ready_for_search() -> None:
+        """Begin once the search worker has normalised the rows and made the vocabulary's
+        completion (opening's own work, not exploring's)."""
+        if window.views.search_panel.vocabulary:
+            QTimer.singleShot(500, begin)
+        else:
+            QTimer.singleShot(100, ready_for_search)
 
     def begin() -> None:
         window.map.projection.layout_ready.connect(frame_drawn)

@@ -14,7 +14,15 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QStringListModel,
+    Qt,
+    QThread,
+    pyqtSignal,
+    pyqtSlot,
+)
 
 from core.data.corpus import CorpusError, load_corpus
 from core.errors import Cancelled
@@ -338,16 +346,39 @@ class SearchResult:
     problem: str | None = None  # why there is no answer (e.g. an unknown word)
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A vocabulary made ready for the search box off the GUI thread: its completion model
+    (moved to the GUI thread once filled) and the set of its words. Made on the GUI
+    thread at 400,000 words, they stalled the window for 160-500 ms."""
+
+    words: list[str]
+    known: frozenset[str]
+    model: QStringListModel
+
+
+def completion_for(words: list[str]) -> Completion:
+    model = QStringListModel(words)
+    app = QCoreApplication.instance()
+    if app is not None:
+        model.moveToThread(app.thread())
+    return Completion(words, frozenset(words), model)
+
+
 class SearchWorker(QObject):
     """Answers searches on its own thread, on the newest vectors it was given; each copy's
-    rows are normalised once (at 400k words that takes a good part of a second)."""
+    rows are normalised once (at 400k words that takes a good part of a second), and a
+    new vocabulary's Completion is made here too."""
 
     answered = pyqtSignal(object)  # SearchResult
-    ready = pyqtSignal(object)  # the Embeddings now searched, normalised
+    # the Embeddings now searched, normalised, and the Completion of their words when
+    # they differ from the last copy's (else None)
+    ready = pyqtSignal(object, object)
 
     def __init__(self) -> None:
         super().__init__()
         self.embeddings: Embeddings | None = None
+        self._completed: list[str] | None = None  # the words of the last Completion made
 
     @pyqtSlot()
     def run(self) -> None:  # requests arrive through the thread's event loop
@@ -357,7 +388,11 @@ class SearchWorker(QObject):
     def set_embeddings(self, embeddings: Embeddings) -> None:
         embeddings.unit_vectors  # noqa: B018 - normalise here, once, off the GUI thread
         self.embeddings = embeddings
-        self.ready.emit(embeddings)
+        completion = None
+        if self._completed is None or embeddings.words != self._completed:
+            completion = completion_for(embeddings.words)
+            self._completed = embeddings.words
+        self.ready.emit(embeddings, completion)
 
     @pyqtSlot(object)
     def search(self, request: SearchRequest) -> None:

@@ -5,9 +5,11 @@ import threading
 
 import numpy as np
 import pytest
+from PyQt6.QtWidgets import QApplication
 
 from core.vectors import embeddings as embeddings_module
 from core.vectors.embeddings import Embeddings
+from w2v_gui import workers
 from w2v_gui.controllers.search import SearchController
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.threads import WorkerThreads
@@ -103,7 +105,7 @@ def test_searching_and_normalising_happen_off_the_gui_thread_once_per_copy(qtbot
 def test_copies_that_arrive_while_one_is_normalised_replace_each_other(qtbot, search):
     copies = [toy_embeddings() for _ in range(20)]
     received = []
-    search.worker.ready.connect(received.append)
+    search.worker.ready.connect(lambda embeddings, _completion: received.append(embeddings))
     for copy in copies:
         search.set_embeddings(copy)
     qtbot.waitUntil(lambda: bool(received) and received[-1] is copies[-1], timeout=5000)
@@ -122,3 +124,27 @@ def test_only_the_latest_question_is_answered_on_screen(qtbot, search):
     qtbot.waitUntil(lambda: len(worked_out) == 2, timeout=5000)
     assert [result.request.words for result in worked_out] == [("king",), ("apple",)]
     assert [result.request.words for result in shown] == [("apple",)]
+
+
+def test_a_new_vocabulary_is_made_ready_for_completion_off_the_gui_thread(qtbot, search,
+                                                                           monkeypatch):
+    """At 400,000 words filling the completer's model and the set of known words on the
+    GUI thread stalled the window; the worker makes them, the panel only sets them."""
+    made_on = []
+    make = workers.completion_for
+
+    def recorded(words):
+        made_on.append(threading.get_ident())
+        return make(words)
+
+    monkeypatch.setattr("w2v_gui.workers.completion_for", recorded)
+    embeddings = toy_embeddings()
+    give(qtbot, search, embeddings)
+    qtbot.waitUntil(lambda: bool(search.panel.vocabulary), timeout=5000)
+    assert made_on and threading.get_ident() not in made_on
+    model = search.panel.completer.model()
+    assert model.rowCount() == len(embeddings.words)
+    assert model.thread() is QApplication.instance().thread()
+    assert search.panel.vocabulary == set(embeddings.words)
+    give(qtbot, search, toy_embeddings())  # the same words: nothing made again
+    assert len(made_on) == 1

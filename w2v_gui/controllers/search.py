@@ -8,7 +8,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.search_panel import SearchPanel
 from w2v_gui.threads import WorkerThreads
-from w2v_gui.workers import SearchRequest, SearchResult, SearchWorker
+from w2v_gui.workers import Completion, SearchRequest, SearchResult, SearchWorker
 
 
 class SearchController(QObject):
@@ -25,7 +25,8 @@ class SearchController(QObject):
         self._serial = 0
         self._pending: Embeddings | None = None  # newest vectors not yet sent
         self._sending = False  # the worker is normalising a copy
-        self._words: list[str] | None = None
+        self._words: list[str] | None = None  # the words the panel completes
+        self._completion: Completion | None = None  # the newest the worker made
         self._sent: Embeddings | None = None  # the copy the worker has or is normalising
         self._to_worker_vectors.connect(self.worker.set_embeddings)
         self._to_worker_request.connect(self.worker.search)
@@ -51,17 +52,19 @@ class SearchController(QObject):
         self._serial += 1
         self.panel.clear()
 
-    def _ready(self, embeddings: Embeddings) -> None:
+    def _ready(self, embeddings: Embeddings, completion: Completion | None) -> None:
         self._sending = False
+        if completion is not None:
+            self._completion = completion
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self.set_embeddings(pending)
             return
         if embeddings is not self._sent:
             return  # cleared since it was sent
-        if embeddings.words != self._words:
+        if embeddings.words != self._words and self._completion is not None:
             self._words = embeddings.words
-            self.panel.set_vocabulary(embeddings.words)
+            self.panel.set_completion(self._completion)  # made for these words
         self.panel.refresh_quietly()
 
     def _ask(self, kind: str, words: tuple, count: int, quiet: bool) -> None:

@@ -3,6 +3,8 @@ happens on a worker thread (w2v_gui.controllers.search); this panel asks and sho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCompleter,
@@ -17,6 +19,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from w2v_gui.workers import Completion
+
 
 class SearchPanel(QWidget):
     """Type a word: its top-k neighbours by cosine, refreshed as training goes on."""
@@ -30,10 +35,10 @@ class SearchPanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.vocabulary: set[str] = set()
+        self.vocabulary: set[str] | frozenset[str] = set()
         self.query = QLineEdit(placeholderText="a word, e.g. king")
         self.completion = QStringListModel()
-        completer = QCompleter(self.completion, self)
+        self.completer = completer = QCompleter(self.completion, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.query.setCompleter(completer)
@@ -92,7 +97,14 @@ class SearchPanel(QWidget):
     def set_vocabulary(self, words: list[str]) -> None:
         """The words there are to search (for completion and the Pin check)."""
         self.vocabulary = set(words)
-        self.completion.setStringList(words)
+        self.completion = QStringListModel(words, self)
+        self.completer.setModel(self.completion)
+
+    def set_completion(self, completion: Completion) -> None:
+        """The words there are to search, made ready off this thread (a large vocabulary)."""
+        self.vocabulary = completion.known
+        self.completion = completion.model
+        self.completer.setModel(completion.model)
 
     def focus_query(self) -> None:
         self.query.setFocus()
