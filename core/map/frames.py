@@ -87,10 +87,26 @@ class FrameMaker:
         self._coloured: tuple[MapStyle, np.ndarray, tuple | None] | None = None
         self._coloured_at = 0.0
         self._colourings = 0  # colourings made, for each frame's colouring_key
+        # clusters: newer vectors came than the clusters were made from (a snapshot within
+        # RECLUSTER_SECONDS of the last clustering); they are made again when due, also
+        # after the last snapshot of a run, so the colours end true to the final vectors
+        self._stale = False
+        self._layout: np.ndarray | None = None  # the current frame's layout
 
     def reset(self) -> None:
         self.tracker.reset()
-        self._ids = self._vectors = self._colouring = self._coloured = None
+        self._ids = self._vectors = self._colouring = self._coloured = self._layout = None
+        self._stale = False
+
+    def recolour_in(self) -> float | None:
+        """Seconds until stale clusters are due to be made again (0: now); None: none."""
+        if not self._stale or self._layout is None or self.style.kind != "clusters":
+            return None
+        return max(0.0, self._coloured_at + RECLUSTER_SECONDS - time.perf_counter())
+
+    def recolour(self) -> MapFrame | None:
+        """The current layout again, with clusters made from the newest vectors."""
+        return self._frame(self._layout, fresh=False)
 
     @property
     def refining(self) -> bool:
@@ -122,6 +138,7 @@ class FrameMaker:
         if layout is None:
             return None
         method = self.tracker.method
+        self._layout = layout
         colouring = self._colour(fresh)
         return MapFrame(self._ids, layout, method, colouring,
                         self._axes if method == "axes" else None, self.tracker.converged,
@@ -138,7 +155,9 @@ class FrameMaker:
         # then the colouring is made again when they come
         same = (self._coloured is not None and self._coloured[0] is style
                 and np.array_equal(self._coloured[1], ids) and self._coloured[2] == labels)
-        if same and not (fresh and style.kind == "clusters"
+        if same and style.kind == "clusters" and fresh:
+            self._stale = True  # new vectors, the same words
+        if same and not (style.kind == "clusters" and self._stale
                          and now - self._coloured_at >= RECLUSTER_SECONDS):
             return self._colouring
         previous, previous_ids = self._colouring, (
@@ -156,4 +175,5 @@ class FrameMaker:
             colouring = None
         self._colouring, self._coloured, self._coloured_at = colouring, (style, ids, labels), now
         self._colourings += 1
+        self._stale = False
         return colouring

@@ -91,8 +91,10 @@ class Layouts:
                 ids, vectors, method, axes, words = self.newest
                 self.newest = None
                 frame = self.maker.update(ids, vectors, method, axes, words)
-            else:
+            elif self.maker.refining:
                 frame = self.maker.refine()
+            else:  # stale clusters, due now
+                frame = self.maker.recolour()
         except (ValueError, MapUnavailable) as error:  # non-finite vectors; a missing extra
             self.connection.send(("failed", self.generation,
                                   f"the map could not be drawn: {error}", None))
@@ -114,17 +116,20 @@ class Layouts:
             self.sent += 1
 
     def wanted(self) -> bool:
-        """Work is waiting that may be done now: a new snapshot, or a refinement when no
-        frame is held for the window."""
-        return self.newest is not None or (self.maker.refining and self.held is None)
+        """Work is waiting that may be done now: a new snapshot, or (when no frame is held
+        for the window) a refinement or clusters due to be made again."""
+        if self.newest is not None:
+            return True
+        return self.held is None and (self.maker.refining or self.maker.recolour_in() == 0)
 
     def wait_seconds(self) -> float:
         """How long to wait for a message before working (or delivering) again."""
         if self.held is not None and self.newest is None:
             return DRAW_CHECK_SECONDS
-        if not self.wanted():
-            return PARENT_CHECK_SECONDS
-        return 0.0
+        if self.wanted():
+            return 0.0
+        due = self.maker.recolour_in()
+        return PARENT_CHECK_SECONDS if due is None else min(due, PARENT_CHECK_SECONDS)
 
 
 def serve(connection: Connection, parent: int, drawn=None) -> None:

@@ -170,3 +170,29 @@ def test_a_colouring_by_labels_is_made_again_when_the_labels_arrive(sent):
     frame = [m for m in layouts.connection.sent if m[0] == "frame"][-1][2]
     assert sorted(text.split(" (")[0] for text, _colour in frame.colouring.legend) == [
         "even", "odd"]
+
+
+def test_clusters_made_from_early_vectors_are_made_again_after_the_last_snapshot(
+        sent, monkeypatch):
+    """Snapshots come faster than clusters are remade: the last one of a run must still
+    end coloured by its own vectors' clusters, without another snapshot coming."""
+    monkeypatch.setattr("core.map.frames.RECLUSTER_SECONDS", 0.2)
+    layouts = Layouts(Pipe())
+    layouts.read(("style", MapStyle("clusters", 3)))
+    rng = np.random.default_rng(5)
+    layouts.read(snapshot(sent, 0, rng.normal(size=(60, 8)).astype(np.float32)))
+    layouts.work()  # random vectors: clusters of noise
+    centres = np.eye(3, 8, dtype=np.float32) * 10
+    final = (centres[np.arange(60) % 3]
+             + rng.normal(scale=0.1, size=(60, 8))).astype(np.float32)
+    layouts.read(snapshot(sent, 0, final))  # the run's last snapshot, at once
+    layouts.work()
+    assert layouts.wanted() is False and 0 < layouts.wait_seconds() <= 0.2
+    time.sleep(0.25)
+    assert layouts.wanted()
+    layouts.work()  # no new snapshot: the clusters are made again from the last one
+    frame = [m for m in layouts.connection.sent if m[0] == "frame"][-1][2]
+    groups = frame.colouring.groups
+    assert all(len(set(groups[np.arange(60) % 3 == k])) == 1 for k in range(3))
+    assert len(set(groups)) == 3
+    assert not layouts.wanted()
