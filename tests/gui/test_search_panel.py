@@ -11,7 +11,7 @@ from core.vectors import embeddings as embeddings_module
 from core.vectors.embeddings import Embeddings
 from w2v_gui import workers
 from w2v_gui.controllers.search import SearchController
-from w2v_gui.panels.search_panel import SearchPanel
+from w2v_gui.panels.search_panel import SearchPanel, digits_to_tell_apart
 from w2v_gui.threads import WorkerThreads
 
 
@@ -148,3 +148,17 @@ def test_a_new_vocabulary_is_made_ready_for_completion_off_the_gui_thread(qtbot,
     assert search.panel.vocabulary == set(embeddings.words)
     give(qtbot, search, toy_embeddings())  # the same words: nothing made again
     assert len(made_on) == 1
+
+
+def test_cosines_show_enough_digits_to_tell_them_apart(qtbot):
+    """At dimension 10 the nearest words' cosines can all read 0.999 with three digits."""
+    assert digits_to_tell_apart([0.91234, 0.5, 0.25]) == 3
+    assert digits_to_tell_apart([0.99912, 0.99934, 0.99951]) == 4
+    assert digits_to_tell_apart([0.9999912, 0.9999934]) == 6
+    assert digits_to_tell_apart([0.5, 0.5]) == 3  # equal scores cannot differ
+    assert digits_to_tell_apart([0.123456789, 0.123456781]) == 7  # no more than seven
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.show_ranked([("a", 0.99912), ("b", 0.99934), ("c", 0.9)], ["q"])
+    shown = [panel.results.item(row, 1).text() for row in range(3)]
+    assert shown == ["0.9991", "0.9993", "0.9000"]

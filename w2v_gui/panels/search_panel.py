@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     from w2v_gui.workers import Completion
 
 
+def digits_to_tell_apart(scores: list[float], least: int = 3, most: int = 7) -> int:
+    """The decimals that show different scores differently (at least `least`, at most
+    `most`): at dimension 10 the nearest words' cosines all read 0.999 with three."""
+    distinct = sorted(set(scores))
+    for digits in range(least, most):
+        shown = [f"{score:.{digits}f}" for score in distinct]
+        if len(set(shown)) == len(shown):
+            return digits
+    return most
+
+
 class SearchPanel(QWidget):
     """Type a word: its top-k neighbours by cosine, refreshed as training goes on."""
 
@@ -158,9 +169,10 @@ class SearchPanel(QWidget):
     def show_ranked(self, ranked: list[tuple[str, float]], query: list[str]) -> None:
         self.message.clear()
         self.results.setRowCount(len(ranked))
+        digits = digits_to_tell_apart([score for _word, score in ranked])
         for row, (word, score) in enumerate(ranked):
             self.results.setItem(row, 0, QTableWidgetItem(word))
-            self.results.setItem(row, 1, QTableWidgetItem(f"{score:.3f}"))
+            self.results.setItem(row, 1, QTableWidgetItem(f"{score:.{digits}f}"))
         self.shown = query + [word for word, _ in ranked]
         self.highlight.emit(self.shown)
 
