@@ -57,7 +57,9 @@ def test_a_rule_between_fields_is_refused_with_its_reason(qtbot):
     panel.fields["min_alpha"].setValue(0.5)
     assert panel.config() is None and seen[-1] is None
     # the reason is shown right under the field it names
-    assert "min_alpha must be at most alpha" in panel.errors["min_alpha"].text()
+    # in the form's words, not the code's
+    assert ("Final learning rate must be at most Learning rate"
+            in panel.errors["min_alpha"].text())
     assert panel.errors["min_alpha"].isVisibleTo(panel)
     assert not panel.errors["alpha"].isVisibleTo(panel)
     assert panel.reason_text() == panel.errors["min_alpha"].text()
@@ -107,3 +109,29 @@ def test_a_seed_beyond_32_bits_can_be_typed(qtbot):
     assert panel.config().seed == LARGEST_SEED
     seed.stepBy(1)  # clamped at the limit
     assert panel.config().seed == LARGEST_SEED
+
+
+def test_a_number_typed_beyond_a_fields_range_is_held_at_its_end_with_a_word(qtbot):
+    """A learning rate of 1000 typed becomes 10, the most the field takes: the form says
+    so under the field, and forgets it once a number inside is typed."""
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtTest import QTest
+
+    panel = HyperparameterPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    field = panel.fields["alpha"]
+    field.setFocus()
+    field.lineEdit().selectAll()
+    QTest.keyClicks(field.lineEdit(), "1000")
+    QTest.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == field.maximum() == 10
+    note = panel.errors["alpha"].text()
+    assert note.startswith("Learning rate: 1000 is above the most") and "holds 10" in note
+    assert panel.errors["alpha"].isVisibleTo(panel)
+    assert panel.config() is not None and panel.reason_text() == ""  # a note, not a refusal
+    field.lineEdit().selectAll()
+    QTest.keyClicks(field.lineEdit(), "0.05")
+    QTest.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == 0.05 and panel.errors["alpha"].text() == ""
+    assert not panel.errors["alpha"].isVisibleTo(panel)

@@ -4,6 +4,7 @@ limits (core.train.config.PARAMETERS), with presets and the reason for a refused
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
@@ -37,6 +38,15 @@ FORM_LABELS = {
     "iterations": "Steps (windows)", "epochs": "Epochs", "min_count": "Min count",
     "sample": "Sub-sampling", "seed": "Seed", "workers": "Workers",
 }
+
+
+def in_form_words(message: str) -> str:
+    """A reason from core.train.config in the form's words: each field's code name
+    ("min_alpha must be at most alpha") becomes its label ("Final learning rate must be
+    at most Learning rate"), as the form shows them."""
+    names = sorted(FORM_LABELS, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    return pattern.sub(lambda found: FORM_LABELS[found.group(1)], message)
 
 
 def field_for(parameter: Parameter) -> QWidget:
@@ -79,10 +89,14 @@ class HyperparameterPanel(QWidget):
         self.preset.currentTextChanged.connect(self._preset_chosen)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}  # each field's reason, in a row under it
+        self._notes: dict[str, str] = {}  # a number typed outside a field's range
         self.form = form = QFormLayout()
         form.addRow("Preset", self.preset)
         for name, label in FORM_LABELS.items():
             widget = self.fields[name] = field_for(PARAMETERS[name])
+            if isinstance(widget, ExactRealBox):
+                widget.range_note.connect(
+                    lambda note, name=name: self._range_note(name, note))
             form.addRow(label, widget)
             error = QLabel(wordWrap=True)
             error.setStyleSheet("color: #b00020")
@@ -106,12 +120,17 @@ class HyperparameterPanel(QWidget):
         layout.addWidget(applies)
         layout.addStretch(1)
         self._loading = False
+        self._reason: str | None = None  # the reason shown now, and the field it names
+        self._reason_field: str | None = None
         self._base = PRESETS["gensim"]  # supplies the knobs the form does not show
         self.set_config(with_every_core(PRESETS["quick_demo"]))
 
     def set_config(self, config: TrainConfig) -> None:
         self._base = config
         self._loading = True
+        for widget in self.fields.values():
+            if isinstance(widget, ExactRealBox):
+                widget.clear_note()
         for name, widget in self.fields.items():
             value = getattr(config, name)
             if isinstance(widget, QComboBox):
@@ -128,23 +147,29 @@ class HyperparameterPanel(QWidget):
         try:
             config = dataclasses.replace(self._base, **values)
         except ConfigError as error:
-            self._show_reason(str(error), error.field)
+            self._show_reason(in_form_words(str(error)), error.field)
             return None
         self._show_reason(None, None)
         return config
 
     def reason_text(self) -> str:
         """The reason the form is refused now ("" when it is valid)."""
-        shown = [label.text() for label in (*self.errors.values(), self.reason)
-                 if label.text()]
-        return shown[0] if shown else ""
+        return self._reason or ""
+
+    def _range_note(self, name: str, note: str) -> None:
+        """A number typed outside the field's range is held at its end: say so there."""
+        self._notes[name] = f"{FORM_LABELS[name]}: {note}" if note else ""
+        self._show_reason(self._reason, self._reason_field)
 
     def _show_reason(self, message: str | None, field: str | None) -> None:
-        """Put the reason under the field it names, mark that field, clear the others."""
+        """Put the reason under the field it names, mark that field, clear the others;
+        a field whose typed number was held at its range's end says so."""
+        self._reason, self._reason_field = message, field
         for name, label in self.errors.items():
             mine = message is not None and name == field
-            label.setText(message if mine else "")
-            self.form.setRowVisible(label, mine)
+            text = message if mine else self._notes.get(name, "")
+            label.setText(text)
+            self.form.setRowVisible(label, bool(text))
             self.fields[name].setStyleSheet("border: 1px solid #b00020;" if mine else "")
         self.reason.setText(message if message and field not in self.errors else "")
 

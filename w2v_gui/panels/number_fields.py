@@ -16,13 +16,27 @@ ALL_DECIMALS = 323
 
 
 class ExactRealBox(QDoubleSpinBox):
-    """A QDoubleSpinBox whose value is any double in range, shown in its shortest form."""
+    """A QDoubleSpinBox whose value is any double in range, shown in its shortest form.
+    A number typed outside the range is held at the nearest end, and `range_note` says
+    so ("" once the number typed is inside again)."""
+
+    range_note = pyqtSignal(str)
+    _note = ""  # what range_note said last (validate runs already while Qt sets it up)
 
     def __init__(self, low: float, high: float, step: float) -> None:
         super().__init__()
         self.setDecimals(ALL_DECIMALS)
         self.setRange(low, high)
         self.setSingleStep(step)
+        # what the user types, not the text the box shows once it held the value in range
+        self.lineEdit().textEdited.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        try:
+            value = float(text)
+        except ValueError:
+            return  # on the way to a number
+        self._say(self._range_note(value))
 
     def textFromValue(self, value: float) -> str:
         short = f"{value:.12g}"
@@ -45,6 +59,24 @@ class ExactRealBox(QDoubleSpinBox):
         inside = self.minimum() <= value <= self.maximum()
         return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate,
                 text, position)
+
+    def _range_note(self, value: float) -> str:
+        if value > self.maximum():
+            return (f"{value:g} is above the most this field takes, {self.maximum():g}; "
+                    f"it holds {self.maximum():g}.")
+        if value < self.minimum():
+            return (f"{value:g} is below the least this field takes, {self.minimum():g}; "
+                    f"it holds {self.minimum():g}.")
+        return ""
+
+    def clear_note(self) -> None:
+        """A value set by the program, not typed: nothing to say."""
+        self._say("")
+
+    def _say(self, note: str) -> None:
+        if note != self._note:
+            self._note = note
+            self.range_note.emit(note)
 
 
 class WholeNumberBox(QAbstractSpinBox):
