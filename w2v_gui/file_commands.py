@@ -47,6 +47,24 @@ class FileCommands(QObject):
         self.corpora, self.map, self.evaluation = corpora, map_controller, evaluation
         self._config, self._current_embeddings = config, current_embeddings
         self._failed, self._status = failed, status
+        # where the next file dialog opens: the folder of the last file chosen (kept
+        # between launches by the window's settings), at first the home folder
+        self.folder = str(Path.home())
+
+    def _chosen(self, path: str) -> str:
+        """Remember the folder of a path a dialog returned ("" when cancelled)."""
+        if path:
+            self.folder = str(Path(path).parent)
+        return path
+
+    def _open_name(self, caption: str, filters: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self.host, caption, self.folder, filters)
+        return self._chosen(path)
+
+    def _save_name(self, caption: str, name: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.host, caption,
+                                              str(Path(self.folder) / name), filters)
+        return self._chosen(path)
 
     # ------------------------------------------------------------------ opening
     def open_corpus(self, path: str) -> None:
@@ -113,21 +131,19 @@ class FileCommands(QObject):
             return None
 
     def open_corpus_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.host, "Open a corpus", "",
-                                              CORPUS_FILTER)
+        path = self._open_name("Open a corpus", CORPUS_FILTER)
         if path:
             self.open_corpus(path)
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.host,
-                                                "Open a folder of .txt files")
+        path = QFileDialog.getExistingDirectory(self.host, "Open a folder of .txt files",
+                                                self.folder)
         if path:
+            self.folder = path
             self.open_corpus(path)
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.host,
-                                              "Open a session or a saved model", "",
-                                              SESSION_FILTER)
+        path = self._open_name("Open a session or a saved model", SESSION_FILTER)
         if path:
             self.open_path(path)
 
@@ -141,15 +157,13 @@ class FileCommands(QObject):
                 "of the file, usually the most frequent)?", 100_000, 1, 2_000_000_000, 10_000)
             if not ok:
                 return
-        path, _ = QFileDialog.getOpenFileName(self.host, "Open word vectors", "",
-                                              VECTORS_FILTER)
+        path = self._open_name("Open word vectors", VECTORS_FILTER)
         if path:
             self.open_vectors(path, limit)
 
     def load_labels_dialog(self) -> None:
         """Colour the map by a column of a word<TAB>label file or a Projector metadata TSV."""
-        path, _ = QFileDialog.getOpenFileName(self.host, "Colour the map by labels", "",
-                                              LABELS_FILTER)
+        path = self._open_name("Colour the map by labels", LABELS_FILTER)
         if not path:
             return
         try:
@@ -161,17 +175,15 @@ class FileCommands(QObject):
 
     def load_analogies_dialog(self) -> None:
         """Analogy questions for the evaluation (questions-words.txt format)."""
-        path, _ = QFileDialog.getOpenFileName(
-            self.host, "Load analogy questions", "",
-            "Analogy questions (*.txt);;All files (*)")
+        path = self._open_name("Load analogy questions",
+                               "Analogy questions (*.txt);;All files (*)")
         if path:
             self.evaluation.load_analogies(path)
 
     def load_pairs_dialog(self) -> None:
         """Word pairs with similarity scores for the evaluation (WordSim353 style)."""
-        path, _ = QFileDialog.getOpenFileName(
-            self.host, "Load word pairs", "",
-            "Word pairs (*.tsv *.txt *.csv);;All files (*)")
+        path = self._open_name("Load word pairs",
+                               "Word pairs (*.tsv *.txt *.csv);;All files (*)")
         if path:
             self.evaluation.load_pairs(path)
 
@@ -220,9 +232,12 @@ class FileCommands(QObject):
         if self.training.trainer is None:
             show_error(self.host, *NOTHING_TO_SAVE)
             return False
-        path, _ = QFileDialog.getSaveFileName(self.host, "Save the session",
-                                              self.document.path or f"word2vec{SESSION_SUFFIX}",
-                                              f"Word2Vec Studio session (*{SESSION_SUFFIX})")
+        if self.document.path:  # Save as: beside the session's own file
+            self.folder = str(Path(self.document.path).parent)
+        name = Path(self.document.path).name if self.document.path else (
+            f"word2vec{SESSION_SUFFIX}")
+        path = self._save_name("Save the session", name,
+                               f"Word2Vec Studio session (*{SESSION_SUFFIX})")
         return bool(path) and self.save_to(path, wait)
 
     def save_to(self, path: str, wait: bool = True) -> bool:
@@ -237,7 +252,7 @@ class FileCommands(QObject):
 
     # ------------------------------------------------------------------ exports
     def _export(self, title: str, filters: str, export: Callable[[str], None]) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.host, title, "", filters)
+        path = self._save_name(title, "", filters)
         if not path:
             return
         try:

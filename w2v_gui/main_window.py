@@ -79,7 +79,8 @@ class MainWindow(QMainWindow):
         self._wire()
         self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
-        restore_settings(self.settings, self, views, self.map, self.actions["log_y"])
+        restore_settings(self.settings, self, views, self.map, self.actions["log_y"],
+                         self.files)
         self.update_controls()
         QTimer.singleShot(0, lambda: self._begin(open_path, open_limit))
 
@@ -233,7 +234,7 @@ class MainWindow(QMainWindow):
         with self.training.paused_while():  # hold still while the user decides
             if not self.discard_on_close and not self.files.may_discard("quit"):
                 return
-        save_settings(self.settings, self, self.views, self.actions["log_y"])
+        save_settings(self.settings, self, self.views, self.actions["log_y"], self.files)
         self.document.close()
         self._closing = True
         self.hide()

@@ -1,5 +1,6 @@
 """The user's settings between launches: window layout, last hyperparameters, the map's
-settings and the loss axis, in an .ini file under the platform's config folder."""
+settings, the loss axis and the folder file dialogs open in, in an .ini file under the
+platform's config folder."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PyQt6.QtWidgets import QMainWindow
 
 from core.train.config import ConfigError, TrainConfig
 from w2v_gui.controllers.map import MapController
+from w2v_gui.file_commands import FileCommands
 from w2v_gui.layout import Views
 from w2v_gui.panels.map_controls import DEFAULT_MAP_WORDS
 from w2v_gui.safety import APP_NAME
@@ -19,11 +21,13 @@ def app_settings() -> QSettings:
 
 
 def restore_settings(settings: QSettings | None, window: QMainWindow, views: Views,
-                     map_controller: MapController, log_y: QAction) -> None:
+                     map_controller: MapController, log_y: QAction,
+                     files: FileCommands) -> None:
     """Apply the saved settings (None: keep the defaults, as screenshots do) to the
-    window's layout, the form, the map and the loss axis (`log_y`)."""
+    window's layout, the form, the map, the loss axis (`log_y`) and the file dialogs."""
     if settings is None:
         return
+    files.folder = settings.value("files/folder", files.folder, type=str)
     geometry = settings.value("window/geometry")
     state = settings.value("window/state")
     if geometry is not None:
@@ -44,9 +48,10 @@ def restore_settings(settings: QSettings | None, window: QMainWindow, views: Vie
 
 
 def save_settings(settings: QSettings | None, window: QMainWindow, views: Views,
-                  log_y: QAction) -> None:
+                  log_y: QAction, files: FileCommands) -> None:
     if settings is None:
         return
+    settings.setValue("files/folder", files.folder)
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
     config = views.hyperparameters.config()

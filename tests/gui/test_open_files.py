@@ -92,3 +92,45 @@ def test_a_damaged_file_from_the_command_line_is_refused_and_the_toy_world_loads
     assert "not a readable Word2Vec Studio session" in dialogs.warnings[0]
     assert "toy world" in window.training.corpus.source
     close_window(qtbot, window)
+
+
+def test_file_dialogs_open_in_the_folder_last_used(qtbot, tmp_path, monkeypatch):
+    """Not in the app's own folder: the home folder at first, then wherever the last
+    file was chosen, for opening and saving alike, and in the next launch's settings."""
+    from PyQt6.QtCore import QSettings
+    from PyQt6.QtWidgets import QFileDialog
+
+    from w2v_gui.settings import restore_settings, save_settings
+
+    opened_in = []
+
+    def chosen(_parent, _caption, folder, _filters):
+        opened_in.append(folder)
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", chosen)
+    window = open_window(qtbot)
+    try:
+        window.files.load_pairs_dialog()
+        assert opened_in == [str(Path.home())]
+        corpus = tmp_path / "texts" / "mine.txt"
+        monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                            lambda *_args: (str(corpus), ""))
+        monkeypatch.setattr(window.evaluation, "load_pairs", lambda _path: True)
+        window.files.load_pairs_dialog()
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", chosen)
+        window.files.load_analogies_dialog()
+        assert opened_in[-1] == str(corpus.parent)
+        saved_in = []
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _parent, _caption, name,
+                            _filters: (saved_in.append(name), ("", ""))[1])
+        window.files.export_vectors_dialog()
+        assert saved_in and Path(saved_in[0]) == corpus.parent
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        save_settings(settings, window, window.views, window.actions["log_y"], window.files)
+        window.files.folder = str(tmp_path)
+        restore_settings(settings, window, window.views, window.map, window.actions["log_y"],
+                         window.files)
+        assert window.files.folder == str(corpus.parent)
+    finally:
+        close_window(qtbot, window)
