@@ -193,9 +193,15 @@ class MainWindow(QMainWindow):
             self.document.autosave_soon()  # when training pauses or stops, as editors do
 
     def _training_finished(self, stats) -> None:
-        self.statusBar().showMessage("Training finished." if stats.finished else
-                                     "Training stopped: Train continues it, Reset starts "
-                                     "afresh.", 8000)
+        if stats.finished:
+            message = "Training finished."
+        elif self.controls().train:
+            message = "Training stopped: Train continues it, Reset starts afresh."
+        else:  # Train is disabled: say what it waits for
+            reason = self.views.hyperparameters.reason_text()
+            message = ("Training stopped. Train continues it once the form accepts its "
+                       f"settings: {reason}" if reason else "Training stopped.")
+        self.statusBar().showMessage(message, 8000)
         self.document.autosave_soon()
 
     def controls(self) -> Controls:

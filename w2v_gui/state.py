@@ -62,10 +62,13 @@ def controls(facts: Facts) -> Controls:
         pause=facts.running,
         stop=facts.running,
         reset=facts.has_run and not facts.running,
+        # a step starts or continues a run with the form's settings, unless it steps the
+        # paused run as it is; a race takes the form's settings
         step=(run_can_step(facts) and not busy and not facts.opening
-              and not facts.exploring),
+              and not facts.exploring and (facts.config_valid or facts.running)),
         check=facts.has_run and not facts.checking,
-        race=(facts.has_corpus and not facts.running and not busy and not facts.exploring),
+        race=(facts.has_corpus and facts.config_valid and not facts.running and not busy
+              and not facts.exploring),
         hyperparameters=not facts.exploring,
         invite_to_train=facts.has_corpus and not facts.has_run and not facts.running,
     )

@@ -38,12 +38,6 @@ def test_a_corpus_without_a_run_invites_to_train_step_or_race():
     assert not (now.continues or now.pause or now.stop or now.reset or now.check)
 
 
-def test_a_refused_value_in_the_form_stops_train_but_not_step_mode():
-    now = controls(replace(READY, config_valid=False))
-    assert not now.train
-    assert now.step  # the step itself then does nothing without settings
-
-
 def test_while_training_only_pause_stop_and_the_check_are_allowed():
     now = controls(TRAINING)
     assert now.pause and now.stop and now.check
@@ -85,3 +79,12 @@ def test_one_gradient_check_at_a_time():
     assert controls(STOPPED).check
     assert not controls(replace(STOPPED, checking=True)).check
     assert not controls(replace(READY, checking=False)).check  # no run to check
+
+
+def test_while_the_form_refuses_a_value_step_and_race_wait_but_a_paused_run_steps():
+    """Step and Race take the form's settings: with a value refused they did nothing."""
+    refused = replace(READY, config_valid=False)
+    now = controls(refused)
+    assert not (now.train or now.step or now.race)
+    assert not controls(replace(STOPPED, config_valid=False)).step
+    assert controls(replace(PAUSED, config_valid=False)).step  # steps the run as it is

@@ -80,6 +80,21 @@ def test_an_invalid_form_disables_train(qtbot, window):
     assert window.views.bar.train_button.isEnabled()
     window.views.hyperparameters.fields["min_alpha"].setValue(5.0)
     assert not window.views.bar.train_button.isEnabled()
+    assert not window.views.bar.step_button.isEnabled()  # a step takes the form too
+    window.views.hyperparameters.fields["min_alpha"].setValue(0.0001)
+    assert window.views.bar.train_button.isEnabled()
+    assert window.views.bar.step_button.isEnabled()
+
+
+def test_a_run_stopped_while_the_form_refuses_a_value_says_what_train_waits_for(qtbot,
+                                                                                 window):
+    start(qtbot, window)
+    window.views.hyperparameters.fields["min_alpha"].setValue(5.0)
+    stop(qtbot, window)
+    message = window.statusBar().currentMessage()
+    assert not window.views.bar.train_button.isEnabled()
+    assert "Train continues it once the form accepts" in message
+    assert "Final learning rate must be at most Learning rate" in message
     window.views.hyperparameters.fields["min_alpha"].setValue(0.0001)
     assert window.views.bar.train_button.isEnabled()
 
