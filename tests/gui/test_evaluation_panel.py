@@ -28,13 +28,18 @@ def finished_evaluation(qtbot, window):
 def test_the_toy_sets_are_preloaded_and_a_run_draws_its_quality_curve(qtbot, window):
     assert window.views.evaluation_panel.analogies_name.text().startswith("toy_analogies.txt")
     assert "pairs" in window.views.evaluation_panel.pairs_name.text()
-    train(qtbot, window, epochs=3)
+    # one worker, and long enough for an evaluation during the run (several workers
+    # can finish three epochs of the toy world before the first one)
+    train(qtbot, window, epochs=8, workers=1)
     finished_evaluation(qtbot, window)
     rows = window.training.quality.rows()
     assert len(rows) >= 2  # during the run, then at its end
     assert np.all(np.diff(rows[:, 0]) > 0)
     assert np.isfinite(rows[:, 1]).all() and np.isfinite(rows[:, 2]).all()
-    assert rows[-1, 1] > rows[0, 1]  # the analogies get better as the run trains
+    # the analogies are learnt (untrained vectors answer next to none); whether the first
+    # point comes before they are is a matter of timing with several workers
+    assert rows[-1, 1] > 0.5
+    assert rows[-1, 0] == window.training.trainer.words_done  # the curve ends with the run
     x, y = window.views.quality_view.accuracy_curve.getData()
     np.testing.assert_array_equal(x, rows[:, 0])
     np.testing.assert_array_equal(y, rows[:, 1])
