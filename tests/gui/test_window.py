@@ -175,6 +175,19 @@ def test_a_bad_file_is_refused_and_the_corpus_kept(qtbot, window, tmp_path, dial
     assert window.training.corpus is before
 
 
+def test_a_corpus_that_fails_while_read_leaves_the_bar_as_it_was(qtbot, window, tmp_path,
+                                                                  dialogs):
+    start(qtbot, window, words=2_000)
+    stop(qtbot, window)  # the bar shows the stopped run's progress
+    said = window.views.bar.label.text()
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("le café est très bon\n".encode("latin-1") * 200)
+    window.files.open_path(str(path))
+    qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.corpora.busy, timeout=10_000)
+    assert window.views.bar.label.text() == said  # not "Reading latin1.txt…" for ever
+
+
 def test_loading_can_be_cancelled(qtbot, window, tmp_path):
     before = window.training.corpus
     path = tmp_path / "big.txt"

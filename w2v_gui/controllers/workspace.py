@@ -55,7 +55,10 @@ class Workspace(QObject):
         corpora.loading.connect(self._loading)
         corpora.loaded.connect(self._corpus_loaded)
         corpora.vectors_loaded.connect(self._vectors_loaded)
+        corpora.failed.connect(self._reading_ended)
         corpora.failed.connect(self.failed)
+        corpora.cancelled.connect(self._reading_ended)
+        self._bar_before: str | None = None  # the bar's line before "Reading …"
         document.opened.connect(self._session_opened)
         document.failed.connect(self.failed)
         training.diverged.connect(self._offer_recovery)
@@ -89,10 +92,19 @@ class Workspace(QObject):
     def _loading(self, name: str) -> None:
         self.views.corpus_panel.show_loading(name or None)
         if name:
+            self._bar_before = self.views.bar.label.text()
             self.views.bar.label.setText(f"Reading {name}…")
         if name and name != TOY_WORLD_NAME:  # a file the user chose: show its progress
             self.views.docks["Corpus"].raise_()
         self.changed.emit()
+
+    def _reading_ended(self, *_why) -> None:
+        """A file did not open (it failed, or was cancelled): the bar says again what it
+        said before, not "Reading …" for ever."""
+        label = self.views.bar.label
+        if self._bar_before is not None and label.text().startswith("Reading "):
+            label.setText(self._bar_before)
+        self._bar_before = None
 
     def _vectors_loaded(self, loaded: VectorFile) -> None:
         """Explore: map, search, colouring and exports work; training needs a corpus."""
