@@ -50,9 +50,14 @@ class Session:
 def session_arrays(session: Session) -> dict[str, np.ndarray]:
     """A copy of everything a session file holds. Take it while the trainer is still; the
     copy can then be written on another thread while training goes on."""
-    arrays = session.trainer.state_arrays()
-    for name in ("center_vectors", "outside_vectors"):  # the arrays training writes to
-        arrays[name] = arrays[name].copy()
+    trainer = session.trainer
+    arrays = trainer.state_arrays()
+    # the arrays training writes to, unless state_arrays copied them already (several
+    # workers: a copy of their shared memory)
+    for name, live in (("center_vectors", trainer.center_vectors),
+                       ("outside_vectors", trainer.outside_vectors)):
+        if np.may_share_memory(arrays[name], live):
+            arrays[name] = arrays[name].copy()
     arrays.update({
         "session_version": np.int64(SESSION_VERSION),
         "session_history": np.array(session.history.rows(), dtype=np.float64),

@@ -96,7 +96,9 @@ class ProjectionWorker(QObject):
         self._woken = False  # a wake-up is on its way to _work
         self._outbox: list = []  # settings for the process, in order
         self._generation = 0  # bumped by reset(): frames of an older one are dropped
-        self._words: list[str] = []
+        # the vocabulary (the legend names the clusters with it); kept here: each snapshot
+        # sends the names of its own words
+        self.words: list[str] = []
         self._style = MapStyle()
         self._process = None
         self._connection = None
@@ -149,20 +151,6 @@ class ProjectionWorker(QObject):
             self._style = style
             self._outbox.append(("style", style.without_labels()))
             self._wake_once()
-
-    @property
-    def style(self) -> MapStyle:
-        return self._style
-
-    @property
-    def words(self) -> list[str]:
-        return self._words
-
-    @words.setter
-    def words(self, words: list[str]) -> None:
-        """The vocabulary (the legend names the clusters with it); kept here: each
-        snapshot sends the names of its own words."""
-        self._words = words
 
     def _wake_once(self) -> None:  # with the lock held
         if not self._woken:
@@ -225,7 +213,7 @@ class ProjectionWorker(QObject):
         with self._lock:
             messages, self._outbox = self._outbox, []
             snapshot, self._pending, self._woken = self._pending, None, False
-            generation, vocabulary, style = self._generation, self._words, self._style
+            generation, vocabulary, style = self._generation, self.words, self._style
         try:
             with self._sending:
                 if self._closed:

@@ -148,7 +148,7 @@ def serve(connection: Connection, parent: int, drawn=None) -> None:
                     return  # the app is gone
                 checked = time.monotonic()
             layouts.deliver()
-            if layouts.wanted() and layouts.wait_seconds() <= 0:
+            if layouts.wanted():
                 layouts.work()
         except (EOFError, OSError):
             return

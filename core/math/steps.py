@@ -60,10 +60,9 @@ def apply_limited(matrix: np.ndarray, rows: np.ndarray, gradients: np.ndarray,
 
 def limited_step(curvature: np.ndarray, learning_rate: float,
                  concurrent: int = 1) -> np.ndarray:
-    """The guard's step of each row: lr / max(1, n · lr · curvature), n = `concurrent`."""
-    if concurrent > 1:
-        return learning_rate / np.maximum(1.0, concurrent * learning_rate * curvature)
-    return learning_rate / np.maximum(1.0, learning_rate * curvature)
+    """The guard's step of each row: lr / max(1, n · lr · curvature), n = `concurrent`
+    (n · lr is lr exactly when n = 1, so one trainer's step is bit for bit the same)."""
+    return learning_rate / np.maximum(1.0, concurrent * learning_rate * curvature)
 
 
 def apply_input_rows(matrix: np.ndarray, row_ids: np.ndarray, gradients: np.ndarray,
