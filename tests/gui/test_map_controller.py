@@ -5,6 +5,7 @@ import os
 import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
+from core.map.frames import MapFrame
 from w2v_gui.controllers.map import MapController
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.threads import WorkerThreads
@@ -58,3 +59,18 @@ def test_a_runs_snapshots_come_back_as_frames_laid_out_in_the_maps_process(qtbot
         threads.quit_all()
         qtbot.waitUntil(lambda: not threads.threads, timeout=5000)
     qtbot.waitUntil(lambda: not process.is_alive(), timeout=5000)
+
+
+def test_a_frame_that_arrives_after_the_view_closed_is_dropped(qtbot):
+    """Closing a pyqtgraph view deletes its scene's items at once; a frame still on its
+    way (the run trains on) must not touch them."""
+    view = ProjectionView()  # closed below (pyqtgraph's views cannot close twice)
+    view.set_vocabulary([f"w{i}" for i in range(5)], None)
+    ids = np.arange(5)
+    view.set_frame(MapFrame(ids, np.zeros((5, 2)), "tsne", colouring_key=(1,)))
+    view.close()
+    moved = MapFrame(ids, np.ones((5, 2)), "tsne", colouring_key=(1,))
+    view.set_frame(moved)  # only the points would move: the deleted scatter item's table
+    view.set_frame(MapFrame(ids[:3], np.ones((3, 2)), "pca"))  # a restyle
+    assert view.frame is not moved
+    view.deleteLater()
