@@ -174,6 +174,8 @@ class ParallelTrainer:
                             + [each.process.sentinel for each in watched], left)
             self._check_workers()
         self._check_workers()
+        if ahead and self._words() >= ahead[0]:
+            self._settle()  # the caller looks at the vectors next: no step may be in flight
         elapsed = time.monotonic() - self._started_at
         if elapsed > 0.5:
             self._rate = (self._words() - self._words_at_start) / elapsed
@@ -268,6 +270,17 @@ class ParallelTrainer:
     def _words(self) -> float:
         control = self._control
         return float(sum(control[slot(k, worker.WORDS)] for k in range(len(self._jobs))))
+
+    def _settle(self) -> None:
+        """Wait until every worker has ended its step and stands at the grant's end (a
+        worker that crossed the point may be amid its last step while the others wait)."""
+        control = self._control
+        deadline = time.monotonic() + STOP_SECONDS
+        while time.monotonic() < deadline and any(
+                control[slot(k, worker.STATE)] == worker.RUNNING
+                for k in range(len(self._jobs))):
+            time.sleep(worker.WAIT_SECONDS)
+            self._check_workers()
 
     def _all_done(self) -> bool:
         control = self._control
