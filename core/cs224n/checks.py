@@ -71,12 +71,66 @@ def dummy_setup():
     return dataset, vectors, {word: i for i, word in enumerate(tokens)}
 
 
+def softmax_window_checks(skipgram: Callable, tokens: dict, center: np.ndarray,
+                          outside: np.ndarray, dataset, loss: Callable | None = None
+                          ) -> list[Check]:
+    """The course's published skip-gram values with naive softmax (its first test cases):
+    `skipgram` called with `loss`, or with its own default loss when None."""
+    window = ["a", "b", "e", "d", "b", "c"]
+    with_loss = () if loss is None else (loss,)
+
+    def run(word: str):
+        return skipgram(word, 3, window, tokens, center, outside, dataset, *with_loss)
+
+    loss_c, grad_center, grad_outside = run("c")
+    return [
+        Check('skipgram("c", 3, a b e d b c), naive softmax: loss', 11.16610900153398, loss_c),
+        Check("  dJ/dV, the row of c", [-1.26947339, -1.36873189, 2.45158957],
+              _row(grad_center, 2)),
+        Check("  dJ/dU, the row of a", [-0.41045956, 0.18834851, 1.43272264],
+              _row(grad_outside, 0)),
+        Check('skipgram("b", 3, …), naive softmax: loss', 9.87714910003414, run("b")[0]),
+        Check('skipgram("a", 3, …), naive softmax: loss', 10.810758628593335, run("a")[0]),
+    ]
+
+
+def negsamp_window_checks(skipgram: Callable, tokens: dict, center: np.ndarray,
+                          outside: np.ndarray, dataset, loss: Callable) -> list[Check]:
+    """The course's published skip-gram values with negative sampling; they hold only
+    after the draws the course's tests make before them (see word2vec_checks)."""
+    loss_c, grad_center, grad_outside = skipgram("c", 1, ["a", "b"], tokens, center,
+                                                 outside, dataset, loss)
+    checks = [
+        Check('skipgram("c", 1, a b), negative sampling: loss', 16.15119285363322, loss_c),
+        Check("  dJ/dV, the row of c", [-4.54650789, -1.85942252, 0.76397441],
+              _row(grad_center, 2)),
+        Check("  dJ/dU, the row of e", [-0.80620296, 0.36994417, 2.81407799],
+              _row(grad_outside, 4)),
+        Check('skipgram("c", 2, a b c a), negative sampling: loss', 28.653567707668795,
+              skipgram("c", 2, ["a", "b", "c", "a"], tokens, center, outside, dataset,
+                       loss)[0]),
+    ]
+    loss_a, grad_center, _ = skipgram("a", 3, ["a", "b", "e", "d", "b", "c"], tokens, center,
+                                      outside, dataset, loss)
+    return [*checks,
+            Check('skipgram("a", 3, a b e d b c), negative sampling: loss', 60.648705494891914,
+                  loss_a),
+            Check("  dJ/dV, the row of a", [-17.89425315, -7.36940626, -1.23364121],
+                  _row(grad_center, 0))]
+
+
+def _row(matrix, row: int):
+    """Row `row` of a gradient, or the value itself when it has no such row (a wrong
+    shape is then reported, not raised)."""
+    array = np.asarray(matrix, dtype=np.float64)
+    return array[row] if array.ndim == 2 and len(array) > row else array
+
+
 def word2vec_checks() -> tuple[list[Check], list[tuple[str, float]]]:
     """The published skip-gram values, and the worst error of each gradient check."""
     dataset, vectors, tokens = dummy_setup()
     center, outside = vectors[:5], vectors[5:]
-    checks, gradients = [], []
-    window = ["a", "b", "e", "d", "b", "c"]
+    gradients = []
     naive, negative = cs224n.naiveSoftmaxLossAndGradient, cs224n.negSamplingLossAndGradient
 
     def gradient_check(loss: Callable, name: str) -> None:
@@ -86,36 +140,10 @@ def word2vec_checks() -> tuple[list[Check], list[tuple[str, float]]]:
         gradients.append((f"skip-gram with {name}", result.worst_error))
 
     gradient_check(naive, "naiveSoftmaxLossAndGradient")
-    loss, grad_center, grad_outside = cs224n.skipgram("c", 3, window, tokens, center, outside,
-                                                      dataset)
-    checks += [
-        Check('skipgram("c", 3, a b e d b c), naive softmax: loss', 11.16610900153398, loss),
-        Check("  dJ/dV, the row of c", [-1.26947339, -1.36873189, 2.45158957], grad_center[2]),
-        Check("  dJ/dU, the row of a", [-0.41045956, 0.18834851, 1.43272264], grad_outside[0]),
-        Check('skipgram("b", 3, …), naive softmax: loss', 9.87714910003414,
-              cs224n.skipgram("b", 3, window, tokens, center, outside, dataset)[0]),
-        Check('skipgram("a", 3, …), naive softmax: loss', 10.810758628593335,
-              cs224n.skipgram("a", 3, window, tokens, center, outside, dataset)[0]),
-    ]
+    checks = softmax_window_checks(cs224n.skipgram, tokens, center, outside, dataset)
     gradient_check(negative, "negSamplingLossAndGradient")
-    loss, grad_center, grad_outside = cs224n.skipgram("c", 1, ["a", "b"], tokens, center,
-                                                      outside, dataset, negative)
-    checks += [
-        Check('skipgram("c", 1, a b), negative sampling: loss', 16.15119285363322, loss),
-        Check("  dJ/dV, the row of c", [-4.54650789, -1.85942252, 0.76397441], grad_center[2]),
-        Check("  dJ/dU, the row of e", [-0.80620296, 0.36994417, 2.81407799], grad_outside[4]),
-        Check('skipgram("c", 2, a b c a), negative sampling: loss', 28.653567707668795,
-              cs224n.skipgram("c", 2, ["a", "b", "c", "a"], tokens, center, outside,
-                              dataset, negative)[0]),
-    ]
-    loss, grad_center, _ = cs224n.skipgram("a", 3, window, tokens, center, outside, dataset,
-                                           negative)
-    checks += [
-        Check('skipgram("a", 3, a b e d b c), negative sampling: loss', 60.648705494891914,
-              loss),
-        Check("  dJ/dV, the row of a", [-17.89425315, -7.36940626, -1.23364121],
-              grad_center[0]),
-    ]
+    checks += negsamp_window_checks(cs224n.skipgram, tokens, center, outside, dataset,
+                                    negative)
     return checks, gradients
 
 

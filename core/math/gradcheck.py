@@ -47,29 +47,15 @@ def check_gradient(
             f"gradient checks need float64 parameters, got {x.dtype}; "
             "pass x.astype(np.float64)"
         )
-    python_state = random.getstate()
-    numpy_state = np.random.get_state()
-
-    def evaluate() -> tuple[float, np.ndarray]:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)
-        return f(x)
-
-    _, analytic_gradient = evaluate()
-    analytic_gradient = np.array(analytic_gradient, dtype=np.float64)  # f may reuse buffers
-    worst = GradientCheck(0.0, (0,) * x.ndim, 0.0, 0.0, tolerance)
-    for index in np.ndindex(x.shape):
-        original = x[index]
-        x[index] = original + h
-        loss_plus, _ = evaluate()
-        x[index] = original - h
-        loss_minus, _ = evaluate()
-        x[index] = original
-        numeric = (loss_plus - loss_minus) / (2 * h)
-        analytic = float(analytic_gradient[index])
-        error = abs(numeric - analytic) / max(1.0, abs(numeric), abs(analytic))
-        if error > worst.worst_error or not np.isfinite(error):
-            worst = GradientCheck(float(error), index, float(numeric), analytic, tolerance)
+    analytic_gradient, numeric_gradient = gradients(f, x, h)
+    errors = np.abs(numeric_gradient - analytic_gradient) / np.maximum(
+        1.0, np.maximum(np.abs(numeric_gradient), np.abs(analytic_gradient)))
+    errors = np.where(np.isfinite(errors), errors, np.inf)
+    index = np.unravel_index(int(np.argmax(errors)), x.shape) if x.size else (0,) * x.ndim
+    index = tuple(int(i) for i in index)
+    worst = GradientCheck(float(errors[index]) if x.size else 0.0, index,
+                          float(numeric_gradient[index]) if x.size else 0.0,
+                          float(analytic_gradient[index]) if x.size else 0.0, tolerance)
     if verbose:
         if worst.passed:
             print(f"Gradient check passed{' for ' + label if label else ''}! "
@@ -79,3 +65,32 @@ def check_gradient(
             print(f"Worst gradient error found at index {worst.worst_index}")
             print(f"Your gradient: {worst.analytic:f} \t Numerical gradient: {worst.numeric:f}")
     return worst
+
+
+def gradients(f: Callable[[np.ndarray], tuple[float, np.ndarray]], x: np.ndarray,
+              h: float = 1e-4) -> tuple[np.ndarray, np.ndarray]:
+    """(f's analytic gradient at x, the central-difference one), both float64 arrays of
+    x's shape; random states reset before every evaluation as check_gradient does."""
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()
+
+    def evaluate() -> tuple[float, np.ndarray]:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        return f(x)
+
+    _, analytic = evaluate()
+    analytic = np.array(analytic, dtype=np.float64)  # f may reuse buffers
+    if analytic.shape != x.shape:
+        raise ValueError(f"the gradient has shape {analytic.shape}, its parameters "
+                         f"{x.shape}")
+    numeric = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        loss_plus, _ = evaluate()
+        x[index] = original - h
+        loss_minus, _ = evaluate()
+        x[index] = original
+        numeric[index] = (float(loss_plus) - float(loss_minus)) / (2 * h)
+    return analytic, numeric
