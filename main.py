@@ -35,7 +35,8 @@ def app_parser() -> argparse.ArgumentParser:
                "  analogy VECTORS A B C     A - B + C: king man woman -> queen\n"
                "  evaluate VECTORS --analogies FILE --pairs FILE\n"
                "                            analogy accuracy and word-pair correlations\n"
-               "  gradcheck MODEL.npz       check a saved model's gradients, now")
+               "  gradcheck MODEL.npz       check a saved model's gradients, now\n"
+               "  check word2vec.py         check your own word2vec.py (--sgd sgd.py)")
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="open this in the app: a session (.w2vsession), a saved model "
                              "(.npz), word vectors to explore (word2vec text or binary, "

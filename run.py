@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
-COMMAND_LINE = ("train", "neighbors", "analogy", "evaluate", "gradcheck")  # core/cli.py
+COMMAND_LINE = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check")  # core/cli.py
 HELP = {"-h", "--help"}
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("W2V_STUDIO_VENV", ROOT / ".venv"))

@@ -30,6 +30,8 @@ from core.cli_train import (
     save_output,
     write_report_file,
 )
+from core.cs224n.student.report import describe
+from core.cs224n.student.runner import DEFAULT_TIMEOUT, check_file
 from core.data.corpus import load_corpus
 from core.data.reading import CorpusError
 from core.evaluation import evaluate_analogies, evaluate_pairs
@@ -43,7 +45,7 @@ from core.train.gradcheck import check_model_gradient, write_report
 from core.train.trainer import StepStats, Trainer, TrainerError
 from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 
-COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck")
+COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check")
 
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
@@ -155,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("--seed", type=int, default=0,
                            help="which windows and noise words (default 0)")
     gradcheck.add_argument("--report", help="write the result as JSON to this file")
+    check = commands.add_parser(
+        "check", help="check your own word2vec.py (and sgd.py), function by function")
+    check.add_argument("word2vec", help="your word2vec.py from the assignment")
+    check.add_argument("--sgd", metavar="SGD.py", help="your sgd.py, checked too")
+    check.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT,
+                       metavar="SECONDS", help="the longest any one function may take "
+                                               f"(default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--report", help="write the results as JSON to this file")
     for query in (neighbors, analogy):
         query.add_argument("-n", type=int, default=10, help="how many (default 10)")
     for query in (neighbors, analogy, evaluate):
@@ -327,6 +337,31 @@ def run_gradcheck(arguments: argparse.Namespace) -> int:
     return 0 if check.passed else 1
 
 
+def positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < seconds < 86_400:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0")
+    return seconds
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    """Check the student's files in a process of their own; exit 0 all pass, 1 a check
+    fails, 2 the file cannot be used."""
+    report = check_file(arguments.word2vec, arguments.sgd, arguments.timeout)
+    print(describe(report))
+    if arguments.report:
+        try:
+            Path(arguments.report).write_text(
+                json.dumps({**report.to_json(), "output": report.output}, indent=1),
+                encoding="utf-8")
+        except OSError as error:
+            raise CommandError(describe_write_error(Path(arguments.report), error)) from error
+    return report.exit_status
+
+
 def load_vectors(path: str, limit: int | None = None) -> Embeddings:
     """Any vectors file core.vectors.reading reads; what it dropped is noted on stderr."""
     try:
@@ -353,6 +388,8 @@ def main(argv: list[str]) -> int:
             return run_evaluate(arguments)
         if arguments.command == "gradcheck":
             return run_gradcheck(arguments)
+        if arguments.command == "check":
+            return run_check(arguments)
         if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
             raise CommandError("-n must be at least 1.")
         if arguments.command == "neighbors":
