@@ -61,6 +61,10 @@ class FileCommands(QObject):
         path, _ = QFileDialog.getOpenFileName(self.host, caption, self.folder, filters)
         return self._chosen(path)
 
+    def choose_file(self, caption: str, filters: str) -> str:
+        """A file to open, from a dialog in the last folder used ("" when cancelled)."""
+        return self._open_name(caption, filters)
+
     def _save_name(self, caption: str, name: str, filters: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.host, caption,
                                               str(Path(self.folder) / name), filters)

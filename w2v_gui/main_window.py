@@ -26,6 +26,7 @@ from w2v_gui.messages import show_error
 from w2v_gui.safety import APP_NAME
 from w2v_gui.settings import app_settings, restore_settings, save_settings
 from w2v_gui.state import Controls, Facts, controls
+from w2v_gui.student.controller import StudentController
 from w2v_gui.threads import WorkerThreads
 
 
@@ -75,10 +76,11 @@ class MainWindow(QMainWindow):
             self, views, files=self.files, workspace=self.workspace, training=self.training,
             step_mode=self.step_mode, map_controller=self.map, evaluation=self.evaluation,
             start_training=self.start_training, start_race=self.start_race,
-            show_race=self.show_race)
+            show_race=self.show_race, check_student=lambda: self.student.open())
         self._wire()
         self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
+        self.student = StudentController(self, self.files.choose_file, self.settings)
         restore_settings(self.settings, self, views, self.map, self.actions["log_y"],
                          self.files)
         self.update_controls()
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         self.training.stop()
         self.race.stop()
         self.step_mode.shutdown()
+        self.student.shutdown()
         self.map.shutdown()
         self.corpora.cancel()
         self.evaluation.shutdown()

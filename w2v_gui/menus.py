@@ -22,7 +22,7 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
                 step_mode: StepModeController, map_controller: MapController,
                 evaluation: EvaluationController, start_training: Callable[[], None],
                 start_race: Callable[[str], None], show_race: Callable[[], None],
-                ) -> dict[str, QAction]:
+                check_student: Callable[[], None]) -> dict[str, QAction]:
     """Add the menus to `window`; returns the actions other code needs, by name.
     start_race(kind): race "losses" or "models"."""
     keys = QKeySequence.StandardKey
@@ -58,6 +58,8 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
         files.export_coordinates_dialog)
     add(file_menu, "Export the &loss and quality history (CSV)…", files.export_loss_dialog)
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
+    file_menu.addSeparator()
+    add(file_menu, "Check &my word2vec.py…", check_student, "Ctrl+Shift+K")
     file_menu.addSeparator()
     add(file_menu, "&Quit", window.close, keys.Quit)
 
