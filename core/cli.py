@@ -30,8 +30,6 @@ from core.cli_train import (
     save_output,
     write_report_file,
 )
-from core.cs224n.student.report import describe
-from core.cs224n.student.runner import DEFAULT_TIMEOUT, check_file
 from core.data.corpus import load_corpus
 from core.data.reading import CorpusError
 from core.evaluation import evaluate_analogies, evaluate_pairs
@@ -40,6 +38,8 @@ from core.open_vectors import read_vectors
 from core.parallel.pool import WorkerPool, cores
 from core.parallel.trainer import ParallelTrainer
 from core.storage.files import data_dir, describe_write_error
+from core.student.report import describe
+from core.student.runner import DEFAULT_TIMEOUT, check_file
 from core.train.config import PARAMETERS, PRESETS, ConfigError, TrainConfig
 from core.train.gradcheck import check_model_gradient, write_report
 from core.train.trainer import StepStats, Trainer, TrainerError

@@ -80,7 +80,8 @@ class MainWindow(QMainWindow):
         self._wire()
         self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
-        self.student = StudentController(self, self.files.choose_file, self.settings)
+        self.student = StudentController(self, self.files.choose_file, self.settings,
+                                         lambda: self.training.corpus)
         restore_settings(self.settings, self, views, self.map, self.actions["log_y"],
                          self.files)
         self.update_controls()

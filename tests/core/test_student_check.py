@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from core.cli import main as command_line
-from core.cs224n.student.probe import not_written
-from core.cs224n.student.runner import check_file
+from core.student.probe import not_written
+from core.student.runner import check_file
 from tests.core.student_files import SGD, WORD2VEC, with_mistakes, write
 
 
 def probes_of_this_process() -> list[int]:
-    """Checking processes whose parent is this test's process, still running."""
+    """Checking and training processes of a student's code still running, started by
+    this test's process."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -27,7 +28,7 @@ def probes_of_this_process() -> list[int]:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if parent == os.getpid() and b"core.cs224n.student.probe" in command:
+        if parent == os.getpid() and b"core.student." in command:
             found.append(int(entry.name))
     return found
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from PyQt6.QtCore import Qt, QTimer
 
+from core.data.corpus import Corpus
+from resources.toy_world import generate_sentences
 from tests.core.student_files import WORD2VEC, with_mistakes, write
 from tests.core.test_student_check import probes_of_this_process
+from tests.core.test_student_runs import LATE_MISTAKE
 from tests.gui.helpers import close_window, open_window
 
 
@@ -99,3 +103,51 @@ def test_a_file_that_cannot_be_used_says_why_and_escape_closes(qtbot, window, tm
     assert "cannot be checked" in student.window.status.text()
     qtbot.keyClick(student.window, Qt.Key.Key_Escape)
     assert not student.window.isVisible()
+
+
+def test_train_with_my_code_races_the_fast_trainer_on_the_toy_world(qtbot, window,
+                                                                    tmp_path):
+    word2vec, _ = write(tmp_path)
+    student = window.student
+    student.checks.set_files(word2vec, None)
+    small = Corpus.from_sentences(generate_sentences(2000))
+    student.corpus = lambda: small
+    student.open()
+    view = student.window.training
+    view.iterations.setValue(1000)
+    ended = []
+    student.training.ended.connect(ended.append)
+    qtbot.mouseClick(view.race_button, Qt.MouseButton.LeftButton)
+    assert not view.race_button.isEnabled() and view.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=90_000)
+    traces = student.training.traces
+    assert {t.ended for t in traces.values()} == {"finished"}
+    assert all(t.iteration == 1000 for t in traces.values())
+    for side in ("theirs", "ours"):
+        x, y = view.curves[side].getData()
+        assert len(x) > 1 and np.all(np.isfinite(y))
+    assert "iterations/s" in view.speed.text() and "× yours" in view.speed.text()
+    assert "iteration 1,000: cost" in view.verdict.text()
+    assert "Race: both reached a cost of" in view.verdict.text()
+    assert len(view.labels) == 24  # run.py's picture: 24 words
+    assert view.train_button.isEnabled() and not view.stop_button.isEnabled()
+
+
+def test_an_error_in_their_code_mid_run_shows_their_traceback(qtbot, window, tmp_path):
+    word2vec, _ = write(tmp_path, WORD2VEC + LATE_MISTAKE)
+    student = window.student
+    student.checks.set_files(word2vec, None)
+    small = Corpus.from_sentences(generate_sentences(2000))
+    student.corpus = lambda: small
+    student.open()
+    view = student.window.training
+    view.iterations.setValue(5000)
+    ended = []
+    student.training.ended.connect(ended.append)
+    student.train(racing=False)
+    qtbot.waitUntil(lambda: bool(ended), timeout=90_000)
+    trace = student.training.traces["theirs"]
+    assert trace.ended == "failed" and trace.vectors is not None
+    assert view.error.isVisibleTo(view) and "shows only late" in view.error.toPlainText()
+    assert "what it trained is kept" in view.verdict.text()
+    assert len(view.labels) == 24  # the picture of what it trained stays

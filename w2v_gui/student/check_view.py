@@ -19,8 +19,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.cs224n.student.probe import SGD_FUNCTIONS, WORD2VEC_FUNCTIONS
-from core.cs224n.student.report import VERDICTS, value
+from core.student.probe import SGD_FUNCTIONS, WORD2VEC_FUNCTIONS
+from core.student.report import VERDICTS, value
 
 COLOURS = {"passed": (30, 130, 60), "failed": (190, 30, 30), "not written": (120, 120, 120),
            "raised": (200, 100, 0), "timed out": (200, 100, 0),

@@ -1,5 +1,5 @@
 """Checks a student's word2vec.py (and sgd.py) for the "Your code" window: the check runs
-in a process of its own (core.cs224n.student.runner), waited for on a thread of this one,
+in a process of its own (core.student.runner), waited for on a thread of this one,
 and runs again by itself when either file is saved."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import QFileSystemWatcher, QObject, QTimer, pyqtSignal
 
-from core.cs224n.student.runner import DEFAULT_TIMEOUT, CheckReport, check_file
+from core.student.runner import DEFAULT_TIMEOUT, CheckReport, check_file
 
 SAVED_SETTLE_MS = 300  # an editor's save can be several writes (or a rename): wait them out
 

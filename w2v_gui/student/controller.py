@@ -9,8 +9,10 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, QSettings
 from PyQt6.QtWidgets import QWidget
 
-from core.cs224n.student.runner import CheckReport
+from core.data.corpus import Corpus
+from core.student.runner import CheckReport
 from w2v_gui.student.checking import StudentChecks
+from w2v_gui.student.training import StudentTraining
 from w2v_gui.student.window import StudentWindow
 
 PYTHON_FILES = "Python files (*.py);;All files (*)"
@@ -18,12 +20,17 @@ PYTHON_FILES = "Python files (*.py);;All files (*)"
 
 class StudentController(QObject):
     def __init__(self, host: QWidget, choose_file: Callable[[str, str], str],
-                 settings: QSettings | None) -> None:
+                 settings: QSettings | None, corpus: Callable[[], Corpus | None]) -> None:
         """choose_file(caption, filters): a path from the app's file dialog ("" when
-        cancelled); settings: where the chosen files are kept (None: not kept)."""
+        cancelled); settings: where the chosen files are kept (None: not kept);
+        corpus(): the corpus open in the app, which Train with my code trains on."""
         super().__init__(host)
         self.host, self.choose_file, self.settings = host, choose_file, settings
+        self.corpus = corpus
         self.checks = StudentChecks(self)
+        self.training = StudentTraining(self)
+        self.training.changed.connect(self._run_changed)
+        self.training.ended.connect(self._run_ended)
         self.window: StudentWindow | None = None
         if settings is not None:
             word2vec = settings.value("student/word2vec", "", type=str)
@@ -44,6 +51,7 @@ class StudentController(QObject):
             self.checks.set_files(path, self.checks.sgd)
             self._remember()
         window = self._window()
+        self._show_training()
         window.show()
         window.raise_()
         window.activateWindow()
@@ -57,6 +65,11 @@ class StudentController(QObject):
             self.window.choose_sgd.connect(self.choose_sgd)
             self.window.forget_sgd.connect(lambda: self._use(self.checks.word2vec, None))
             self.window.check_again.connect(self.checks.check)
+            view = self.window.training
+            view.train.connect(lambda: self.train(racing=False))
+            view.race.connect(lambda: self.train(racing=True))
+            view.pause.connect(self._toggle_pause)
+            view.stop.connect(self.training.stop)
             self._show_files()
             if self.checks.report is not None:
                 self._finished(self.checks.report)
@@ -127,7 +140,46 @@ class StudentController(QObject):
                    f"{good} of {total} functions pass.")
                   + f" Checked in {report.seconds:.1f} s; saving the file checks it again.")
 
+    # ------------------------------------------------------------------ training
+    def train(self, racing: bool) -> None:
+        """The handout's recipe with their code (and the fast trainer beside it)."""
+        corpus, view = self.corpus(), self.window.training
+        if corpus is None or self.checks.word2vec is None:
+            self._say("Open a corpus in the app first (the toy world or SST's "
+                      "datasetSentences.txt): Train with my code trains on it.")
+            return
+        self.training.start(corpus, self.checks.word2vec, self.checks.sgd,
+                            view.iterations.value(), racing)
+        view.begin(self.training.traces)
+        self._show_training()
+
+    def _toggle_pause(self) -> None:
+        self.training.toggle_pause()
+        self._show_training()
+
+    def _show_training(self) -> None:
+        if self.window is None:
+            return
+        corpus = self.corpus()
+        view = self.window.training
+        view.corpus_label.setText(
+            "Corpus: the one open in the app" + (
+                f" ({len(corpus.words):,} words, {corpus.sentence_count:,} sentences)"
+                if corpus is not None else " (none)"))
+        view.set_running(self.training.running, self.training.paused,
+                         can_train=corpus is not None and self.checks.word2vec is not None)
+
+    def _run_changed(self, _side: str) -> None:
+        if self.window is not None:
+            self.window.training.update_from(self.training.traces)
+
+    def _run_ended(self, side: str) -> None:
+        if self.window is not None:
+            self.window.training.show_end(side, self.training.traces[side])
+        self._show_training()
+
     def shutdown(self) -> None:
+        self.training.shutdown()
         self.checks.shutdown()
         if self.window is not None:
             self.window.close()

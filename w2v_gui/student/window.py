@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import (
 
 from w2v_gui.panels.elided_label import ElidedLabel
 from w2v_gui.student.check_view import CheckView
+from w2v_gui.student.train_view import TrainView
 
 
 class StudentWindow(QWidget):
@@ -54,6 +55,8 @@ class StudentWindow(QWidget):
         self.checks = CheckView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checks, "Checks")
+        self.training = TrainView()
+        self.tabs.addTab(self.training, "Train with my code")
         layout = QVBoxLayout(self)
         layout.addLayout(files)
         layout.addWidget(self.status)

@@ -1,7 +1,7 @@
 """Check a student's word2vec.py in a process of its own, with a time limit.
 
 `check_file` looks at the file first (there, readable, UTF-8, valid Python, defining at
-least one of the assignment's functions), then runs core.cs224n.student.probe in a new
+least one of the assignment's functions), then runs core.student.probe in a new
 Python process: their code never runs in the caller's. Each function gets `timeout`
 seconds; one that never returns is stopped there, named, and the functions after it are
 checked in a fresh process. The process also ends by itself when its parent does.
@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.cs224n.student.probe import SGD_FUNCTIONS, WORD2VEC_FUNCTIONS
+from core.student.probe import SGD_FUNCTIONS, WORD2VEC_FUNCTIONS
 
-ROOT = Path(__file__).resolve().parents[3]  # the project, for `-m core...` in the child
+ROOT = Path(__file__).resolve().parents[2]  # the project, for `-m core...` in the child
 DEFAULT_TIMEOUT = 60.0
 IMPORT_LIMIT_NOTE = ("code at the top level of a file runs when it is imported: put it "
                      "under `if __name__ == \"__main__\":`")
@@ -128,7 +128,7 @@ def _run(report: CheckReport, skip: list[str], timeout: float, progress, cancell
             tempfile.TemporaryFile() as printed:
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "core.cs224n.student.probe", json.dumps(spec)],
+                [sys.executable, "-m", "core.student.probe", json.dumps(spec)],
                 cwd=folder, env=environment, stdin=subprocess.DEVNULL, stdout=printed,
                 stderr=subprocess.STDOUT, pass_fds=(write,))
         finally:

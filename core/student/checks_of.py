@@ -1,6 +1,6 @@
 """The checks of each function of the assignment, one function here per function there,
 each `(probe, their function, their module) -> (checks, note)`. Runs in the checking
-process (core.cs224n.student.probe), which seeded `random` and NumPy before each."""
+process (core.student.probe), which seeded `random` and NumPy before each."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import numpy as np
 
 import core.cs224n as ours
 from core.cs224n import checks as course
-from core.cs224n.student.diagnose import (
+from core.math import gradcheck, losses
+from core.student.diagnose import (
     as_array,
     compare,
     gradient_check,
@@ -21,7 +22,6 @@ from core.cs224n.student.diagnose import (
     negative_sampling_variants,
     plain,
 )
-from core.math import gradcheck, losses
 
 LOSS_OUTPUTS = ("loss", "gradCenterVec", "gradOutsideVecs")
 SKIPGRAM_OUTPUTS = ("loss", "gradCenterVecs", "gradOutsideVectors")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.cs224n.student.runner import CheckReport
+from core.student.runner import CheckReport
 
 VERDICTS = {"passed": "passed", "failed": "FAILED", "not written": "not written yet",
             "raised": "RAISED", "timed out": "NEVER RETURNED",

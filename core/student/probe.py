@@ -1,5 +1,5 @@
 """Checks a student's word2vec.py (and sgd.py) function by function. This module runs in
-a process of its own, started by core.cs224n.student.runner, never in the app's.
+a process of its own, started by core.student.runner, never in the app's.
 
 Each function is checked with core's versions of everything else, so that one mistake
 is reported where it is: skip-gram with the handout's losses, the losses inside the
@@ -97,7 +97,7 @@ class Probe:
                     "error": None}
         # the other functions of the assignment are core's while this one is checked
         import core.cs224n as ours
-        from core.cs224n.student import checks_of  # the checks need core: imported late
+        from core.student import checks_of  # the checks need core: imported late
 
         theirs = {other: getattr(module, other) for other in WORD2VEC_FUNCTIONS
                   if other != name and hasattr(module, other)}
