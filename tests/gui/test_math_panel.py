@@ -144,3 +144,18 @@ def test_a_paused_run_stepped_to_its_end_has_no_step_left(qtbot, window):
     assert not window.training.can_step() and not window.views.bar.step_button.isEnabled()
     window.step_mode.step_once()  # F10 again: nothing happens, no error
     stop(qtbot, window)
+
+
+def test_another_corpus_leaves_nothing_of_the_last_step_on_show(qtbot, window, tmp_path):
+    for _ in range(3):
+        window.step_mode.step_once()
+    panel = window.views.math_panel
+    panel.show_example(min(49, len(panel.record.examples) - 1))
+    panel.word.setText("king")
+    story = tmp_path / "story.txt"
+    story.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 30)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.files.open_corpus(str(story))
+    assert panel.record is None and panel.count.text() == "of 0"
+    assert panel.example.value() == 1 and panel.example.maximum() == 1
+    assert panel.word.text() == ""

@@ -119,6 +119,12 @@ class MathPanel(QWidget):
     def clear(self) -> None:
         """Forget the step shown (the run it belonged to is gone)."""
         self.record = self.math = None
+        self.example.blockSignals(True)
+        self.example.setMaximum(1)  # nothing of the old step stays on show
+        self.example.setValue(1)
+        self.example.blockSignals(False)
+        self.word.clear()
+        self.notice.setText("")
         self.count.setText("of 0")
         self.text.setHtml("<p>Press <b>Step</b> (F10) with the run paused or not started: "
                           "one SGD step is taken and one of its examples shown here.</p>")
