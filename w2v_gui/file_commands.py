@@ -74,7 +74,7 @@ class FileCommands(QObject):
     def open_corpus(self, path: str) -> None:
         """Read `path` as a corpus, whatever its name (a text corpus may be called .tsv or
         .vec)."""
-        if self.may_replace("open another corpus"):
+        if self._ask_once_read("open another corpus"):
             self.corpora.open(path, self._min_count())
 
     def open_path(self, path: str, limit: int | None = None) -> None:
@@ -82,9 +82,10 @@ class FileCommands(QObject):
         explore; limit: only its first words), or a corpus file or folder (to train on):
         decided by the content. A file that looks like vectors but cannot be read as them
         is refused with the reason, never read as a corpus."""
-        if not self.may_replace("open another file"):
+        if not self._ask_once_read("open another file"):
             return
         if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
+            self.corpora.confirm, self.document.confirm = None, self.corpora.confirm
             self.document.open(path)
             return
         kind = self._classify(path)
@@ -92,6 +93,8 @@ class FileCommands(QObject):
             self.corpora.open_vectors(path, limit)
         elif kind == "corpus":
             self.corpora.open(path, self._min_count())
+        else:
+            self.corpora.confirm = None  # refused before reading: nothing was replaced
 
     def open_vectors(self, path: str, limit: int | None = None) -> None:
         """Explore a vectors file (File ▸ Open vectors); models and sessions open whole.
@@ -99,12 +102,14 @@ class FileCommands(QObject):
         if Path(path).suffix in (SESSION_SUFFIX, ".npz"):
             self.open_path(path, limit)
             return
-        if not self.may_replace("open another file"):
+        if not self._ask_once_read("open another file"):
             return
         kind = self._classify(path)
         if kind == "vectors":
             self.corpora.open_vectors(path, limit)
-        elif kind == "corpus":
+        else:
+            self.corpora.confirm = None  # nothing is read: nothing replaces the work
+        if kind == "corpus":
             try:
                 detect_format(path)  # says what the file seems to be, where it can
                 reason = f"{path} reads as plain text (a corpus), not as word vectors."
@@ -115,7 +120,7 @@ class FileCommands(QObject):
                 "choose a word2vec, GloVe, fastText .vec or Embedding Projector file."))
 
     def use_toy_world(self) -> None:
-        if self.may_replace("load the toy world"):
+        if self._ask_once_read("load the toy world"):
             self.corpora.load_toy_world()
 
     def _min_count(self) -> int:
@@ -206,14 +211,16 @@ class FileCommands(QObject):
         return False
 
     # ------------------------------------------------------------------ saving
-    def may_replace(self, doing: str) -> bool:
-        """Before a new corpus or session replaces the current one: not while training or
-        loading, and not before the user had the chance to save."""
+    def _ask_once_read(self, doing: str) -> bool:
+        """Before a file is read to replace the current work: False (said why) while
+        training or loading. Whether to save the current work is asked only once the file
+        has been read: a file that fails to open never asks."""
         if self.training.running or self.corpora.busy or self.document.opening:
             show_error(self.host, "Busy", "Stop training (or wait for the file being opened) "
                                        "first.")
             return False
-        return self.may_discard(doing)
+        self.corpora.confirm = lambda: self.may_discard(doing)
+        return True
 
     def may_discard(self, doing: str) -> bool:
         """Before replacing unsaved work: offer to save it. False means: do not go on."""

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
+from PyQt6.QtWidgets import QMessageBox
 
 from core.data.corpus import Corpus
 from core.session import Session, save_session
@@ -297,3 +298,35 @@ def test_a_recovery_copy_too_big_for_memory_now_is_kept_for_later(qtbot, window,
     assert copy.exists() and not copy.with_suffix(".damaged").exists()
     assert str(copy) in failed.args[1] and "offered again" in failed.args[1]
     assert str(window.document.recovery_path) not in failed.args[1]
+
+
+def test_a_file_that_fails_to_open_never_asks_to_save_first(qtbot, window, tmp_path,
+                                                            dialogs):
+    """The question comes once the file has been read: a file that cannot open leaves
+    the unsaved run alone without a question; one that opens asks, and Cancel keeps the
+    current corpus."""
+    start(qtbot, window, words=1)
+    window.training.stop()
+    qtbot.waitUntil(lambda: not window.training.running, timeout=10_000)
+    assert window.document.unsaved
+    latin = tmp_path / "café.txt"
+    latin.write_bytes("le café est très bon\n".encode("latin-1") * 20)
+    failed_before = len(dialogs.errors) + len(dialogs.warnings)
+    window.files.open_corpus(str(latin))
+    qtbot.waitUntil(lambda: not window.corpora.busy, timeout=30_000)
+    assert dialogs.questions == []
+    assert len(dialogs.errors) + len(dialogs.warnings) > failed_before
+    session = tmp_path / "broken.w2vsession"
+    session.write_bytes(b"not a session at all")
+    window.files.open_path(str(session))
+    qtbot.waitUntil(lambda: not window.document.opening, timeout=30_000)
+    assert dialogs.questions == []
+    corpus = window.training.corpus
+    good = tmp_path / "story.txt"
+    good.write_text("the cat sat on the mat\n" * 40, encoding="utf-8")
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    window.files.open_corpus(str(good))
+    qtbot.waitUntil(lambda: not window.corpora.busy and bool(dialogs.questions),
+                    timeout=30_000)
+    assert "Save it before you open another corpus" in dialogs.questions[0]
+    assert window.training.corpus is corpus and window.document.unsaved

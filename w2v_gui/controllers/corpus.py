@@ -4,6 +4,7 @@ one has loaded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -39,6 +40,9 @@ class CorpusController(QObject):
         super().__init__()
         self.threads = threads
         self.loader: QObject | None = None  # the load under way
+        # asked once a file has been read, before it replaces what is open (False: it
+        # does not, as if cancelled); cleared when the load ends
+        self.confirm: Callable[[], bool] | None = None
 
     @property
     def busy(self) -> bool:
@@ -81,8 +85,10 @@ class CorpusController(QObject):
 
     def _finished(self, loader: QObject, result) -> None:
         self.loader = None
+        confirm, self.confirm = self.confirm, None
         self.loading.emit("")
-        if getattr(loader, "cancelled", False):
+        if getattr(loader, "cancelled", False) or (
+                result is not None and confirm is not None and not confirm()):
             self.cancelled.emit()
         elif isinstance(loader, VectorLoadWorker):
             if result is not None:

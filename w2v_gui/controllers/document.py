@@ -85,6 +85,9 @@ class Document(QObject):
         self.training = training
         self.threads = threads
         self.app_state = app_state
+        # asked once a session has been read, before it replaces the current work (False:
+        # it does not); cleared when the read ends
+        self.confirm: Callable[[], bool] | None = None
         self.path: str | None = None
         self.revision = 0
         self.saved_revision = 0
@@ -267,10 +270,14 @@ class Document(QObject):
         self.opening = True
         self.busy_changed.emit(True)
 
+        confirm, self.confirm = self.confirm, None
+
         def done(session: Session | None) -> None:
             self.opening = False
             self.busy_changed.emit(False)
-            if session is not None:
+            if session is not None and confirm is not None and not confirm():
+                self.status.emit("Opening cancelled; the current work is unchanged.")
+            elif session is not None:
                 self.opened.emit(session, path, recovered)
 
         self._off_thread(read, done, error_title)
