@@ -31,7 +31,7 @@ from core.cli_train import (
     write_report_file,
 )
 from core.data.corpus import load_corpus
-from core.data.reading import CorpusError
+from core.data.reading import CorpusError, NotUtf8Error
 from core.evaluation import evaluate_analogies, evaluate_pairs
 from core.evaluation.report import report_json, report_table
 from core.open_vectors import read_vectors
@@ -223,6 +223,8 @@ def train_with(arguments: argparse.Namespace, config: TrainConfig, out: Path, te
     except KeyboardInterrupt:
         raise Interrupted("interrupted while reading the corpus; nothing was trained or "
                           "written.") from None
+    except NotUtf8Error as error:
+        raise CommandError(f"{error} On the command line: add --lenient.") from error
     except (CorpusError, TrainerError) as error:
         raise CommandError(str(error)) from error
     check_room(trainer, out, arguments.binary)

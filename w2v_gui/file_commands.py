@@ -47,6 +47,7 @@ class FileCommands(QObject):
         self.corpora, self.map, self.evaluation = corpora, map_controller, evaluation
         self._config, self._current_embeddings = config, current_embeddings
         self._failed, self._status = failed, status
+        corpora.not_utf8.connect(self.offer_lenient)
         # where the next file dialog opens: the folder of the last file chosen (kept
         # between launches by the window's settings), at first the home folder
         self.folder = str(Path.home())
@@ -118,6 +119,18 @@ class FileCommands(QObject):
             self._failed("Not a vectors file", (
                 f"{reason} To train on it, use File ▸ Open a corpus file; to explore vectors, "
                 "choose a word2vec, GloVe, fastText .vec or Embedding Projector file."))
+
+    def offer_lenient(self, path: str, message: str) -> None:
+        """A corpus that is not UTF-8 (Latin-1, say): offer to read it leniently."""
+        answer = ask(self.host, "Not UTF-8", f"{message}\n\nRead it leniently now? Each "
+                     "byte that cannot be decoded becomes \ufffd; the rest of the text is "
+                     "read as it is.", Button.Open | Button.Cancel, Button.Cancel)
+        if answer == Button.Open and self._ask_once_read("open another corpus"):
+            self.corpora.open(path, self._min_count(), lenient=True)
+        elif answer != Button.Open:
+            self._status("The corpus was not read; what was open stays.", 5000)
+            if self.training.corpus is None and self._current_embeddings() is None:
+                self.corpora.load_toy_world()  # asked at launch: the app is never empty
 
     def use_toy_world(self) -> None:
         if self._ask_once_read("load the toy world"):

@@ -25,6 +25,7 @@ from PyQt6.QtCore import (
 )
 
 from core.data.corpus import CorpusError, load_corpus
+from core.data.reading import NotUtf8Error
 from core.errors import Cancelled
 from core.open_vectors import read_vectors
 from core.parallel.trainer import ParallelTrainer
@@ -284,9 +285,12 @@ class LoadWorker(QObject):
 class CorpusLoadWorker(LoadWorker):
     """Reads a corpus file or folder; `finished` brings the prepared Corpus."""
 
-    def __init__(self, path: str, min_count: int = 1, progress_hz: float = 20.0) -> None:
+    not_utf8 = pyqtSignal(str)  # instead of `failed`: reading it leniently would do
+
+    def __init__(self, path: str, min_count: int = 1, progress_hz: float = 20.0,
+                 lenient: bool = False) -> None:
         super().__init__(path, progress_hz)
-        self.min_count = min_count
+        self.min_count, self.lenient = min_count, lenient
 
     @pyqtSlot()
     def run(self) -> None:
@@ -294,7 +298,10 @@ class CorpusLoadWorker(LoadWorker):
         try:
             corpus = Trainer.prepare(load_corpus(
                 self.path, min_count=self.min_count, progress=self._report,
-                should_stop=self._cancel.is_set))
+                should_stop=self._cancel.is_set, lenient=self.lenient))
+        except NotUtf8Error as error:
+            if not self.cancelled:
+                self.not_utf8.emit(str(error))
         except CorpusError as error:
             if not self.cancelled:
                 self.failed.emit(str(error))

@@ -44,6 +44,10 @@ class CorpusError(ValueError):
     """A corpus could not be read or used; the message names the file and the fix."""
 
 
+class NotUtf8Error(CorpusError):
+    """A text corpus with bytes that are not UTF-8: reading it leniently would do."""
+
+
 def tokenize(line: str) -> list[str]:
     """Split one line of plain text into lower-case tokens (see the module docstring)."""
     return TOKEN_PATTERN.findall(line.lower())
@@ -133,10 +137,10 @@ def read_lines(
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                raise _known_kind(path, chunk if first else b"") or CorpusError(
+                raise _known_kind(path, chunk if first else b"") or NotUtf8Error(
                     f"{path} is not valid UTF-8 at byte {offset + error.start} "
-                    f"({error.reason}). Convert it to UTF-8, or read it in lenient mode, "
-                    "which replaces undecodable bytes."
+                    f"({error.reason}). Convert it to UTF-8, or read it leniently, which "
+                    "replaces the bytes that cannot be decoded with \ufffd."
                 ) from error
             if first:
                 text = text.removeprefix("\ufeff")

@@ -309,10 +309,10 @@ def test_a_file_that_fails_to_open_never_asks_to_save_first(qtbot, window, tmp_p
     window.training.stop()
     qtbot.waitUntil(lambda: not window.training.running, timeout=10_000)
     assert window.document.unsaved
-    latin = tmp_path / "café.txt"
-    latin.write_bytes("le café est très bon\n".encode("latin-1") * 20)
+    binary = tmp_path / "data.txt"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 100)
     failed_before = len(dialogs.errors) + len(dialogs.warnings)
-    window.files.open_corpus(str(latin))
+    window.files.open_corpus(str(binary))
     qtbot.waitUntil(lambda: not window.corpora.busy, timeout=30_000)
     assert dialogs.questions == []
     assert len(dialogs.errors) + len(dialogs.warnings) > failed_before
@@ -330,3 +330,22 @@ def test_a_file_that_fails_to_open_never_asks_to_save_first(qtbot, window, tmp_p
                     timeout=30_000)
     assert "Save it before you open another corpus" in dialogs.questions[0]
     assert window.training.corpus is corpus and window.document.unsaved
+
+
+def test_a_latin_1_corpus_is_offered_lenient_reading(qtbot, window, tmp_path, dialogs):
+    latin = tmp_path / "café.txt"
+    latin.write_bytes("le café est très bon et le thé aussi\n".encode("latin-1") * 20)
+    dialogs.answer = QMessageBox.StandardButton.Open
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.files.open_corpus(str(latin))
+    assert "not valid UTF-8 at byte 6" in dialogs.questions[0]
+    assert "Read it leniently now?" in dialogs.questions[0]
+    words = window.training.corpus.words
+    assert "le" in words and "bon" in words and window.training.corpus.source == str(latin)
+    # Cancel: nothing read, the corpus open stays
+    corpus = window.training.corpus
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    window.files.open_corpus(str(latin))
+    qtbot.waitUntil(lambda: len(dialogs.questions) == 2 and not window.corpora.busy,
+                    timeout=30_000)
+    assert window.training.corpus is corpus and not dialogs.errors

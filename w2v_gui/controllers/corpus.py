@@ -35,11 +35,13 @@ class CorpusController(QObject):
     progress = pyqtSignal(int, int)  # bytes read, total bytes
     cancelled = pyqtSignal()
     failed = pyqtSignal(str, str)  # title, message
+    not_utf8 = pyqtSignal(str, str)  # path, message: a text that lenient reading would open
 
     def __init__(self, threads: WorkerThreads) -> None:
         super().__init__()
         self.threads = threads
         self.loader: QObject | None = None  # the load under way
+        self._not_utf8: tuple[str, str] | None = None  # the load found a text not UTF-8
         # asked once a file has been read, before it replaces what is open (False: it
         # does not, as if cancelled); cleared when the load ends
         self.confirm: Callable[[], bool] | None = None
@@ -56,11 +58,15 @@ class CorpusController(QObject):
                                                                message))
         self._start(loader, TOY_WORLD_NAME)
 
-    def open(self, path: str, min_count: int = 1) -> None:
-        """Read a corpus file or folder."""
+    def open(self, path: str, min_count: int = 1, lenient: bool = False) -> None:
+        """Read a corpus file or folder (lenient: bytes that are not UTF-8 become �).
+        A text that is not UTF-8 ends in `not_utf8(path, message)`, not `failed`."""
         if self.busy:
             return
-        self._read(CorpusLoadWorker(path, min_count=min_count), "The corpus could not load")
+        loader = CorpusLoadWorker(path, min_count=min_count, lenient=lenient)
+        # said once the load has ended (a lenient read can start then)
+        loader.not_utf8.connect(lambda message: setattr(self, "_not_utf8", (path, message)))
+        self._read(loader, "The corpus could not load")
 
     def open_vectors(self, path: str, limit: int | None = None) -> None:
         """Read a file of word vectors (any format core.vectors.reading knows)."""
@@ -95,3 +101,6 @@ class CorpusController(QObject):
                 self.vectors_loaded.emit(result)
         elif result is not None:
             self.loaded.emit(result)
+        not_utf8, self._not_utf8 = self._not_utf8, None
+        if not_utf8 is not None:
+            self.not_utf8.emit(*not_utf8)

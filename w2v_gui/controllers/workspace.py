@@ -56,6 +56,7 @@ class Workspace(QObject):
         corpora.loaded.connect(self._corpus_loaded)
         corpora.vectors_loaded.connect(self._vectors_loaded)
         corpora.failed.connect(self._reading_ended)
+        corpora.not_utf8.connect(self._reading_ended)
         corpora.failed.connect(self.failed)
         corpora.cancelled.connect(self._reading_ended)
         self._bar_before: str | None = None  # the bar's line before "Reading …"
