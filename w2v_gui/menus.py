@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QMainWindow
 
@@ -65,7 +66,10 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
 
     train_menu = window.menuBar().addMenu("&Train")
     add(train_menu, "&Train / Continue", start_training, "Ctrl+T", "train")
-    add(train_menu, "&Pause / Resume", training.toggle_pause, "Space", "pause")
+    pause = add(train_menu, "&Pause / Resume", training.toggle_pause, "Space", "pause")
+    # in every window of the app (floating panels, the race, your code) unless a text field
+    # has the focus (it takes the space) or a modal dialog is open (it keeps its keys)
+    pause.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     add(train_menu, "S&tep: one SGD step, with its math", step_mode.step_once, "F10", "step")
     add(train_menu, "&Stop", training.stop, "Ctrl+.", "stop")
     add(train_menu, "&Reset", workspace.reset_run, "Ctrl+R", "reset")

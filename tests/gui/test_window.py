@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from core.open_vectors import read_vectors
 from tests.gui.helpers import close_window, open_window, search, start, stop, train
@@ -254,3 +255,26 @@ def test_the_cs224n_preset_counts_iterations_and_windows_and_the_axis_names_the_
     history.add(skipgram)
     view.show_history(history)
     assert view.getPlotItem().getAxis("left").labelText == "loss per pair"
+
+
+def test_space_pauses_wherever_the_focus_is_not_a_text_field(qtbot):
+    window = open_window(qtbot)
+    try:
+        start(qtbot, window, words=1)
+        window.show_race()  # a window of its own, its button focused
+        race = window.race.window
+        race.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is race, timeout=5000)
+        race.stop_button.setFocus()
+        qtbot.keyClick(race.stop_button, Qt.Key.Key_Space)
+        assert window.training.paused
+        field = window.views.search_panel.query
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Space)
+        assert window.training.paused and field.text() == " "  # the field took it
+        checkbox = window.views.map_controls.trails
+        checkbox.setFocus()
+        qtbot.keyClick(checkbox, Qt.Key.Key_Space)
+        assert not window.training.paused and checkbox.isChecked()
+    finally:
+        close_window(qtbot, window)
