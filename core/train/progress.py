@@ -9,6 +9,20 @@ if TYPE_CHECKING:
     from core.train.trainer import StepStats
 
 
+HANDOUT_ITERATIONS = 40_000  # run.py's iterations
+HANDOUT_COST = 10.0  # what the handout expects the final cost to be at most, about
+
+
+def handout_line(iteration: int, cost: float) -> str:
+    """The handout's last line, "iteration 40,000: cost 9.69", as its sgd prints it, and
+    what the handout expects of it."""
+    line = f"iteration {iteration:,}: cost {cost:.2f}"
+    if iteration < HANDOUT_ITERATIONS:
+        return f"{line} (the handout's 10 or below is for {HANDOUT_ITERATIONS:,} iterations)"
+    verdict = "met" if cost <= HANDOUT_COST else "not met"
+    return f"{line} (the handout expects about 10 or below: {verdict})"
+
+
 def seconds_left(stats: StepStats) -> float:
     """The time the rest of the run takes at the current speed (0 before a speed is known)."""
     remaining = stats.total_words - stats.words_done

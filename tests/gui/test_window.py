@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from core.open_vectors import read_vectors
@@ -276,5 +276,31 @@ def test_space_pauses_wherever_the_focus_is_not_a_text_field(qtbot):
         checkbox.setFocus()
         qtbot.keyClick(checkbox, Qt.Key.Key_Space)
         assert not window.training.paused and checkbox.isChecked()
+    finally:
+        close_window(qtbot, window)
+
+
+def test_the_cs224n_preset_ends_with_the_handouts_line_on_an_iterations_axis(qtbot):
+    from core.train.config import PRESETS
+
+    window = open_window(qtbot)
+    try:
+        window.views.hyperparameters.set_config(PRESETS["cs224n"].replace(iterations=300))
+        with qtbot.waitSignal(window.training.finished, timeout=120_000):
+            window.start_training()
+        qtbot.waitUntil(lambda: "iteration 300: cost" in window.views.bar.label.text(),
+                        timeout=5000)
+        assert "the handout's 10 or below is for 40,000 iterations" in (
+            window.views.bar.label.text())
+        view = window.views.loss_view
+        axis = view.getPlotItem().getAxis("bottom")
+        assert axis.labelText == "iteration" and axis.scale == 1 / 50
+        # the readout at the top right corner: left of the pointer and below it
+        box = view.getPlotItem().vb.sceneBoundingRect()
+        view._mouse_moved(box.topRight() + QPointF(-5, 5))
+        assert view.readout.isVisible() and view.readout.anchor == QPointF(1, 0)
+        assert view.readout.textItem.toPlainText().startswith("iteration ")
+        view._mouse_moved(box.bottomLeft() + QPointF(5, -5))
+        assert view.readout.anchor == QPointF(0, 1)
     finally:
         close_window(qtbot, window)

@@ -29,6 +29,12 @@ from w2v_gui.panels.corpus_panel import status_line
 from w2v_gui.session_state import check_app_state
 
 
+def iteration_windows(config: TrainConfig) -> int | None:
+    """The windows of one iteration with the handout's batching (the loss plot counts
+    iterations then), else None."""
+    return config.batch_size if config.batching == "windows" else None
+
+
 class Workspace(QObject):
     """The open corpus, explored file or session, kept in step with the views. The window
     updates what is enabled on `changed`, shows `status` messages in its status bar, and
@@ -170,7 +176,7 @@ class Workspace(QObject):
         self.map.apply_state(checked)
         if checked.query is not None:
             views.search_panel.query.setText(checked.query)  # searched when ready
-        views.loss_view.set_extent(trainer.total_words)
+        views.loss_view.set_extent(trainer.total_words, iteration_windows(trainer.config))
         if checked.race is not None and self.race.restore(checked.race, trainer.corpus):
             self.race_restored.emit()
         self.document.adopted(path, session.app_state, recovered)
@@ -202,7 +208,8 @@ class Workspace(QObject):
             return False
         if new_run:
             self.document.forget()
-        self.views.loss_view.set_extent(training.trainer.total_words)
+        self.views.loss_view.set_extent(training.trainer.total_words,
+                                        iteration_windows(training.trainer.config))
         return True
 
     def reset_run(self) -> None:

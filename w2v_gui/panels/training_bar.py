@@ -6,7 +6,7 @@ from __future__ import annotations
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from core.train.progress import progress_text
+from core.train.progress import handout_line, progress_text
 from core.train.trainer import StepStats, Trainer
 from w2v_gui.panels.elided_label import ElidedLabel
 from w2v_gui.state import Controls
@@ -73,6 +73,10 @@ class TrainingBar(QWidget):
         self.label.setText(text)
 
     def show_stats(self, stats: StepStats, epochs: int) -> None:
+        if stats.windows and stats.finished and stats.cost is not None:
+            self.show_progress(1.0, f"Finished, as the handout prints it: "
+                                    f"{handout_line(stats.steps, stats.cost)}.")
+            return
         self.show_progress(stats.progress, progress_text(stats, epochs))
 
     def show_opened(self, name: str, trainer: Trainer) -> None:

@@ -21,12 +21,12 @@ from PyQt6.QtWidgets import (
 )
 
 from core.map.pca import HANDOUT_WORDS, align_on, handout_layout, pca_2d
+from core.train.progress import handout_line
 from w2v_gui.student.training import RunTrace
 
 COLOURS = {"theirs": (200, 60, 40), "ours": (40, 90, 200)}
 NAMES = {"theirs": "your code", "ours": "the fast trainer"}
 MAP_WORDS = 300  # the map's words: the most frequent
-HANDOUT_TARGET = 10.0  # the handout: the final cost should be about 10 or below
 
 
 def race_verdict(traces: dict[str, RunTrace]) -> str:
@@ -196,14 +196,8 @@ class TrainView(QWidget):
                "diverged": f"stopped: {trace.error}"}.get(trace.ended, trace.ended)
         line = f"{name} {how} at iteration {trace.iteration:,}."
         if trace.costs:
-            cost = trace.costs[-1]
-            line += (f" As the handout prints it: iteration {trace.iteration:,}: cost "
-                     f"{cost:.2f}")
-            if trace.ended == "finished":
-                line += (" (the handout expects about 10 or below: "
-                         + ("met)." if cost <= HANDOUT_TARGET else "not met).")
-                         if trace.iteration >= 40_000 else " (the handout's 10 or below "
-                         "is for 40,000 iterations).")
+            line += (f" As the handout prints it: "
+                     f"{handout_line(trace.iteration, trace.costs[-1])}.")
         done = [self.verdict.text()] if self.verdict.text() else []
         self.verdict.setText("  ".join([*done, line, race_verdict(self.traces)]).strip())
 

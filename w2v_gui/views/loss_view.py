@@ -73,7 +73,10 @@ class LossView(pg.PlotWidget):
         # crosshair and readout
         self.crosshair = pg.InfiniteLine(angle=90, movable=False,
                                          pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine))
-        self.readout = pg.TextItem(color=(40, 40, 40), anchor=(0, 1))
+        self.readout = pg.TextItem(color=(40, 40, 40), anchor=(0, 1),
+                                   fill=pg.mkBrush(255, 255, 255, 220))
+        self.readout.setZValue(30)  # above the curves and the legend
+        self.per_iteration: int | None = None
         plot.addItem(self.crosshair, ignoreBounds=True)
         plot.addItem(self.readout, ignoreBounds=True)
         self.crosshair.hide()
@@ -81,11 +84,16 @@ class LossView(pg.PlotWidget):
         plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.show_history(LossHistory())
 
-    def set_extent(self, total_words: int | None) -> None:
+    def set_extent(self, total_words: int | None, per_iteration: int | None = None) -> None:
         """Fix the x axis to a whole run (0..total_words), so the curve fills it from the
         left as training goes on and the axis is not redrawn at every update; None
-        returns to autoscaling."""
+        returns to autoscaling. per_iteration: the handout's batching, where the history
+        counts windows: the axis and the readout count iterations of that many windows."""
         plot = self.getPlotItem()
+        self.per_iteration = per_iteration
+        axis = plot.getAxis("bottom")
+        axis.setScale(1.0 / per_iteration if per_iteration else 1.0)
+        plot.setLabel("bottom", "iteration" if per_iteration else "words processed")
         if total_words:
             plot.setXRange(0, total_words, padding=0.01)
         else:
@@ -139,8 +147,15 @@ class LossView(pg.PlotWidget):
                                                        len(rows) - 1))]
         self.crosshair.setPos(words)
         unit = LOSS_UNITS.get(self.unit, "loss")
-        self.readout.setText(f"{words:,.0f} words\n{unit} {loss:.4f}\nsmoothed "
+        where = (f"iteration {words / self.per_iteration:,.0f}" if self.per_iteration
+                 else f"{words:,.0f} words")
+        self.readout.setText(f"{where}\n{unit} {loss:.4f}\nsmoothed "
                              f"{smoothed:.4f}\nlearning rate {rate:.5f}")
+        # on the side of the pointer with room: left of it in the right half, below it in
+        # the upper half (the legend's corner), so it is never cut off or over the legend
+        inside = box.sceneBoundingRect()
+        self.readout.setAnchor((1.0 if position.x() > inside.center().x() else 0.0,
+                                0.0 if position.y() < inside.center().y() else 1.0))
         self.readout.setPos(words, box.mapSceneToView(position).y())
         self.crosshair.show()
         self.readout.show()
