@@ -169,3 +169,45 @@ def _race_number(key: str, value: object) -> float | int:
         if not isinstance(value, int) or value < 0:
             raise ValueError("the race point's words_done is not a count")
     return value
+
+
+SMALL_VOCABULARY = 5000  # below it, naive softmax's O(|V|) per pair costs little
+SAME = 0.01  # held-out log-losses within 1% of each other are "about the same"
+
+
+def loss_at(run: RaceRun, seconds: float) -> float:
+    """The run's held-out log-loss at `seconds` of training, read off its curve (linear
+    between measurements)."""
+    times = np.array([p.seconds for p in run.points])
+    losses = np.array([p.log_loss for p in run.points])
+    return float(np.interp(seconds, times, losses))
+
+
+def race_verdict(kind: str, runs: list[RaceRun], vocabulary: int) -> str:
+    """What a finished race shows, in words that claim no more than was measured: each
+    run's held-out log-loss after the same training time (the shorter run's), which is
+    lower, and each run's speed; on a small vocabulary, why that says little about the
+    handout's comparison. "" while a run has no measurement."""
+    if len(runs) != 2 or any(not run.points for run in runs):
+        return ""
+    horizon = min(run.points[-1].seconds for run in runs)
+    losses = [loss_at(run, horizon) for run in runs]
+    first, second = runs
+    if abs(losses[0] - losses[1]) <= SAME * max(losses):
+        outcome = (f"After {horizon:.0f} s of training each, both reached about the same "
+                   f"held-out log-loss ({losses[0]:.3f} and {losses[1]:.3f} nats per pair)")
+    else:
+        best = 0 if losses[0] < losses[1] else 1
+        outcome = (f"After {horizon:.0f} s of training each, {runs[best].name} reached a "
+                   f"lower held-out log-loss ({losses[best]:.3f} nats per pair against "
+                   f"{losses[1 - best]:.3f} for {runs[1 - best].name}): it predicted "
+                   "unseen pairs better for the same time")
+    speeds = (f"{first.name} trained {first.points[-1].words_per_second:,.0f} words/s, "
+              f"{second.name} {second.points[-1].words_per_second:,.0f}")
+    text = f"{outcome}. {speeds}."
+    if kind == "losses" and vocabulary < SMALL_VOCABULARY:
+        text += (f" With only {vocabulary:,} words, naive softmax scores {vocabulary:,} "
+                 "words per pair, which costs little: the handout's point, negative "
+                 "sampling's K + 1 scores against |V|, shows on a large vocabulary (SST: "
+                 "19,538 words).")
+    return text

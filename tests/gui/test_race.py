@@ -1,9 +1,13 @@
 """The loss race in the window: two runs on their own threads, both measured; closing
 stops both; a session keeps the race."""
 
+import numpy as np
 import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
 
 import w2v_gui.controllers.race as race_module
+from core.train.race import loss_at
 from tests.gui.helpers import close_window, open_window
 
 
@@ -31,7 +35,23 @@ def test_a_race_runs_both_threads_and_a_session_keeps_it(qtbot, window, tmp_path
     # naive softmax minimises this very log-loss (negative sampling first raises it)
     assert race.runs[0].points[-1].log_loss < race.runs[0].points[0].log_loss
     window.show_race()
-    assert "negative sampling" in window.race.window.readouts[1].text()
+    shown = window.race.window
+    assert "negative sampling" in shown.readouts[1].text()
+    legend = [label.text for _sample, label in shown.legends[0].items]
+    assert legend == ["naive softmax", "negative sampling"]
+    verdict = shown.verdict.text()
+    assert verdict.startswith("After 1 s of training each,") and "words/s" in verdict
+    assert "With only 300 words, naive softmax scores 300 words per pair" in verdict
+    # which run it names as better is the one with the lower held-out loss at that time
+    losses = [loss_at(run, min(r.points[-1].seconds for r in race.runs))
+              for run in race.runs]
+    if abs(losses[0] - losses[1]) > 0.01 * max(losses):
+        better = race.runs[int(np.argmin(losses))].name
+        assert f"{better} reached a lower held-out log-loss" in verdict
+    shown.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown, timeout=5000)
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert not shown.isVisible()
 
     path = str(tmp_path / "raced")
     assert window.files.save_to(path)

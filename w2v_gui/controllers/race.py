@@ -119,7 +119,8 @@ class RaceController(QObject):
         self.window.raise_()
 
     def _refresh_window(self) -> None:
-        self.window.refresh(self.kind, self.held_out_pairs, self.runs, self.running)
+        self.window.refresh(self.kind, self.held_out_pairs, self.runs, self.running,
+                            len(self.corpus.words) if self.corpus is not None else 0)
 
     def start(self, corpus: Corpus, base: TrainConfig, kind: str,
               analogies: AnalogySet | None, seconds: float = RACE_SECONDS) -> None:

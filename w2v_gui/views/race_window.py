@@ -10,9 +10,10 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.train.race import RaceRun
+from core.train.race import RaceRun, race_verdict
 
 COLOURS = ((200, 60, 40), (40, 90, 200))  # the first run, the second
 EXPLAINED = {
@@ -46,9 +47,17 @@ class RaceWindow(QWidget):
             self.quality_curves.append(self.quality_plot.plot(
                 pen=pen, symbol="o", symbolSize=4, symbolBrush=colour, symbolPen=None))
         self.quality_plot.setXLink(self.loss_plot)
+        self.legends = [plot.addLegend(offset=(-10, 10))
+                        for plot in (self.loss_plot, self.quality_plot)]
         self.readouts = [QLabel("") for _ in COLOURS]
+        self.verdict = QLabel("")
+        self.verdict.setWordWrap(True)
         self.stop_button = QPushButton("Stop the race")
         self.stop_button.clicked.connect(self.stop)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        for keys in ("Escape", QKeySequence.StandardKey.Close):
+            QShortcut(QKeySequence(keys), self, self.close)
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.quality_plot)
@@ -56,10 +65,12 @@ class RaceWindow(QWidget):
         for label in self.readouts:
             status.addWidget(label, 1)
         status.addWidget(self.stop_button)
+        status.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explained)
         layout.addLayout(plots, 1)
         layout.addLayout(status)
+        layout.addWidget(self.verdict)
         self.refresh("", 0, [], False)
 
     @staticmethod
@@ -70,9 +81,16 @@ class RaceWindow(QWidget):
         return plot
 
     def refresh(self, kind: str, held_out_pairs: int, runs: list[RaceRun],
-                running: bool) -> None:
-        """Show a race of `kind` ("losses" or "models"; "" for none) and its runs."""
+                running: bool, vocabulary: int = 0) -> None:
+        """Show a race of `kind` ("losses" or "models"; "" for none) and its runs, on a
+        corpus of `vocabulary` words; once it has ended, what it showed."""
         self.running = running
+        for legend, curves in zip(self.legends, (self.loss_curves, self.quality_curves),
+                                  strict=True):
+            legend.clear()
+            for run, curve in zip(runs, curves, strict=False):
+                legend.addItem(curve, run.name)
+        self.verdict.setText("" if running else race_verdict(kind, runs, vocabulary))
         self.explained.setText(EXPLAINED.get(kind, "") + (
             f" {held_out_pairs:,} held-out pairs, from sentences neither run trains on."
             if held_out_pairs else ""))
