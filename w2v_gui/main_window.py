@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         evaluation.failed.connect(lambda title, message: show_error(self, title, message))
         panel.load_analogies.connect(self.files.load_analogies_dialog)
         panel.load_pairs.connect(self.files.load_pairs_dialog)
+        panel.use_gensim_sets.connect(evaluation.load_gensim_sets)
         panel.method_changed.connect(evaluation.set_method)
         panel.live_changed.connect(evaluation.set_live)
 

@@ -99,6 +99,8 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
     add(evaluate_menu, "Load &analogy questions…", files.load_analogies_dialog)
     add(evaluate_menu, "Load word &pairs…", files.load_pairs_dialog)
     add(evaluate_menu, "Use the &toy world's test sets", evaluation.load_toy_sets)
+    add(evaluate_menu, "Use &gensim's Google analogies and WordSim353",
+        evaluation.load_gensim_sets)
     evaluate_menu.addSeparator()
     add(evaluate_menu, "&Evaluate now", workspace.evaluate_now, "F5")
     add(evaluate_menu, "Show the Evaluation &panel", lambda: views.raise_dock("Evaluation"))

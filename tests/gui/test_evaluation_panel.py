@@ -3,6 +3,7 @@ trains, kept in sessions and the CSV export, and a wrong analogy shown on the ma
 
 import numpy as np
 import pytest
+from PyQt6.QtCore import Qt
 
 from core.vectors.reading import write_vectors
 from tests.gui.helpers import close_window, open_window, train
@@ -128,3 +129,42 @@ def test_explored_vectors_are_evaluated_without_a_curve(qtbot, window, tmp_path)
     report = signal.args[0]
     assert report.request.words_done is None and report.analogies.total > 0
     assert "toy.txt" in window.views.evaluation_panel.summary.text()
+
+
+def test_test_sets_belong_to_their_corpus(qtbot, tmp_path):
+    window = open_window(qtbot)
+    try:
+        evaluation, panel = window.evaluation, window.views.evaluation_panel
+        assert evaluation.toy_sets and not panel.no_sets.isVisibleTo(panel)
+        story = tmp_path / "story.txt"
+        story.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 30)
+        with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+            window.files.open_corpus(str(story))
+        assert evaluation.analogies is None and evaluation.pairs is None
+        assert panel.no_sets.isVisibleTo(panel) and panel.gensim_button.isVisibleTo(panel)
+        assert panel.analogies_name.text() == "none"
+        qtbot.mouseClick(panel.gensim_button, Qt.MouseButton.LeftButton)
+        assert evaluation.analogies.name == "questions-words.txt"
+        assert len(evaluation.analogies.questions) == 19544
+        assert evaluation.pairs.name == "wordsim353.tsv"
+        assert not panel.no_sets.isVisibleTo(panel)
+        # the user's sets stay on another corpus; the toy world gets its own back
+        with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+            window.files.open_corpus(str(story))
+        assert evaluation.analogies.name == "questions-words.txt"
+        with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+            window.files.use_toy_world()
+        assert evaluation.toy_sets and evaluation.analogies.name != "questions-words.txt"
+    finally:
+        close_window(qtbot, window)
+
+
+def test_vectors_without_the_toy_worlds_words_drop_its_sets(qtbot, window, tmp_path):
+    from core.vectors.embeddings import Embeddings
+
+    path = tmp_path / "other.txt"
+    write_vectors(Embeddings(["alpha", "beta", "gamma"], np.eye(3, dtype=np.float32)),
+                  path, "word2vec")
+    with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
+        window.files.open_path(str(path))
+    assert window.evaluation.analogies is None and not window.evaluation.toy_sets

@@ -4,6 +4,7 @@ couple of seconds at most, and never more than a tenth of the time."""
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 
@@ -27,6 +28,17 @@ from w2v_gui.threads import WorkerThreads
 INTERVAL = 2.0  # seconds between the starts of two evaluations of a training run
 REST_PER_WORK = 9.0  # and after each, rest nine times as long as it took: ≤ 10% of the time
 METHODS = {"3CosAdd": "3cosadd", "3CosMul": "3cosmul"}
+
+
+def gensim_test_sets() -> tuple[Path, Path] | None:
+    """(questions-words.txt, wordsim353.tsv) from the installed gensim package (found
+    without importing it), or None."""
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "test" / "test_data"
+    files = folder / "questions-words.txt", folder / "wordsim353.tsv"
+    return files if all(f.is_file() for f in files) else None
 
 
 class EvaluationController(QObject):
@@ -60,6 +72,7 @@ class EvaluationController(QObject):
         training.finished.connect(self._run_ended)
 
     # ------------------------------------------------------------------ test sets
+    toy_sets = False  # the sets in use are the toy world's own
     @property
     def has_sets(self) -> bool:
         return self.analogies is not None or self.pairs is not None
@@ -69,14 +82,49 @@ class EvaluationController(QObject):
         try:
             self.analogies = read_analogies(TOY_ANALOGIES)
             self.pairs = read_pairs(TOY_PAIRS)
+            self.toy_sets = True
         except EvaluationFileError as error:  # the installation is damaged
             log_exception("the toy world's test sets could not be read", error)
         self.sets_changed.emit()
+
+    def corpus_changed(self, toy_world: bool) -> None:
+        """Test sets belong to the corpus they were made for: the toy world gets its own;
+        on another corpus (or vectors explored) the toy world's are dropped, and the panel
+        offers gensim's or a file; sets the user loaded stay on any other corpus."""
+        if toy_world and not self.toy_sets:
+            self.load_toy_sets()
+        elif not toy_world and self.toy_sets:
+            self.analogies = self.pairs = None
+            self.toy_sets = False
+            self.sets_changed.emit()
+
+    def vectors_opened(self, embeddings: Embeddings) -> None:
+        """Vectors to explore: the toy world's sets stay only if the file has every word
+        they ask about (vectors a toy-world run wrote), else they are dropped. (A few
+        hundred look-ups: nothing at 400,000 words.)"""
+        if not self.toy_sets:
+            return
+        asked = {w for q in self.analogies.questions for w in q} | {
+            w for pair in self.pairs.pairs for w in pair}
+        if not all(word in embeddings for word in asked):
+            self.corpus_changed(False)
+
+    def load_gensim_sets(self) -> bool:
+        """Google's analogies and WordSim353, as the gensim package ships them."""
+        found = gensim_test_sets()
+        if found is None:
+            self.failed.emit("gensim's test sets not found", (
+                "gensim is not installed here, and its test data ships with it "
+                "(questions-words.txt and wordsim353.tsv). Install it (pip install gensim) "
+                "or load the files with Load…."))
+            return False
+        return self.load_analogies(found[0]) and self.load_pairs(found[1])
 
     def load_analogies(self, path: str | Path) -> bool:
         """Use these analogy questions from now on; on failure the set in use stays."""
         try:
             self.analogies = read_analogies(path)
+            self.toy_sets = False
         except EvaluationFileError as error:
             self.failed.emit("Analogy questions not loaded", str(error))
             return False
@@ -87,6 +135,7 @@ class EvaluationController(QObject):
         """Use these word pairs from now on; on failure the list in use stays."""
         try:
             self.pairs = read_pairs(path)
+            self.toy_sets = False
         except EvaluationFileError as error:
             self.failed.emit("Word pairs not loaded", str(error))
             return False

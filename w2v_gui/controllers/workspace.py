@@ -16,6 +16,7 @@ from core.session import Session
 from core.train.config import TrainConfig
 from core.vectors.embeddings import Embeddings
 from core.vectors.reading import VectorFile
+from resources.toy_world import TOY_WORLD_SOURCE
 from w2v_gui.controllers.corpus import TOY_WORLD_NAME, CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
@@ -124,6 +125,7 @@ class Workspace(QObject):
         self.race.clear()
         embeddings = loaded.embeddings
         views.corpus_panel.show_vectors(loaded)
+        self.evaluation.vectors_opened(embeddings)
         views.corpus_status.setText(f"{loaded.path.name}: {len(embeddings):,} words × "
                                     f"{embeddings.dim}")
         self.map.set_vectors(embeddings, loaded.metadata)
@@ -150,6 +152,7 @@ class Workspace(QObject):
         self.explored = None
         views.curves.show()
         views.corpus_panel.show_corpus(corpus, saved or corpus is self._saved_corpus)
+        self.evaluation.corpus_changed(corpus.source == TOY_WORLD_SOURCE)
         views.corpus_status.setText(status_line(corpus))
         self.map.set_corpus(corpus)
         self.search.clear()

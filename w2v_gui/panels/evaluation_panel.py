@@ -65,6 +65,7 @@ class WrongAnswers(QAbstractListModel):
 class EvaluationPanel(QWidget):
     load_analogies = pyqtSignal()
     load_pairs = pyqtSignal()
+    use_gensim_sets = pyqtSignal()
     evaluate = pyqtSignal()
     method_changed = pyqtSignal(str)  # "3cosadd" or "3cosmul"
     live_changed = pyqtSignal(bool)
@@ -107,6 +108,17 @@ class EvaluationPanel(QWidget):
         sets.addWidget(self.pairs_name, 1, 1)
         sets.addWidget(load_pairs, 1, 2)
         sets.setColumnStretch(1, 1)
+        # no test set: said, with what to load (the toy world's belong to the toy world)
+        self.no_sets = QLabel("No test set is loaded for this corpus: the toy world's "
+                              "belong to the toy world. Use gensim's Google analogies and "
+                              "WordSim353, or load files of your own.")
+        self.no_sets.setWordWrap(True)
+        self.gensim_button = QPushButton("Use gensim's Google analogies and WordSim353")
+        self.gensim_button.setToolTip("questions-words.txt and wordsim353.tsv, which ship "
+                                      "with the gensim package")
+        self.gensim_button.clicked.connect(self.use_gensim_sets)
+        sets.addWidget(self.no_sets, 2, 0, 1, 3)
+        sets.addWidget(self.gensim_button, 3, 0, 1, 3)
         options = QHBoxLayout()
         options.addWidget(self.method)
         options.addWidget(self.evaluate_button)
@@ -148,6 +160,9 @@ class EvaluationPanel(QWidget):
             else "none")
         self.pairs_name.setText(f"{pairs.name} ({len(pairs.pairs):,} pairs)" if pairs
                                 else "none")
+        none = analogies is None and pairs is None
+        self.no_sets.setVisible(none)
+        self.gensim_button.setVisible(none)
 
     def show_results(self, analogies: AnalogyResult | None, pairs: PairResult | None,
                      what: str) -> None:
