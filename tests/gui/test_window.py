@@ -183,10 +183,15 @@ def test_a_corpus_that_fails_while_read_leaves_the_bar_as_it_was(qtbot, window, 
     said = window.views.bar.label.text()
     path = tmp_path / "latin1.txt"
     path.write_bytes("le café est très bon\n".encode("latin-1") * 200)
-    window.files.open_path(str(path))
-    qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=10_000)
+    window.files.open_path(str(path))  # offered lenient reading: declined
+    qtbot.waitUntil(lambda: bool(dialogs.questions), timeout=10_000)
     qtbot.waitUntil(lambda: not window.corpora.busy, timeout=10_000)
     assert window.views.bar.label.text() == said  # not "Reading latin1.txt…" for ever
+    path.write_bytes(b"text, then a NUL byte \x00 and more" * 100)
+    window.files.open_path(str(path))  # refused
+    qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.corpora.busy, timeout=10_000)
+    assert window.views.bar.label.text() == said
 
 
 def test_loading_can_be_cancelled(qtbot, window, tmp_path):
