@@ -6,9 +6,9 @@ Both run as the app runs them (core.student.runs: a process each, the handout's 
 recipe, streaming their cost and vectors), one after the other, each alone on the machine,
 on the SST sentences (../shared/data/sst; the toy world when absent), for --seconds of
 training each (counted from the first iteration, which on both sides also builds the
-handout's sub-sampled copies of the text). Without --word2vec, the student's file is this project's own per-example
-implementation of the handout (core.cs224n), which is what a correct assignment computes,
-one window and one word at a time. Prints each side's iterations per training second and
+handout's sub-sampled copies of the text). Without --word2vec, the student's file is this
+project's own per-example implementation of the handout (core.cs224n), which is what a
+correct assignment computes, one window and one word at a time. Prints each side's iterations per training second and
 the ratio, and the fast trainer's speed as the app times it beside a student's run.
 """
 
