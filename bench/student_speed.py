@@ -8,8 +8,9 @@ on the SST sentences (../shared/data/sst; the toy world when absent), for --seco
 training each (counted from the first iteration, which on both sides also builds the
 handout's sub-sampled copies of the text). Without --word2vec, the student's file is this
 project's own per-example implementation of the handout (core.cs224n), which is what a
-correct assignment computes, one window and one word at a time. Prints each side's iterations per training second and
-the ratio, and the fast trainer's speed as the app times it beside a student's run.
+correct assignment computes, one window and one word at a time. Prints each side's
+iterations per training second and the ratio, and the fast trainer's speed as the app
+times it beside a student's run.
 """
 
 from __future__ import annotations
