@@ -172,14 +172,21 @@ def word2vec_checks() -> tuple[list[Check], list[tuple[str, float]]]:
     return softmax + sampled, gradients
 
 
-def shown(value: object) -> str:
+def shown(value: object, digits: int = 15, precision: int = 8,
+          threshold: int = 1000) -> str:
+    """A value on one line: a number to `digits` significant digits, an array's entries
+    to `precision` decimals (summarised beyond `threshold` entries), anything else as
+    written (a string as it is)."""
+    if isinstance(value, str):
+        return value
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         return repr(value)
     if array.ndim == 0:
-        return f"{float(array):.15g}"
-    text = np.array2string(array, precision=8, separator=", ", max_line_width=1000)
+        return f"{float(array):.{digits}g}"
+    text = np.array2string(array, precision=precision, separator=", ",
+                           max_line_width=10_000, threshold=threshold)
     return " ".join(text.split())  # a matrix on one line
 
 

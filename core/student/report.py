@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.cs224n import checks
 from core.student.runner import CheckReport
 
 VERDICTS = {"passed": "passed", "failed": "FAILED", "not written": "not written yet",
@@ -14,20 +15,8 @@ SHOWN = 3  # failed checks shown per function; the JSON report has every one
 
 
 def value(shown) -> str:
-    """A value as one short line."""
-    if shown is None:
-        return "None"
-    if isinstance(shown, str):
-        return shown
-    try:
-        array = np.asarray(shown, dtype=np.float64)
-    except (TypeError, ValueError):
-        return str(shown)
-    if array.ndim == 0:
-        return f"{float(array):.10g}"
-    text = np.array2string(array, precision=6, separator=", ", max_line_width=10_000,
-                           threshold=40)
-    return " ".join(text.split())
+    """A value of a report as one short line."""
+    return checks.shown(shown, digits=10, precision=6, threshold=40)
 
 
 def describe(report: CheckReport) -> str:

@@ -194,13 +194,9 @@ def _timed_out(report: CheckReport, current: str | None, timeout: float, progres
         report.error = (f"{Path(report.file).name} did not finish importing within "
                         f"{timeout:g} s: {IMPORT_LIMIT_NOTE}.")
         return None
-    report.functions[current] = {
-        "passed": False, "status": "timed out", "checks": [], "error": None,
-        "diagnosis": (f"{current} never returned: stopped after {timeout:g} s. Look for a "
-                      "loop whose condition never changes.")}
-    if progress:
-        progress(current, report.functions[current])
-    return current
+    return _stopped_in(report, current, "timed out", progress,
+                       f"{current} never returned: stopped after {timeout:g} s. Look for "
+                       "a loop whose condition never changes.")
 
 
 def _ended(report: CheckReport, process: subprocess.Popen, current: str | None, progress
@@ -210,12 +206,19 @@ def _ended(report: CheckReport, process: subprocess.Popen, current: str | None, 
     code = process.returncode
     if current is None:
         report.error = (f"the check ended before it began (exit status {code}); what it "
-                        f"printed:\n{report.output[-2000:]}")
+                        "printed is in the report's output")
         return None
-    report.functions[current] = {
-        "passed": False, "status": "raised", "checks": [], "error": None,
-        "diagnosis": (f"{current} ended the whole process (exit status {code}): "
-                      "os._exit, or a crash inside a library")}
+    return _stopped_in(report, current, "raised", progress,
+                       f"{current} ended the whole process (exit status {code}): "
+                       "os._exit, or a crash inside a library")
+
+
+def _stopped_in(report: CheckReport, current: str, status: str, progress,
+                diagnosis: str) -> str:
+    """The function the process was stopped in, reported so; the next process checks
+    the functions after it."""
+    report.functions[current] = {"passed": False, "status": status, "checks": [],
+                                 "error": None, "diagnosis": diagnosis}
     if progress:
         progress(current, report.functions[current])
     return current

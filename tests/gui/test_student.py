@@ -105,18 +105,24 @@ def test_a_file_that_cannot_be_used_says_why_and_escape_closes(qtbot, window, tm
     assert not student.window.isVisible()
 
 
-def test_train_with_my_code_races_the_fast_trainer_on_the_toy_world(qtbot, window,
-                                                                    tmp_path):
-    word2vec, _ = write(tmp_path)
+def ready_to_train(window, word2vec, iterations: int):
+    """The Train tab on a small toy world, for this word2vec.py: (controller, tab, the
+    sides whose run ended, in order)."""
     student = window.student
     student.checks.set_files(word2vec, None)
     small = Corpus.from_sentences(generate_sentences(2000))
     student.corpus = lambda: small
     student.open()
     view = student.window.training
-    view.iterations.setValue(1000)
+    view.iterations.setValue(iterations)
     ended = []
     student.training.ended.connect(ended.append)
+    return student, view, ended
+
+
+def test_train_with_my_code_races_the_fast_trainer_on_the_toy_world(qtbot, window,
+                                                                    tmp_path):
+    student, view, ended = ready_to_train(window, write(tmp_path)[0], 1000)
     qtbot.mouseClick(view.race_button, Qt.MouseButton.LeftButton)
     assert not view.race_button.isEnabled() and view.stop_button.isEnabled()
     qtbot.waitUntil(lambda: len(ended) == 2, timeout=90_000)
@@ -134,16 +140,8 @@ def test_train_with_my_code_races_the_fast_trainer_on_the_toy_world(qtbot, windo
 
 
 def test_an_error_in_their_code_mid_run_shows_their_traceback(qtbot, window, tmp_path):
-    word2vec, _ = write(tmp_path, WORD2VEC + LATE_MISTAKE)
-    student = window.student
-    student.checks.set_files(word2vec, None)
-    small = Corpus.from_sentences(generate_sentences(2000))
-    student.corpus = lambda: small
-    student.open()
-    view = student.window.training
-    view.iterations.setValue(5000)
-    ended = []
-    student.training.ended.connect(ended.append)
+    student, view, ended = ready_to_train(
+        window, write(tmp_path, WORD2VEC + LATE_MISTAKE)[0], 5000)
     student.train(racing=False)
     qtbot.waitUntil(lambda: bool(ended), timeout=90_000)
     trace = student.training.traces["theirs"]
