@@ -15,6 +15,7 @@ import core.cs224n as ours
 from core.cs224n import checks as course
 from core.math import gradcheck, losses
 from core.student.diagnose import (
+    RETURNED_NONE,
     as_array,
     compare,
     gradient_check,
@@ -27,6 +28,7 @@ LOSS_OUTPUTS = ("loss", "gradCenterVec", "gradOutsideVecs")
 SKIPGRAM_OUTPUTS = ("loss", "gradCenterVecs", "gradOutsideVectors")
 GRADIENT_TOLERANCE = 1e-5  # the course's gradcheck_naive
 NOISE_WORDS = 10  # K, as the handout's default
+FLIPPED_SIGMOID = "σ(−x): the sign of x is flipped (σ(x) = 1 / (1 + e^(−x)))"
 
 
 def _failed(name: str, message: str, theirs=None) -> dict:
@@ -38,7 +40,7 @@ def _failed(name: str, message: str, theirs=None) -> dict:
 def _unpacked(value, outputs: tuple[str, ...], checks: list) -> tuple | None:
     """Their result as the handout's tuple, or None with a failed check saying why."""
     if value is None:
-        checks.append(_failed("what it returns", "returned None: not written yet"))
+        checks.append(_failed("what it returns", RETURNED_NONE))
         return None
     if not isinstance(value, (tuple, list)) or len(value) != len(outputs):
         got = f"{len(value)} values" if isinstance(value, (tuple, list)) else (
@@ -120,12 +122,11 @@ def sigmoid(probe, function, module):
     x = np.array([[1.0, 2.0], [-1.0, -2.0]])
     checks = [compare("sigmoid([[1, 2], [-1, -2]])", "value", probe.call(function, x.copy()),
                       [[0.73105858, 0.88079708], [0.26894142, 0.11920292]],
-                      ours=ours.sigmoid(x), variants=[(ours.sigmoid(-x), "σ(−x): the sign "
-                                                       "of x is flipped (σ(x) = 1/(1+e^−x))")])]
+                      ours=ours.sigmoid(x), variants=[(ours.sigmoid(-x), FLIPPED_SIGMOID)])]
     wide = np.array([-30.0, -1.0, 0.0, 0.5, 30.0])
     checks.append(compare("sigmoid([-30, -1, 0, 0.5, 30]): element by element, any shape",
                           "value", probe.call(function, wide.copy()), ours.sigmoid(wide),
-                          variants=[(ours.sigmoid(-wide), "σ(−x): the sign of x is flipped")]))
+                          variants=[(ours.sigmoid(-wide), FLIPPED_SIGMOID)]))
     return checks, None
 
 
@@ -182,7 +183,7 @@ def getNegativeSamples(probe, function, module):
     try:
         drawn = [int(i) for i in theirs]
     except (TypeError, ValueError):
-        return [_failed("K noise-word indices", "returned None: not written yet"
+        return [_failed("K noise-word indices", RETURNED_NONE
                         if theirs is None else "not a list of word indices", theirs)], None
     count = _failed(f"K = {NOISE_WORDS} indices", f"{len(drawn)} indices", drawn)
     checks.append({**count, "passed": len(drawn) == NOISE_WORDS})
@@ -263,11 +264,37 @@ def skipgram(probe, function, module):
                 "sums over them")
     variants = {output: [(last[k], not_summed), (expected[k] / len(window), averaged)]
                 for k, output in enumerate(SKIPGRAM_OUTPUTS)}
+    every_row = np.broadcast_to(expected[1][tokens["c"]], expected[1].shape)
+    variants["gradCenterVecs"].append((every_row, (
+        "the center word's gradient is added to every row of gradCenterVecs: only its own "
+        "row, gradCenterVecs[word2Ind[currentCenterWord]], gets it")))
     checks += _compare_all('"c", window a b e d b c, naive softmax', SKIPGRAM_OUTPUTS,
                            theirs, expected, variants)
+    checks += _with_the_loss_given(probe, function, dataset, center, outside, tokens)
     call = lambda *a: probe.call(function, *a)  # noqa: E731
     checks += _course({"skipgram": call}, "softmax negsamp", gradient_checks=True)
     return [c for c in checks if c is not None], None
+
+
+def _with_the_loss_given(probe, function, dataset, center, outside, tokens) -> list:
+    """Skip-gram with negative sampling passed in: the loss it is given must be the one
+    it uses (the same noise words drawn for theirs and ours)."""
+    window = ["a", "b"]
+    random.seed(31415)
+    theirs = _unpacked(probe.call(function, "c", 1, window, tokens, center.copy(),
+                                  outside.copy(), dataset, ours.negSamplingLossAndGradient),
+                       SKIPGRAM_OUTPUTS, [])
+    if theirs is None:
+        return []
+    random.seed(31415)
+    expected = ours.skipgram("c", 1, window, tokens, center, outside, dataset,
+                             ours.negSamplingLossAndGradient)
+    naive = ours.skipgram("c", 1, window, tokens, center, outside, dataset)
+    ignored = ("it ignores the loss function it is given (word2vecLossAndGradient) and "
+               "calls naiveSoftmaxLossAndGradient itself")
+    return _compare_all('"c", window a b, negative sampling (seed 31415)', SKIPGRAM_OUTPUTS,
+                        theirs, expected, {output: [(naive[k], ignored)]
+                                           for k, output in enumerate(SKIPGRAM_OUTPUTS)})
 
 
 def word2vec_sgd_wrapper(probe, function, module):
@@ -288,8 +315,10 @@ def word2vec_sgd_wrapper(probe, function, module):
 
 
 def sgd(probe, function, module):
-    """The course's sanity check: minimise x² from 0.5, 0.0 and −1.5."""
+    """The course's sanity check: minimise x² from 0.5, 0.0 and −1.5; and one step, which
+    shows what a wrong update does."""
     def quad(x):
+        x = np.asarray(x, dtype=np.float64)  # a diverging x gives inf, not an exception
         return np.sum(x ** 2), x * 2
 
     checks = []
@@ -302,11 +331,19 @@ def sgd(probe, function, module):
         value = as_array(theirs)
         if not check["passed"] and value is not None and value.shape == ():
             check["passed"] = bool(abs(float(value)) <= 1e-6)
-            if start and float(value) == start:
-                check["diagnosis"] = ("x never changes: the update x -= step * grad is "
-                                      "missing")
-            elif start and abs(float(value)) > abs(start):
-                check["diagnosis"] = ("x moves up the gradient: the sign of the update is "
-                                      "flipped (x -= step * grad)")
+            if start and not abs(float(value)) <= abs(start):  # also nan
+                check["diagnosis"] = ("x grows instead of shrinking towards 0: each update "
+                                      "overshoots or goes the wrong way")
         checks.append(check)
+    one = probe.call(function, quad, 0.5, 0.01, 1, PRINT_EVERY=100)
+    # one step from x = 0.5: loss 0.25, gradient 1.0, the step 0.01
+    checks.append(compare("one step of sgd(x², x0 = 0.5, step 0.01)", "x", one, 0.49,
+                          variants=[(0.5, "x never changes: the update x -= step * grad "
+                                          "is missing"),
+                                    (0.51, "x moves up the gradient: the sign of the update "
+                                           "is flipped (x -= step * grad)"),
+                                    (-0.5, "the step size is missing: x moves by the whole "
+                                           "gradient (x -= step * grad)"),
+                                    (0.4975, "the loss is used where the gradient belongs "
+                                             "(x -= step * grad, with f(x) = (loss, grad))")]))
     return checks, None

@@ -15,6 +15,7 @@ import numpy as np
 from core.math.functions import sigmoid
 
 WORST_SHOWN = 3  # entries listed for a value that differs
+RETURNED_NONE = "returned None"
 
 
 def as_array(value) -> np.ndarray | None:
@@ -53,7 +54,7 @@ def compare(name: str, output: str, theirs, expected, ours=None,
     wanted = np.asarray(expected, dtype=np.float64)
     array = as_array(theirs)
     if array is None:
-        check["message"] = ("returned None: not written yet" if theirs is None
+        check["message"] = (RETURNED_NONE if theirs is None
                             else f"not numbers: {type(theirs).__name__}")
         return check
     if array.shape != wanted.shape:

@@ -37,9 +37,10 @@ PARENT_CHECK_SECONDS = 0.5
 class TheirError(Exception):
     """Their code raised: the traceback, shown from their files."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, exited: bool = False) -> None:
         super().__init__(text)
         self.text = text
+        self.exited = exited  # it called exit(): the text says so, no traceback
 
 
 def their_traceback(error: BaseException, files: list[str]) -> str:
@@ -83,7 +84,7 @@ class Probe:
             raise TheirError(their_traceback(error, self.files)) from None
         except SystemExit as error:
             raise TheirError(f"it called exit({error.code!r}): a function must return "
-                             "its result, not end the program") from None
+                             "its result, not end the program", exited=True) from None
 
     def result(self, name: str) -> dict:
         module = self.modules.get(name)
@@ -98,6 +99,7 @@ class Probe:
         # the other functions of the assignment are core's while this one is checked
         import core.cs224n as ours
         from core.student import checks_of  # the checks need core: imported late
+        from core.student.diagnose import RETURNED_NONE
 
         theirs = {other: getattr(module, other) for other in WORD2VEC_FUNCTIONS
                   if other != name and hasattr(module, other)}
@@ -107,6 +109,9 @@ class Probe:
             with np.errstate(all="ignore"):
                 checks, note = getattr(checks_of, name)(self, function, module)
         except TheirError as error:
+            if error.exited:
+                return {"passed": False, "status": "raised", "checks": [], "error": None,
+                        "diagnosis": error.text}
             return {"passed": False, "status": "raised", "checks": [], "error": error.text,
                     "diagnosis": "it raised an exception: see the traceback"}
         except Exception:  # noqa: BLE001 (a fault of this checker: said so, not blamed)
@@ -119,10 +124,12 @@ class Probe:
                 setattr(module, other, value)
             if name == "negSamplingLossAndGradient" and "getNegativeSamples" not in theirs:
                 vars(module).pop("getNegativeSamples", None)  # the recorder, not theirs
-        if checks and all(check.get("message") == "returned None: not written yet"
+        if checks and all(check.get("message") == RETURNED_NONE
                           for check in checks):
-            return {"passed": False, "status": "not written", "checks": checks,
-                    "diagnosis": "it returns None: not written yet", "error": None}
+            # its code is written (not_written said no): the return line is what is missing
+            return {"passed": False, "status": "failed", "checks": checks,
+                    "diagnosis": "it returns None: is its `return` line missing?",
+                    "error": None}
         failed = [check for check in checks if not check["passed"]]
         diagnoses = list(dict.fromkeys(check["diagnosis"] for check in failed
                                        if check["diagnosis"]))

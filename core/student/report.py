@@ -19,16 +19,23 @@ def value(shown) -> str:
     return checks.shown(shown, digits=10, precision=6, threshold=40)
 
 
+def checks_counted(checks: list[dict]) -> str:
+    """" (10 checks)" when all pass, " (3 of 10 checks differ)" when some do, "" for none."""
+    failed = sum(not check["passed"] for check in checks)
+    if not checks:
+        return ""
+    return f" ({failed} of {len(checks)} checks differ)" if failed else (
+        f" ({len(checks)} checks)")
+
+
 def describe(report: CheckReport) -> str:
     lines = [f"Checking {report.file}" + (f" and {report.sgd}" if report.sgd else ""), ""]
     if report.error is not None:
-        return "\n".join([*lines, "", report.error])
+        return "\n".join([*lines, report.error])
     width = max(len(name) for name in report.functions) + 2
     for name, result in report.functions.items():
         checks = result.get("checks", [])
-        passed = sum(check["passed"] for check in checks)
-        counted = "" if not checks else f" ({len(checks)} checks)" if passed == len(
-            checks) else f" ({passed} of {len(checks)} checks)"
+        counted = checks_counted(checks)
         lines.append(f"{name.ljust(width, '.')} {VERDICTS[result['status']]}{counted}")
         if result["passed"]:
             continue

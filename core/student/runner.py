@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
 import json
 import os
 import selectors
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,11 +73,15 @@ def unusable(path: Path, names: tuple[str, ...]) -> str | None:
         return f"{path} is empty: there is nothing to check."
     if b"\0" in data[:8192]:
         return f"{path} is not a Python file (it holds binary data)."
-    try:
-        source = data.decode("utf-8-sig")
+    try:  # UTF-8, or what a coding line (PEP 263) declares, as Python reads it
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)
+    except (SyntaxError, LookupError) as error:  # an unknown coding line
+        return f"{path.name}: {error}. Save it as UTF-8 and check again."
     except UnicodeDecodeError as error:
-        return (f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8 in your "
-                "editor and check again.")
+        line = data[:error.start].count(b"\n") + 1
+        return (f"{path} is not UTF-8 text (line {line}, byte {error.start}): save it as "
+                "UTF-8 in your editor and check again.")
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as error:

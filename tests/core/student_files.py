@@ -210,6 +210,14 @@ MISTAKES = {
                       "        pass\n"),
     "stub": ("    s = 1 / (1 + np.exp(-x))\n", ""),
     "sgd sign": ("x -= step * grad", "x += step * grad"),
+    "sgd no step": ("x -= step * grad", "x = x - grad"),
+    "sgd overshoots": ("x -= step * grad", "x = x - 2 * grad"),
+    "ignores the loss": ("l, gc, go = word2vecLossAndGradient(",
+                         "l, gc, go = naiveSoftmaxLossAndGradient("),
+    "every row": ("gradCenterVecs[c] += gc", "gradCenterVecs += gc"),
+    "no return": ("gradOutsideVecs = np.outer(delta, centerWordVec)\n    ### END YOUR CODE\n"
+                  "    return loss, gradCenterVec, gradOutsideVecs\n",
+                  "gradOutsideVecs = np.outer(delta, centerWordVec)\n    ### END YOUR CODE\n"),
 }
 
 

@@ -105,12 +105,30 @@ def test_more_mistakes_a_raise_and_a_function_that_never_returns(tmp_path,
     assert results["sgd"]["passed"] and results["word2vec_sgd_wrapper"]["passed"]
 
 
-def test_a_gradient_off_by_a_constant_factor(tmp_path, no_process_left):
-    word2vec, _ = write(tmp_path, *with_mistakes("constant factor"))
-    report = check_file(word2vec, timeout=30)
+def test_a_constant_factor_a_gradient_in_every_row_and_a_diverging_sgd(tmp_path, no_process_left):
+    word2vec, sgd = write(tmp_path, *with_mistakes("constant factor", "every row",
+                                                   "sgd overshoots"))
+    report = check_file(word2vec, sgd, timeout=30)
     assert "off by a constant factor: yours is 2 ×" in (
         report.functions["naiveSoftmaxLossAndGradient"]["diagnosis"])
-    assert "sgd" not in report.functions  # not given
+    assert "added to every row of gradCenterVecs" in report.functions["skipgram"][
+        "diagnosis"]
+    # x diverges to infinity: said so, and no exception is blamed on their code
+    diverged = report.functions["sgd"]
+    assert diverged["status"] == "failed" and "x grows instead of shrinking" in diverged[
+        "diagnosis"]
+
+
+def test_a_missing_return_an_ignored_loss_and_a_missing_step(tmp_path, no_process_left):
+    word2vec, sgd = write(tmp_path, *with_mistakes("no return", "ignores the loss",
+                                                   "sgd no step"))
+    results = check_file(word2vec, sgd, timeout=30).functions
+    naive = results["naiveSoftmaxLossAndGradient"]
+    assert naive["status"] == "failed" and "`return` line missing" in naive["diagnosis"]
+    assert "ignores the loss function it is given" in results["skipgram"]["diagnosis"]
+    # x = x - grad swings between 0.5 and -0.5: neither "never changes" nor "grows"
+    assert results["sgd"]["diagnosis"] == ("the step size is missing: x moves by the whole "
+                                           "gradient (x -= step * grad)")
 
 
 def test_the_assignments_empty_template_is_not_written_yet(tmp_path, no_process_left):

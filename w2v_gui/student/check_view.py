@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import (
 )
 
 from core.student.probe import SGD_FUNCTIONS, WORD2VEC_FUNCTIONS
-from core.student.report import VERDICTS, value
+from core.student.report import VERDICTS, checks_counted, value
 
 COLOURS = {"passed": (30, 130, 60), "failed": (190, 30, 30), "not written": (120, 120, 120),
            "raised": (200, 100, 0), "timed out": (200, 100, 0),
@@ -152,9 +152,8 @@ class CheckView(QWidget):
         item.takeChildren()
         item.setData(0, Qt.ItemDataRole.UserRole, result)
         checks = result.get("checks", [])
-        passed = sum(check["passed"] for check in checks)
-        counted = f" ({passed} of {len(checks)})" if checks else ""
-        self._mark(item, result["status"], VERDICTS[result["status"]] + counted)
+        self._mark(item, result["status"], VERDICTS[result["status"]]
+                   + checks_counted(checks))
         for check in checks:
             child = QTreeWidgetItem([check["name"], ""])
             child.setData(0, Qt.ItemDataRole.UserRole, check)
