@@ -10,8 +10,9 @@ same corpus and recipe, for the speed beside theirs. Ours: core's Trainer with t
 preset.
 
 Messages out (pickled dicts over the connection): "ready" (the words, in the vectors'
-row order), "speed" (the fast trainer's iterations/s), "progress" (iteration, the
-handout's smoothed cost, seconds), "vectors" (a copy of the center vectors, which run.py
+row order), "speed" (the fast trainer's iterations/s), "progress" (the iteration, the
+seconds, and (iteration, the handout's smoothed cost, seconds) at each of its updates
+since the last message), "vectors" (a copy of the center vectors, which run.py
 pictures), and last "ended" (how: finished, stopped, failed, diverged; their
 traceback when failed). Messages in: "pause", "resume", "stop".
 """
@@ -51,9 +52,16 @@ class Stream:
         self.started = time.monotonic()
         self.paused_seconds = 0.0
         self.last_sent = 0.0
+        self.points: list[tuple[int, float, float]] = []  # (iteration, cost, seconds)
 
     def send(self, kind: str, **fields) -> None:
         self.connection.send({"kind": kind, **fields})
+
+    def send_progress(self, iteration: int) -> None:
+        """Where the run is, and the smoothed cost at every update since the last time
+        (every COST_EVERY iterations: the curve is drawn from all of them)."""
+        self.send("progress", iteration=iteration, seconds=self.seconds, points=self.points)
+        self.points = []
 
     def listen(self) -> None:
         """Take the app's messages; while paused, wait here (their loop stands still)."""
@@ -145,6 +153,7 @@ def train_theirs(spec: dict, stream: Stream) -> None:
         if state["iteration"] % COST_EVERY == 0:  # the handout's smoothed cost, as it prints
             state["cost"] = cost if state["cost"] is None else (
                 0.95 * state["cost"] + 0.05 * cost)
+            stream.points.append((state["iteration"], state["cost"], stream.seconds))
         if stream.due():
             _publish(stream, state, count)
         return loss_value, gradient
@@ -167,8 +176,7 @@ def train_theirs(spec: dict, stream: Stream) -> None:
 
 def _publish(stream: Stream, state: dict, count: int) -> None:
     x = np.asarray(state["vectors"], dtype=np.float64)
-    stream.send("progress", iteration=state["iteration"], cost=state["cost"],
-                seconds=stream.seconds)
+    stream.send_progress(state["iteration"])
     if x.ndim == 2 and len(x) == 2 * count:  # run.py pictures the center vectors
         stream.send("vectors", vectors=x[:count].astype(np.float32),
                     iteration=state["iteration"])
@@ -188,9 +196,10 @@ def train_ours(spec: dict, stream: Stream) -> None:
         while not trainer.finished:
             stream.listen()
             stats = trainer.step()
+            if stats.steps % COST_EVERY == 0 and stats.cost is not None:
+                stream.points.append((stats.steps, stats.cost, stream.seconds))
             if stream.due() or trainer.finished:
-                stream.send("progress", iteration=stats.steps, cost=stats.cost,
-                            seconds=stream.seconds)
+                stream.send_progress(stats.steps)
                 stream.send("vectors", iteration=stats.steps,
                             vectors=trainer.center_vectors.astype(np.float32))
     except Stopped:

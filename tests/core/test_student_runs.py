@@ -72,7 +72,9 @@ def test_their_code_trains_with_the_handouts_recipe(tmp_path, corpus_file):
     words = got.of("ready")[0]["words"]
     assert words[-1] == "UNK" and len(words) > 50  # StanfordSentiment's numbering
     assert got.of("speed")[0]["iterations_per_second"] > 0
-    costs = [m["cost"] for m in got.of("progress") if m["cost"] is not None]
+    points = [point for m in got.of("progress") for point in m["points"]]
+    assert [p[0] for p in points] == list(range(10, 1001, 10))  # every update of the cost
+    costs = [cost for _iteration, cost, _seconds in points]
     # the handout's smoothed cost: it rises a little at first, then falls
     assert costs and all(np.isfinite(costs)) and costs[-1] < costs[0] - 1
     vectors = got.of("vectors")[-1]["vectors"]
@@ -125,3 +127,5 @@ def test_the_fast_trainer_runs_the_same_recipe(corpus_file):
         student.kill()
     assert got.of("ended")[0]["how"] == "finished"
     assert got.of("progress")[-1]["iteration"] == 200
+    points = [point for m in got.of("progress") for point in m["points"]]
+    assert [p[0] for p in points][:3] == [10, 20, 30]  # the curve from its start

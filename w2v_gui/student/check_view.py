@@ -120,7 +120,11 @@ class CheckView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(side)
-        splitter.setSizes([560, 440])
+        splitter.setSizes([580, 420])
+        splitter.setStretchFactor(0, 1)
+        splitter.setCollapsible(0, False)
+        self.tree.setMinimumWidth(480)
+        self.tree.header().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -168,6 +172,13 @@ class CheckView(QWidget):
         elif current is item or (self._keep and self._keep == name):
             self.tree.setCurrentItem(item)
             self._show(item)
+
+    def show_summary(self, text: str) -> None:
+        """Shown beside the tree while nothing is selected (when everything passes)."""
+        if self.tree.currentItem() is None:
+            self.diagnosis.setText(text)
+            self.details.setPlainText("Select a function to see its checks:\nthe "
+                                      "expected value, yours and ours for each.")
 
     def show_error(self, message: str) -> None:
         """The file cannot be used: say why, instead of the functions."""

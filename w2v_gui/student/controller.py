@@ -136,6 +136,9 @@ class StudentController(QObject):
             view.function_checked(name, result)
         good = sum(result["passed"] for result in report.functions.values())
         total = len(report.functions)
+        if good == total:
+            checks = sum(len(r["checks"]) for r in report.functions.values())
+            view.show_summary(f"All {total} functions pass all {checks} checks.")
         self._say((f"All {total} functions pass." if good == total else
                    f"{good} of {total} functions pass.")
                   + f" Checked in {report.seconds:.1f} s; saving the file checks it again.")

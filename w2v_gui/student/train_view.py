@@ -79,7 +79,8 @@ class TrainView(QWidget):
         self.verdict = QLabel("")
         self.verdict.setWordWrap(True)
         self.error = QPlainTextEdit(readOnly=True)
-        self.error.setMaximumHeight(150)
+        self.error.setMinimumHeight(140)  # a traceback's last lines, the exception's own
+        self.error.setMaximumHeight(260)
         self.error.hide()
         self.against_seconds = QCheckBox("against seconds")
         self.against_seconds.toggled.connect(lambda _on: self._draw_costs())
@@ -87,8 +88,8 @@ class TrainView(QWidget):
         self.loss_plot.setLabel("left", "the handout's smoothed cost")
         self.loss_plot.setLabel("bottom", "iteration")
         self.loss_plot.addLegend(offset=(-10, 10))
-        self.curves = {side: self.loss_plot.plot(pen=pg.mkPen(colour, width=2),
-                                                 name=NAMES[side])
+        self.legend = self.loss_plot.getPlotItem().legend
+        self.curves = {side: self.loss_plot.plot(pen=pg.mkPen(colour, width=2))
                        for side, colour in COLOURS.items()}
         self.shown = QComboBox()
         self.shown.addItems(["the handout's 24 words", f"the {MAP_WORDS} most frequent words"])
@@ -142,6 +143,9 @@ class TrainView(QWidget):
 
     def begin(self, traces: dict[str, RunTrace]) -> None:
         self.traces = traces
+        self.legend.clear()  # the runs of this start only
+        for side in traces:
+            self.legend.addItem(self.curves[side], NAMES[side])
         self.error.hide()
         self.verdict.setText("")
         self.speed.setText("Starting: reading the corpus and timing the fast trainer…")
@@ -181,7 +185,9 @@ class TrainView(QWidget):
             if theirs is not None and theirs.speed:
                 parts.append(f"{fast / theirs.speed:,.0f}× yours: it computes 50 windows "
                              "at once with matrix products, yours one window and one word "
-                             "at a time")
+                             "at a time" + (" (in a race both share this machine's cores, "
+                                            "so each runs slower than alone)"
+                                            if ours is not None else ""))
         if parts:
             self.speed.setText("; ".join(parts) + ".")
 
@@ -232,6 +238,13 @@ class TrainView(QWidget):
         self.word_title.setText(f"{title}; {NAMES[side]}, iteration {trace.iteration:,}.")
         self.scatter.setData(pos=layout)
         self._set_labels(words if handout or len(words) <= 60 else words[:40], layout)
+        # the points, with room for the labels on the right (a label's text is not in
+        # the range, so the last ones were cut off)
+        low, high = layout.min(axis=0), layout.max(axis=0)
+        span = np.maximum(high - low, 1e-9)
+        self.word_plot.setRange(xRange=(low[0] - 0.05 * span[0], high[0] + 0.2 * span[0]),
+                                yRange=(low[1] - 0.05 * span[1], high[1] + 0.1 * span[1]),
+                                padding=0)
 
     def _follow(self, side: str, words: list[str], layout: np.ndarray,
                 handout: bool) -> np.ndarray:

@@ -31,12 +31,12 @@ class RunTrace:
     error: str | None = None
     fast_speed: float | None = None  # the fast trainer's iterations/s, timed by theirs
 
+    elapsed: float = 0.0  # training seconds so far
+
     @property
     def speed(self) -> float | None:
         """Iterations per training second so far."""
-        if not self.seconds or self.seconds[-1] <= 0:
-            return None
-        return self.iterations[-1] / self.seconds[-1]
+        return self.iteration / self.elapsed if self.elapsed > 0 else None
 
 
 class StudentTraining(QObject):
@@ -90,10 +90,11 @@ class StudentTraining(QObject):
             trace.fast_speed = message["iterations_per_second"]
         elif kind == "progress":
             trace.iteration = message["iteration"]
-            if message["cost"] is not None:
-                trace.iterations.append(message["iteration"])
-                trace.seconds.append(message["seconds"])
-                trace.costs.append(message["cost"])
+            trace.elapsed = message["seconds"]
+            for iteration, cost, seconds in message["points"]:
+                trace.iterations.append(iteration)
+                trace.costs.append(cost)
+                trace.seconds.append(seconds)
         elif kind == "vectors":
             trace.vectors = message["vectors"]
         elif kind == "ended":
