@@ -30,7 +30,7 @@ NUMBERED_ENTRIES = 60  # a map this small shows each entry's difference as a num
 NOT_WRITTEN = ("Write it between ### YOUR CODE HERE and ### END YOUR CODE in your file; "
                "each time you save, it is checked again.")
 MARKS = {"passed": "✓", "failed": "✗", "not written": "–", "raised": "!",
-         "timed out": "⧗", "checker failed": "?", "checking": "…", "waiting": ""}
+         "timed out": "!", "checker failed": "?", "checking": "…", "waiting": ""}
 
 
 class Heatmap(pg.PlotWidget):
@@ -96,7 +96,7 @@ class CheckView(QWidget):
         super().__init__(parent)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Function and its checks", "Result"])
-        self.tree.setColumnWidth(0, 340)
+        self.tree.setColumnWidth(0, 300)
         self.tree.currentItemChanged.connect(lambda item, _old: self._show(item))
         self.diagnosis = QLabel("")
         self.diagnosis.setWordWrap(True)
@@ -123,7 +123,7 @@ class CheckView(QWidget):
         splitter.setSizes([580, 420])
         splitter.setStretchFactor(0, 1)
         splitter.setCollapsible(0, False)
-        self.tree.setMinimumWidth(480)
+        self.tree.setMinimumWidth(530)
         self.tree.header().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
