@@ -36,7 +36,8 @@ def app_parser() -> argparse.ArgumentParser:
                "  evaluate VECTORS --analogies FILE --pairs FILE\n"
                "                            analogy accuracy and word-pair correlations\n"
                "  gradcheck MODEL.npz       check a saved model's gradients, now\n"
-               "  check word2vec.py         check your own word2vec.py (--sgd sgd.py)")
+               "  check word2vec.py         check your own word2vec.py (--sgd sgd.py)\n"
+               "  compare A B               how two embeddings differ, word by word")
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="open this in the app: a session (.w2vsession), a saved model "
                              "(.npz), word vectors to explore (word2vec text or binary, "

@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
-COMMAND_LINE = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check")  # core/cli.py
+COMMAND_LINE = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check",
+                "compare")  # core/cli.py
 HELP = {"-h", "--help"}
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("W2V_STUDIO_VENV", ROOT / ".venv"))

@@ -30,6 +30,8 @@ from core.cli_train import (
     save_output,
     write_report_file,
 )
+from core.compare import CompareError, compare
+from core.compare.report import describe as describe_comparison
 from core.data.corpus import load_corpus
 from core.data.reading import CorpusError, NotUtf8Error
 from core.evaluation import evaluate_analogies, evaluate_pairs
@@ -45,7 +47,7 @@ from core.train.gradcheck import check_model_gradient, write_report
 from core.train.trainer import StepStats, Trainer, TrainerError
 from core.vectors.embeddings import Embeddings, EmbeddingsError, UnknownWordError
 
-COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check")
+COMMANDS = ("train", "neighbors", "analogy", "evaluate", "gradcheck", "check", "compare")
 
 # options whose names are TrainConfig fields (argparse turns --min-count into min_count)
 TRAIN_OPTIONS = ("model", "loss", "dim", "window", "negative", "epochs", "min_count",
@@ -165,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="SECONDS", help="the longest any one function may take "
                                                f"(default {DEFAULT_TIMEOUT:g})")
     check.add_argument("--report", help="write the results as JSON to this file")
+    pair = commands.add_parser("compare", help="how two embeddings differ, word by word")
+    pair.add_argument("a", help="vectors, a saved model or a session")
+    pair.add_argument("b", help="the same kinds")
+    pair.add_argument("--k", type=at_least_one, default=10, help="neighbours (default 10)")
+    pair.add_argument("--words", type=at_least_one, default=20_000, metavar="N",
+                      help="rank the N first shared words, in A's order (default 20,000)")
+    pair.add_argument("--report", help="write the comparison as JSON to this file")
     for query in (neighbors, analogy):
         query.add_argument("-n", type=int, default=10, help="how many (default 10)")
     for query in (neighbors, analogy, evaluate):
@@ -355,13 +364,28 @@ def run_check(arguments: argparse.Namespace) -> int:
     report = check_file(arguments.word2vec, arguments.sgd, arguments.timeout)
     print(describe(report))
     if arguments.report:
-        try:
-            Path(arguments.report).write_text(
-                json.dumps({**report.to_json(), "output": report.output}, indent=1),
-                encoding="utf-8")
-        except OSError as error:
-            raise CommandError(describe_write_error(Path(arguments.report), error)) from error
+        write_json(arguments.report, {**report.to_json(), "output": report.output})
     return report.exit_status
+
+
+def write_json(path: str, data: dict) -> None:
+    """--report's file; a failed write ends the command with the reason."""
+    try:
+        Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    except OSError as error:
+        raise CommandError(describe_write_error(Path(path), error)) from error
+
+
+def run_compare(arguments: argparse.Namespace) -> int:
+    a, b = load_vectors(arguments.a), load_vectors(arguments.b)
+    try:
+        result = compare(a, b, k=arguments.k, words=arguments.words)
+    except CompareError as error:
+        raise CommandError(str(error)) from error
+    print(describe_comparison(result, arguments.a, arguments.b))
+    if arguments.report:
+        write_json(arguments.report, result.to_json())
+    return 0
 
 
 def load_vectors(path: str, limit: int | None = None) -> Embeddings:
@@ -392,6 +416,8 @@ def main(argv: list[str]) -> int:
             return run_gradcheck(arguments)
         if arguments.command == "check":
             return run_check(arguments)
+        if arguments.command == "compare":
+            return run_compare(arguments)
         if arguments.command in ("neighbors", "analogy") and arguments.n < 1:
             raise CommandError("-n must be at least 1.")
         if arguments.command == "neighbors":
