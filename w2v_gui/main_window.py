@@ -10,6 +10,7 @@ from PyQt6.QtWidgets import QMainWindow
 from core.parallel.pool import WorkerPool, cores
 from core.storage.shared import sweep_stale
 from core.train.trainer import TrainerError
+from w2v_gui.compare.controller import CompareController
 from w2v_gui.controllers.corpus import CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
@@ -76,12 +77,15 @@ class MainWindow(QMainWindow):
             self, views, files=self.files, workspace=self.workspace, training=self.training,
             step_mode=self.step_mode, map_controller=self.map, evaluation=self.evaluation,
             start_training=self.start_training, start_race=self.start_race,
-            show_race=self.show_race, check_student=lambda: self.student.open())
+            show_race=self.show_race, check_student=lambda: self.student.open(),
+            compare=lambda: self.comparison.open())
         self._wire()
         self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
         self.student = StudentController(self, self.files.choose_file, self.settings,
                                          lambda: self.training.corpus)
+        self.comparison = CompareController(self, self.files.choose_file,
+                                            self.workspace.current_embeddings)
         restore_settings(self.settings, self, views, self.map, self.actions["log_y"],
                          self.files)
         self.update_controls()
@@ -105,6 +109,9 @@ class MainWindow(QMainWindow):
         self.corpora.cancelled.connect(lambda: status(
             "Loading cancelled; the corpus is unchanged.", 5000))
         self.workspace.changed.connect(self.update_controls)
+        for replaced in (self.corpora.loaded, self.corpora.vectors_loaded,
+                         self.document.opened):
+            replaced.connect(lambda *_: self.comparison.on_show_changed())
         self.workspace.status.connect(status)
         self.workspace.race_restored.connect(self.show_race)
         training.started.connect(self.map.follow)
@@ -252,6 +259,7 @@ class MainWindow(QMainWindow):
         self.race.stop()
         self.step_mode.shutdown()
         self.student.shutdown()
+        self.comparison.shutdown()
         self.map.shutdown()
         self.corpora.cancel()
         self.evaluation.shutdown()

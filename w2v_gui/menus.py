@@ -23,7 +23,8 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
                 step_mode: StepModeController, map_controller: MapController,
                 evaluation: EvaluationController, start_training: Callable[[], None],
                 start_race: Callable[[str], None], show_race: Callable[[], None],
-                check_student: Callable[[], None]) -> dict[str, QAction]:
+                check_student: Callable[[], None], compare: Callable[[], None]
+                ) -> dict[str, QAction]:
     """Add the menus to `window`; returns the actions other code needs, by name.
     start_race(kind): race "losses" or "models"."""
     keys = QKeySequence.StandardKey
@@ -61,6 +62,7 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
     file_menu.addSeparator()
     add(file_menu, "Check &my word2vec.py…", check_student, "Ctrl+Shift+K")
+    add(file_menu, "Compare two &embeddings…", compare, "Ctrl+Shift+D")
     file_menu.addSeparator()
     add(file_menu, "&Quit", window.close, keys.Quit)
 

@@ -155,3 +155,19 @@ def compare(a: Embeddings, b: Embeddings, k: int = 10, words: int = 20_000,
     changes.sort(key=lambda change: (change.kept, change.cosine))
     return Comparison(len(shared), only_a, only_b, k, changes, rotation,
                       time.perf_counter() - started)
+
+
+def arrow_layout(a: Embeddings, b: Embeddings, rotation: np.ndarray,
+                 words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) where each word is in A (aligned onto B) and in B, on one 2-D basis: the
+    two principal axes of both sets of unit vectors together, so one linear projection
+    serves both and an arrow from A's place to B's shows how the word moved."""
+    dim = rotation.shape[0]
+    in_a = unit_rows(a.vectors[[a.index[w] for w in words]], dim) @ rotation.astype(
+        np.float32)
+    in_b = unit_rows(b.vectors[[b.index[w] for w in words]], dim)
+    both = np.vstack([in_a, in_b]).astype(np.float64)
+    centre = both.mean(axis=0)
+    _, _, axes = np.linalg.svd(both - centre, full_matrices=False)
+    basis = axes[:2].T
+    return (in_a - centre) @ basis, (in_b - centre) @ basis

@@ -1,0 +1,1 @@
+"""Comparing two embeddings in the app: the Compare window and its comparison."""
