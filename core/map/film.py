@@ -1,0 +1,164 @@
+"""The film of a run: its map frames (which words, where, in which colours, at how many
+words trained) and, every few seconds, a snapshot of those words' vectors, bounded.
+
+Bounds: at most MAX_FRAMES frames and MAX_SNAPSHOTS snapshots, and at most MAX_BYTES in
+all. When a bound is reached, every second frame (or snapshot) is dropped, the first and
+the last kept, so the film keeps covering the whole run, evenly, at half the rate; it
+then takes new ones at half the rate too (`every` doubles), so it stays even.
+
+A word's settling curve: for each snapshot after the first, the share of its k nearest
+neighbours (among the snapshot's words, by cosine) that are not among them in the
+snapshot before: 1 while they all change, 0 once they stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_FRAMES = 600
+MAX_SNAPSHOTS = 120
+MAX_BYTES = 64 * 2**20  # frames and snapshots together, in memory and in a session
+
+
+@dataclass(frozen=True)
+class FilmFrame:
+    words_done: int
+    seconds: float  # training seconds at the frame
+    method: str  # the map's layout method
+    ids: np.ndarray  # (n,) int32 word ids
+    layout: np.ndarray  # (n, 2) float32
+    colours: np.ndarray  # (n, 3) uint8
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.layout.nbytes + self.colours.nbytes
+
+
+@dataclass(frozen=True)
+class FilmSnapshot:
+    words_done: int
+    ids: np.ndarray  # (n,) int32
+    vectors: np.ndarray  # (n, d) float16: what the neighbours are computed from
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.vectors.nbytes
+
+
+def thinned(items: list) -> list:
+    """Every second item, the first and the last kept."""
+    kept = items[::2]
+    if items and kept[-1] is not items[-1]:
+        kept.append(items[-1])
+    return kept
+
+
+class Film:
+    """Frames and snapshots of one run; `add_frame` and `add_snapshot` may be called
+    from any thread."""
+
+    def __init__(self, words: list[str] | None = None) -> None:
+        self.words = list(words or [])  # the vocabulary the ids refer to
+        self.frames: list[FilmFrame] = []
+        self.snapshots: list[FilmSnapshot] = []
+        self.frame_every = 1  # take one frame of this many offered
+        self.snapshot_every = 1
+        self._offered = [0, 0]
+        self.thinnings = 0  # how many times the film was halved
+        self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        return sum(f.nbytes for f in self.frames) + sum(s.nbytes for s in self.snapshots)
+
+    def add_frame(self, frame: FilmFrame) -> None:
+        with self._lock:
+            self._offered[0] += 1
+            if (self._offered[0] - 1) % self.frame_every:
+                return
+            if self.frames and frame.words_done < self.frames[-1].words_done:
+                return  # an older frame arriving late: the film only moves forward
+            self.frames.append(frame)
+            self._bound()
+
+    def add_snapshot(self, snapshot: FilmSnapshot) -> None:
+        with self._lock:
+            self._offered[1] += 1
+            if (self._offered[1] - 1) % self.snapshot_every:
+                return
+            if self.snapshots and snapshot.words_done <= self.snapshots[-1].words_done:
+                return
+            self.snapshots.append(snapshot)
+            self._bound()
+
+    def _bound(self) -> None:  # with the lock held
+        if len(self.frames) > MAX_FRAMES:
+            self._thin_frames()
+        if len(self.snapshots) > MAX_SNAPSHOTS:
+            self._thin_snapshots()
+        while self.nbytes > MAX_BYTES:  # the larger share gives way
+            frames = sum(f.nbytes for f in self.frames)
+            if frames >= self.nbytes - frames and len(self.frames) > 2:
+                self._thin_frames()
+            elif len(self.snapshots) > 2:
+                self._thin_snapshots()
+            else:
+                break
+
+    def _thin_frames(self) -> None:
+        self.frames = thinned(self.frames)
+        self.frame_every *= 2
+        self.thinnings += 1
+
+    def _thin_snapshots(self) -> None:
+        self.snapshots = thinned(self.snapshots)
+        self.snapshot_every *= 2
+        self.thinnings += 1
+
+    def frame_at(self, words_done: int) -> FilmFrame | None:
+        """The last frame taken at or before `words_done` (the first if none is)."""
+        if not self.frames:
+            return None
+        done = [f.words_done for f in self.frames]
+        return self.frames[max(0, int(np.searchsorted(done, words_done, side="right")) - 1)]
+
+    # ------------------------------------------------------------------ what it shows
+    def settling(self, word: str, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """(words done, share of the word's k nearest neighbours that changed since the
+        snapshot before), one point per snapshot after the first that shows the word."""
+        if word not in self.words:
+            return np.zeros(0), np.zeros(0)
+        target = self.words.index(word)
+        done, changed, before = [], [], None
+        for snapshot in self.snapshots:
+            rows = np.flatnonzero(snapshot.ids == target)
+            if not rows.size or len(snapshot.ids) <= k:
+                before = None
+                continue
+            unit = snapshot.vectors.astype(np.float32)
+            unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+            scores = unit @ unit[rows[0]]
+            scores[rows[0]] = -np.inf
+            near = set(snapshot.ids[np.argsort(-scores)[:k]].tolist())
+            if before is not None:
+                done.append(snapshot.words_done)
+                changed.append(len(near - before) / k)
+            before = near
+        return np.array(done), np.array(changed)
+
+    def write_csv(self, path: str | os.PathLike) -> None:
+        """One row per word per frame: frame, words_done, seconds, method, word, x, y."""
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            rows = csv.writer(out)
+            rows.writerow(["frame", "words_done", "seconds", "method", "word", "x", "y"])
+            for number, frame in enumerate(self.frames):
+                for word_id, (x, y) in zip(frame.ids.tolist(), frame.layout.tolist(),
+                                           strict=True):
+                    rows.writerow([number, frame.words_done, f"{frame.seconds:.3f}",
+                                   frame.method, self.words[word_id], f"{x:.6g}",
+                                   f"{y:.6g}"])
