@@ -226,7 +226,8 @@ class ProjectionWorker(QObject):
                     shared = SharedArray.copy_of(snapshot.vectors)
                     self._segments[shared.spec.name] = shared
                     self._connection.send(("snapshot", generation, shared.spec,
-                                           snapshot.ids, words, self.method, self.axes))
+                                           snapshot.ids, words, self.method, self.axes,
+                                           snapshot.words_done))
         except (BrokenPipeError, OSError):
             pass  # the process died: the next wake-up starts it again
 

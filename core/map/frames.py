@@ -37,6 +37,7 @@ class MapFrame:
     # equal for two frames coloured by one colouring (it crosses processes as a copy, so
     # the view cannot tell by identity): then only the points move
     colouring_key: tuple = ()
+    words_done: int = -1  # the words trained when its vectors were copied (-1: unknown)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ axes) and colours them (k-means clusters, labels, frequency), in an interpreter 
 own, so openTSNE and k-means never hold the app's interpreter lock.
 
 Messages in (over a pipe; the vectors through shared memory, core.storage.shared):
-  ("snapshot", generation, ArraySpec, ids, Words, method, axes)  lay these vectors out;
+  ("snapshot", generation, ArraySpec, ids, Words, method, axes, words_done)  lay these vectors out;
           the segment is the sender's, and is answered with ("taken", name) once copied
   ("reset", generation)     start afresh: frames of older generations are not sent
   ("style", MapStyle)       how frames are coloured from now on (labels come with Words)
@@ -21,6 +21,7 @@ makes frames faster than the window draws them, and never fills its event queue.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -60,7 +61,9 @@ class Layouts:
         self.held: tuple | None = None  # a frame made while the last one is on its way
         self.maker = FrameMaker()
         self.generation = 0
-        self.newest: tuple | None = None  # (ids, vectors, method, axes, words) to lay out
+        # (ids, vectors, method, axes, words, words done) to lay out
+        self.newest: tuple | None = None
+        self.words_done = -1  # of the snapshot laid out
 
     def read(self, message) -> bool:
         """Take one message; False means end."""
@@ -68,13 +71,13 @@ class Layouts:
             return False
         kind = message[0]
         if kind == "snapshot":
-            _, generation, spec, ids, words, method, axes = message
+            _, generation, spec, ids, words, method, axes, words_done = message
             shared = SharedArray.attach(spec)
             vectors = np.array(shared.array, copy=True)  # the sender may unlink it now
             shared.close()
             self.connection.send(("taken", spec.name))
             if generation == self.generation:
-                self.newest = (ids, vectors, method, axes, words)
+                self.newest = (ids, vectors, method, axes, words, words_done)
         elif kind == "reset":
             self.generation = message[1]
             self.maker.reset()
@@ -88,7 +91,7 @@ class Layouts:
         or hold it while the last one is on its way."""
         try:
             if self.newest is not None:
-                ids, vectors, method, axes, words = self.newest
+                ids, vectors, method, axes, words, self.words_done = self.newest
                 self.newest = None
                 frame = self.maker.update(ids, vectors, method, axes, words)
             elif self.maker.refining:
@@ -104,7 +107,8 @@ class Layouts:
                                   f"the map could not be drawn: {error!r}",
                                   traceback.format_exc()))
             return
-        if frame is not None:
+        if frame is not None:  # the words trained when its snapshot was copied
+            frame = dataclasses.replace(frame, words_done=self.words_done)
             self.held = ("frame", self.generation, frame)
             self.deliver()
 

@@ -37,12 +37,12 @@ def sent():
 
 
 def snapshot(made, generation: int, vectors: np.ndarray, ids: np.ndarray | None = None,
-             method: str = "pca"):
+             method: str = "pca", words_done: int = 0):
     shared = SharedArray.copy_of(vectors)
     made.append(shared)
     ids = np.arange(len(vectors)) if ids is None else ids
     words = Words(tuple(f"w{i}" for i in ids))
-    return ("snapshot", generation, shared.spec, ids, words, method, None)
+    return ("snapshot", generation, shared.spec, ids, words, method, None, words_done)
 
 
 def test_only_the_newest_of_many_snapshots_is_laid_out(sent):
@@ -51,13 +51,15 @@ def test_only_the_newest_of_many_snapshots_is_laid_out(sent):
     rng = np.random.default_rng(0)
     batches = [rng.normal(size=(30, 8)).astype(np.float32) for _ in range(20)]
     for index, vectors in enumerate(batches):
-        layouts.read(snapshot(sent, 0, vectors, np.arange(30) + index))
+        layouts.read(snapshot(sent, 0, vectors, np.arange(30) + index,
+                              words_done=100 * index))
     layouts.work()
     frames = [message for message in pipe.sent if message[0] == "frame"]
     taken = [message for message in pipe.sent if message[0] == "taken"]
     assert len(frames) == 1 and len(taken) == 20  # every segment copied, one laid out
     frame = frames[0][2]
     assert np.array_equal(frame.ids, np.arange(30) + 19)
+    assert frame.words_done == 1900  # the words trained when its snapshot was copied
     assert frame.layout.shape == (30, 2) and np.all(np.isfinite(frame.layout))
     assert not layouts.wanted()  # PCA needs no refining
 
@@ -163,7 +165,7 @@ def test_a_colouring_by_labels_is_made_again_when_the_labels_arrive(sent):
     labelled = ("snapshot", *snapshot(sent, 0, vectors, method="tsne")[1:4],
                 Words(tuple(f"w{i}" for i in range(60)),
                       tuple("even" if i % 2 == 0 else "odd" for i in range(60))),
-                "tsne", None)
+                "tsne", None, 0)
     layouts.read(labelled)
     layouts.work()
     layouts.deliver()
