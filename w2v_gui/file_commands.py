@@ -275,6 +275,10 @@ class FileCommands(QObject):
             QApplication.restoreOverrideCursor()
 
     # ------------------------------------------------------------------ exports
+    def export(self, title: str, filters: str, export: Callable[[str], None]) -> None:
+        """Ask where, then `export(path)`; a failure is said, a success in the status bar."""
+        self._export(title, filters, export)
+
     def _export(self, title: str, filters: str, export: Callable[[str], None]) -> None:
         path = self._save_name(title, "", filters)
         if not path:

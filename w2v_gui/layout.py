@@ -14,6 +14,7 @@ from w2v_gui.panels.hyperparameter_panel import HyperparameterPanel
 from w2v_gui.panels.map_controls import MapControls
 from w2v_gui.panels.math_panel import MathPanel
 from w2v_gui.panels.search_panel import SearchPanel
+from w2v_gui.panels.timeline import Timeline
 from w2v_gui.panels.training_bar import TrainingBar
 from w2v_gui.views.loss_view import LossView
 from w2v_gui.views.projection_view import ProjectionView
@@ -26,6 +27,7 @@ class Views:
 
     projection_view: ProjectionView = field(default_factory=ProjectionView)
     map_controls: MapControls = field(default_factory=MapControls)
+    timeline: Timeline = field(default_factory=Timeline)
     loss_view: LossView = field(default_factory=LossView)
     quality_view: QualityView = field(default_factory=QualityView)
     bar: TrainingBar = field(default_factory=TrainingBar)
@@ -58,7 +60,11 @@ def arrange(window: QMainWindow, views: Views) -> None:
     """Put `views` in `window`: the bar on top, the map with its controls above the
     curves, the corpus and the form on the left, search, evaluation and math on the right."""
     map_area, central = QWidget(), QWidget()
-    column(map_area, views.map_controls, views.projection_view, margins=0)
+    map_and_film = QWidget()
+    column(map_and_film, views.projection_view, views.timeline, margins=0)
+    map_and_film.layout().setStretch(0, 1)  # the map takes the height, the timeline a line
+    map_and_film.layout().setStretch(1, 0)
+    column(map_area, views.map_controls, map_and_film, margins=0)
     splitter = QSplitter(Qt.Orientation.Vertical)
     # the loss and, beside it, the quality curve on an axis of its own (x linked)
     views.curves = curves = QSplitter(Qt.Orientation.Horizontal)

@@ -14,6 +14,7 @@ from w2v_gui.compare.controller import CompareController
 from w2v_gui.controllers.corpus import CorpusController
 from w2v_gui.controllers.document import Document
 from w2v_gui.controllers.evaluation import EvaluationController
+from w2v_gui.controllers.film import FilmController
 from w2v_gui.controllers.map import MapController
 from w2v_gui.controllers.race import RaceController
 from w2v_gui.controllers.search import SearchController
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
         self.views = views = Views()
         arrange(self, views)
         self.map = MapController(threads, views.projection_view, views.map_controls)
+        self.film = FilmController(views.timeline, self.map.show_still, self.map.go_live)
+        self.map.frame_listener = self.film.frame_arrived  # the run's film records it
         QTimer.singleShot(0, self.map.projection.warm)  # the map's own process
         sweep_stale()  # shared memory a killed instance left behind
         # the processes a run of several workers trains with, started now so that Train
@@ -78,7 +81,7 @@ class MainWindow(QMainWindow):
             step_mode=self.step_mode, map_controller=self.map, evaluation=self.evaluation,
             start_training=self.start_training, start_race=self.start_race,
             show_race=self.show_race, check_student=lambda: self.student.open(),
-            compare=lambda: self.comparison.open())
+            compare=lambda: self.comparison.open(), film=self.film)
         self._wire()
         self.evaluation.load_toy_sets()
         self.settings = app_settings() if remember else None
@@ -112,9 +115,11 @@ class MainWindow(QMainWindow):
         for replaced in (self.corpora.loaded, self.corpora.vectors_loaded,
                          self.document.opened):
             replaced.connect(lambda *_: self.comparison.on_show_changed())
+            replaced.connect(lambda *_: self.film.new_film([]))  # a film of what is gone
         self.workspace.status.connect(status)
         self.workspace.race_restored.connect(self.show_race)
         training.started.connect(self.map.follow)
+        training.started.connect(self.film.follow)
         training.running_changed.connect(lambda _running: self.update_controls())
         training.history_changed.connect(lambda: views.loss_view.follow(training.history))
         training.history_changed.connect(lambda: views.quality_view.follow(training.quality))

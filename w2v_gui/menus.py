@@ -23,8 +23,8 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
                 step_mode: StepModeController, map_controller: MapController,
                 evaluation: EvaluationController, start_training: Callable[[], None],
                 start_race: Callable[[str], None], show_race: Callable[[], None],
-                check_student: Callable[[], None], compare: Callable[[], None]
-                ) -> dict[str, QAction]:
+                check_student: Callable[[], None], compare: Callable[[], None],
+                film=None) -> dict[str, QAction]:
     """Add the menus to `window`; returns the actions other code needs, by name.
     start_race(kind): race "losses" or "models"."""
     keys = QKeySequence.StandardKey
@@ -60,6 +60,11 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
         files.export_coordinates_dialog)
     add(file_menu, "Export the &loss and quality history (CSV)…", files.export_loss_dialog)
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
+    add(file_menu, "Export the run's &film as a GIF…", lambda: files.export(
+        "Export the run's film", "GIF (*.gif)", lambda path: film.export_gif(
+            path, tuple(map_controller.pinned))))
+    add(file_menu, "Export the film's coordinates (CS&V)…", lambda: files.export(
+        "Export the film's coordinates", "CSV (*.csv)", film.export_csv))
     file_menu.addSeparator()
     add(file_menu, "Check &my word2vec.py…", check_student, "Ctrl+Shift+K")
     add(file_menu, "Compare two &embeddings…", compare, "Ctrl+Shift+D")

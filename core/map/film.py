@@ -33,6 +33,7 @@ class FilmFrame:
     ids: np.ndarray  # (n,) int32 word ids
     layout: np.ndarray  # (n, 2) float32
     colours: np.ndarray  # (n, 3) uint8
+    legend: tuple = ()  # the colours' legend: (text, colour) entries
 
     @property
     def nbytes(self) -> int:

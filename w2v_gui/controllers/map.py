@@ -49,7 +49,9 @@ class MapController(QObject):
         # case no snapshot came after the change
         self._changed_while_following = False
         self.projection = ProjectionWorker()
-        self.projection.layout_ready.connect(view.set_frame)
+        self.projection.layout_ready.connect(self._frame_arrived)
+        self.still = False  # a moment of the run's film is on show: live frames wait
+        self.frame_listener = None  # also gets every live frame (the film records them)
         self.projection.failed.connect(self.failed)
         threads.start(self.projection)
         # the view gone, nothing is drawn: its layout process ends too (a lambda: called
@@ -64,6 +66,22 @@ class MapController(QObject):
         controls.axes_changed.connect(self.set_axes_text)
         controls.show_all.connect(self.show_all)
         view.pin_toggled.connect(self.toggle_pin)
+
+    def _frame_arrived(self, frame) -> None:
+        if self.frame_listener is not None:
+            self.frame_listener(frame)
+        if not self.still:
+            self.view.set_frame(frame)
+
+    def show_still(self, frame) -> None:
+        """Show this frame (a moment of the film) until `go_live`."""
+        self.still = True
+        self.view.set_frame(frame)
+
+    def go_live(self) -> None:
+        """Follow the run again: the newest layout is drawn."""
+        self.still = False
+        self.redraw()
 
     def shutdown(self) -> None:
         """The window closes: the map's layout process ends (never waited for)."""

@@ -1,0 +1,65 @@
+"""The film of a run on the map: recorded while it trains, any moment shown again from
+the timeline (live frames wait meanwhile), played, exported, and forgotten with its run."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from tests.gui.helpers import close_window, open_window, start, stop, train
+
+
+def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
+    window = open_window(qtbot)
+    try:
+        train(qtbot, window, epochs=2)
+        film = window.film.film
+        qtbot.waitUntil(lambda: len(film.frames) >= 3, timeout=10_000)
+        done = [frame.words_done for frame in film.frames]
+        assert done == sorted(done) and done[-1] > done[0] >= 0
+        assert film.words == list(window.training.corpus.words)
+        timeline = window.views.timeline
+        assert timeline.isEnabled() and timeline.slider.maximum() == len(film.frames) - 1
+        timeline.slider.setValue(0)  # scrub back to the first moment
+        view = window.views.projection_view
+        np.testing.assert_allclose(view.layout, film.frames[0].layout, rtol=1e-6)
+        assert window.map.still and f"{film.frames[0].words_done:,} words" in (
+            timeline.where.text())
+        window.map.redraw()  # a live layout arrives meanwhile: the moment stays on show
+        qtbot.wait(300)
+        np.testing.assert_allclose(view.layout, film.frames[0].layout, rtol=1e-6)
+        timeline.toggle_play()
+        qtbot.waitUntil(lambda: timeline.slider.value() == timeline.slider.maximum(),
+                        timeout=10_000)
+        qtbot.waitUntil(lambda: not timeline.player.isActive(), timeout=2000)  # it stops
+        timeline.go_live()
+        assert not window.map.still
+        window.film.export_gif(str(tmp_path / "run.gif"))
+        with Image.open(tmp_path / "run.gif") as gif:
+            assert gif.n_frames == len(film.frames)
+        window.film.export_csv(str(tmp_path / "run.csv"))
+        assert (tmp_path / "run.csv").read_text().count("\n") == 1 + sum(
+            len(frame.ids) for frame in film.frames)
+    finally:
+        close_window(qtbot, window)
+
+
+def test_a_continued_run_goes_on_with_its_film_and_another_corpus_forgets_it(qtbot,
+                                                                             tmp_path):
+    window = open_window(qtbot)
+    try:
+        start(qtbot, window, words=20_000)
+        qtbot.waitUntil(lambda: len(window.film.film.frames) >= 2, timeout=20_000)
+        stop(qtbot, window)
+        film, frames = window.film.film, len(window.film.film.frames)
+        window.start_training()  # Continue
+        qtbot.waitUntil(lambda: len(film.frames) > frames, timeout=20_000)
+        assert window.film.film is film
+        stop(qtbot, window)
+        story = tmp_path / "story.txt"
+        story.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 30)
+        with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+            window.files.open_corpus(str(story))
+        assert window.film.film.frames == [] and not window.views.timeline.isEnabled()
+    finally:
+        close_window(qtbot, window)
