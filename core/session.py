@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from core.map.film import FILM_ARRAYS, Film, film_arrays, film_from_arrays
 from core.storage.files import atomic_write
 from core.train.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
 from core.train.saved_arrays import INTEGERS, REALS, TEXT, SavedArrays
@@ -38,6 +39,7 @@ class Session:
     app_state: JSON-able state of the app that made it (pins, view settings), kept as is
     quality:   the run's quality curve (evaluations of its snapshots)
     notes:     sentences on what was left out when it was read (a damaged app record)
+    film:      the frames and snapshots of the run's map, bounded (core.map.film)
     """
 
     trainer: Trainer
@@ -45,6 +47,7 @@ class Session:
     app_state: dict[str, Any] = field(default_factory=dict)
     quality: QualityHistory = field(default_factory=QualityHistory)
     notes: list[str] = field(default_factory=list)
+    film: Film | None = None  # the run's film on the map (core.map.film), if kept
 
 
 def session_arrays(session: Session) -> dict[str, np.ndarray]:
@@ -64,6 +67,8 @@ def session_arrays(session: Session) -> dict[str, np.ndarray]:
         "session_quality": np.array(session.quality.rows(), dtype=np.float64),
         "session_app_state": np.array(json.dumps(session.app_state)),
     })
+    if session.film is not None:
+        arrays.update(film_arrays(session.film))
     return arrays
 
 
@@ -163,6 +168,7 @@ def load_session(path: str | os.PathLike) -> Session:
                 _rows(saved, "session_quality", QUALITY_COLUMNS, unmeasured=True)
                 if "session_quality" in saved else None)
             app_state = _app_state(saved, version)
+            film, film_note = _film(saved, trainer.corpus.words, path)
     except TrainerError as error:  # the trainer's own refusals (e.g. a corpus too small)
         raise SessionError(str(error)) from error
     notes = []
@@ -170,4 +176,19 @@ def load_session(path: str | os.PathLike) -> Session:
         app_state = {}
         notes.append(f"{path}: its view settings (pinned words, the map's settings) were "
                      "damaged and were left out; the run itself opened whole.")
-    return Session(trainer, history, app_state, quality, notes)
+    if film_note:
+        notes.append(film_note)
+    return Session(trainer, history, app_state, quality, notes, film)
+
+
+def _film(saved: SavedArrays, words: list[str], path) -> tuple[Film | None, str | None]:
+    """The run's film, if the session keeps one; a damaged film is left out, said in a
+    note (the run itself can still be used)."""
+    if "film_meta" not in saved:
+        return None, None
+    try:
+        arrays = {name: saved.read(name) for name in FILM_ARRAYS}
+        return film_from_arrays(arrays, list(words)), None
+    except (SessionError, ValueError, KeyError, TypeError) as error:
+        return None, (f"{path}: the run's film was damaged ({error}) and was left out; "
+                      "the run itself opened whole.")

@@ -115,7 +115,10 @@ class MainWindow(QMainWindow):
         for replaced in (self.corpora.loaded, self.corpora.vectors_loaded,
                          self.document.opened):
             replaced.connect(lambda *_: self.comparison.on_show_changed())
+        for replaced in (self.corpora.loaded, self.corpora.vectors_loaded):
             replaced.connect(lambda *_: self.film.new_film([]))  # a film of what is gone
+        self.document.opened.connect(lambda session, *_: self.film.adopt(session))
+        self.document.film_of = self.film.film_of
         self.workspace.status.connect(status)
         self.workspace.race_restored.connect(self.show_race)
         training.started.connect(self.map.follow)

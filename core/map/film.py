@@ -14,6 +14,7 @@ snapshot before: 1 while they all change, 0 once they stay.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -163,3 +164,87 @@ class Film:
                     rows.writerow([number, frame.words_done, f"{frame.seconds:.3f}",
                                    frame.method, self.words[word_id], f"{x:.6g}",
                                    f"{y:.6g}"])
+
+
+# ---------------------------------------------------------------------- in a session file
+def film_arrays(film: Film) -> dict[str, np.ndarray]:
+    """The film as plain arrays (no pickle), for a session file."""
+    frames, snapshots = list(film.frames), list(film.snapshots)
+    offsets = np.cumsum([0, *(len(f.ids) for f in frames)]).astype(np.int64)
+    snapshot_offsets = np.cumsum([0, *(len(s.ids) for s in snapshots)]).astype(np.int64)
+    dim = snapshots[0].vectors.shape[1] if snapshots else 0
+    return {
+        "film_meta": np.array(json.dumps({
+            "frame_every": film.frame_every, "snapshot_every": film.snapshot_every,
+            "thinnings": film.thinnings,
+            "legends": [[[text, [int(c) for c in colour]] for text, colour in f.legend]
+                        for f in frames]})),
+        "film_words_done": np.array([f.words_done for f in frames], dtype=np.int64),
+        "film_seconds": np.array([f.seconds for f in frames], dtype=np.float64),
+        "film_methods": np.array([f.method for f in frames], dtype=str),
+        "film_offsets": offsets,
+        "film_ids": np.concatenate([f.ids for f in frames]).astype(np.int32) if frames
+        else np.zeros(0, np.int32),
+        "film_layout": np.concatenate([f.layout for f in frames]).astype(np.float32)
+        if frames else np.zeros((0, 2), np.float32),
+        "film_colours": np.concatenate([f.colours for f in frames]).astype(np.uint8)
+        if frames else np.zeros((0, 3), np.uint8),
+        "film_snapshot_words_done": np.array([s.words_done for s in snapshots],
+                                             dtype=np.int64),
+        "film_snapshot_offsets": snapshot_offsets,
+        "film_snapshot_ids": np.concatenate([s.ids for s in snapshots]).astype(np.int32)
+        if snapshots else np.zeros(0, np.int32),
+        "film_snapshot_vectors": np.concatenate([s.vectors for s in snapshots]).astype(
+            np.float16) if snapshots else np.zeros((0, dim), np.float16),
+    }
+
+
+FILM_ARRAYS = tuple(film_arrays(Film()))  # the names a session holds the film in
+
+
+def film_from_arrays(arrays: dict[str, np.ndarray], words: list[str]) -> Film:
+    """The film back from `film_arrays` (of a run on `words`); ValueError saying what is
+    wrong when the arrays do not make a film of these words."""
+    film = Film(words)
+    meta = json.loads(str(arrays["film_meta"]))
+    done, seconds = arrays["film_words_done"], arrays["film_seconds"]
+    methods, offsets = arrays["film_methods"], arrays["film_offsets"]
+    ids, layout, colours = arrays["film_ids"], arrays["film_layout"], arrays["film_colours"]
+    legends = meta.get("legends", [])
+    frames = len(done)
+    if not (len(seconds) == len(methods) == len(legends) == frames
+            and len(offsets) == frames + 1 and _runs(offsets, len(ids))
+            and layout.shape == (len(ids), 2) and colours.shape == (len(ids), 3)):
+        raise ValueError("its frames do not fit together")
+    if ids.size and (ids.min() < 0 or ids.max() >= len(words)):
+        raise ValueError("a frame names a word the run does not have")
+    if not np.all(np.isfinite(layout)) or np.any(np.diff(done) < 0):
+        raise ValueError("a frame's place or time is out of range")
+    for i in range(frames):
+        part = slice(offsets[i], offsets[i + 1])
+        film.frames.append(FilmFrame(
+            int(done[i]), float(seconds[i]), str(methods[i]), ids[part].astype(np.int32),
+            layout[part].astype(np.float32), colours[part].astype(np.uint8),
+            tuple((str(text), tuple(colour)) for text, colour in legends[i])))
+    done = arrays["film_snapshot_words_done"]
+    offsets, ids = arrays["film_snapshot_offsets"], arrays["film_snapshot_ids"]
+    vectors = arrays["film_snapshot_vectors"]
+    if not (len(offsets) == len(done) + 1 and _runs(offsets, len(ids))
+            and vectors.ndim == 2 and len(vectors) == len(ids)):
+        raise ValueError("its snapshots do not fit together")
+    if ids.size and (ids.min() < 0 or ids.max() >= len(words)):
+        raise ValueError("a snapshot names a word the run does not have")
+    for i in range(len(done)):
+        part = slice(offsets[i], offsets[i + 1])
+        film.snapshots.append(FilmSnapshot(int(done[i]), ids[part].astype(np.int32),
+                                           vectors[part].astype(np.float16)))
+    film.frame_every = max(1, int(meta.get("frame_every", 1)))
+    film.snapshot_every = max(1, int(meta.get("snapshot_every", 1)))
+    film.thinnings = max(0, int(meta.get("thinnings", 0)))
+    return film
+
+
+def _runs(offsets: np.ndarray, total: int) -> bool:
+    """Offsets from 0 to `total`, never falling."""
+    return bool(len(offsets) and offsets[0] == 0 and offsets[-1] == total
+                and np.all(np.diff(offsets) >= 0))

@@ -75,3 +75,37 @@ def test_the_gif_has_the_frames_it_should_and_the_csv_every_point(tmp_path):
     with open(tmp_path / "film.csv", encoding="utf-8") as table:
         rows = list(csv.DictReader(table))
     assert len(rows) == 12 * 5 and rows[0]["word"] == "w0" and rows[-1]["words_done"] == "550"
+
+
+def test_a_session_keeps_the_film_and_leaves_out_a_damaged_one(tmp_path):
+    from core.data.corpus import Corpus
+    from core.map.film import film_arrays
+    from core.session import Session, load_session, save_session, session_arrays
+    from core.session import write_session
+    from core.train.config import PRESETS
+    from core.train.trainer import Trainer
+
+    corpus = Corpus.from_sentences([["a", "b", "c", "d", "e"]] * 30)
+    trainer = Trainer(corpus, PRESETS["quick_demo"].replace(epochs=1))
+    film = Film(list(corpus.words))
+    for i in range(7):
+        film.add_frame(frame(i * 10))
+        film.add_snapshot(FilmSnapshot(i * 10, np.arange(5, dtype=np.int32),
+                                       np.full((5, 4), i, dtype=np.float16)))
+    film.frames[-1] = FilmFrame(60, 0.6, "tsne", film.frames[-1].ids,
+                                film.frames[-1].layout, film.frames[-1].colours,
+                                (("group 1", (10, 20, 30)),))
+    path = tmp_path / "run.w2vsession"
+    save_session(path, Session(trainer, film=film))
+    back = load_session(path).film
+    assert [f.words_done for f in back.frames] == [f.words_done for f in film.frames]
+    assert back.frames[-1].method == "tsne" and back.frames[-1].legend == (
+        ("group 1", (10, 20, 30)),)
+    np.testing.assert_array_equal(back.frames[3].layout, film.frames[3].layout)
+    assert len(back.snapshots) == 7 and float(back.snapshots[6].vectors[0, 0]) == 6.0
+    arrays = session_arrays(Session(trainer, film=film))
+    arrays["film_ids"] = arrays["film_ids"] + 100  # names words the run lacks
+    write_session(path, arrays)
+    damaged = load_session(path)
+    assert damaged.film is None and "film was damaged" in damaged.notes[0]
+    assert set(film_arrays(film)) <= set(arrays)

@@ -40,6 +40,19 @@ def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
         window.film.export_csv(str(tmp_path / "run.csv"))
         assert (tmp_path / "run.csv").read_text().count("\n") == 1 + sum(
             len(frame.ids) for frame in film.frames)
+        # the session keeps the film, and the window that opens it shows it again
+        path = str(tmp_path / "filmed")
+        assert window.files.save_to(path)
+        other = open_window(qtbot)
+        try:
+            with qtbot.waitSignal(other.document.opened, timeout=30_000):
+                other.files.open_path(path + ".w2vsession")
+            kept = other.film.film
+            assert [f.words_done for f in kept.frames] == [f.words_done for f in
+                                                            film.frames]
+            assert other.views.timeline.slider.maximum() == len(film.frames) - 1
+        finally:
+            close_window(qtbot, other)
     finally:
         close_window(qtbot, window)
 

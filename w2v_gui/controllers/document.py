@@ -85,6 +85,8 @@ class Document(QObject):
         self.training = training
         self.threads = threads
         self.app_state = app_state
+        # the film of this run on the map, kept in the session (None: none to keep)
+        self.film_of: Callable[[object], object] = lambda _trainer: None
         # asked once a session has been read, before it replaces the current work (False:
         # it does not); cleared when the read ends
         self.confirm: Callable[[], bool] | None = None
@@ -148,7 +150,7 @@ class Document(QObject):
                     return None
                 state = {**self.app_state(), "document_path": self.path}
                 session = Session(trainer, self.training.history, state,
-                                  self.training.quality)
+                                  self.training.quality, film=self.film_of(trainer))
                 return session_arrays(session), self.revision
         except TrainerError as error:
             if not quiet:

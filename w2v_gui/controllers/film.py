@@ -72,6 +72,20 @@ class FilmController(QObject):
                 snapshot.words_done, np.asarray(snapshot.ids, dtype=np.int32),
                 np.asarray(snapshot.vectors, dtype=np.float16)))
 
+    def film_of(self, trainer) -> Film | None:
+        """The film, if it is of `trainer`'s run and has frames (what a session keeps)."""
+        if trainer is self._trainer and self.film.frames:
+            return self.film
+        return None
+
+    def adopt(self, session) -> None:
+        """An opened session: its film (or a new, empty one) is the run's."""
+        self.film = session.film if session.film is not None else Film(
+            list(session.trainer.corpus.words))
+        self._trainer = session.trainer
+        self.timeline.go_live()
+        self.changed.emit()
+
     def frame_arrived(self, frame: MapFrame) -> None:
         """A frame of the live map (GUI thread): kept when it is of the run recorded."""
         if not self.recording or frame.words_done < 0:
