@@ -51,8 +51,11 @@ class MainWindow(QMainWindow):
         self.views = views = Views()
         arrange(self, views)
         self.map = MapController(threads, views.projection_view, views.map_controls)
-        self.film = FilmController(views.timeline, self.map.show_still, self.map.go_live)
+        self.film = FilmController(views.timeline, self.map.show_still, self.map.go_live,
+                                   lambda vectors: self.search.set_embeddings(vectors),
+                                   lambda: self.workspace.current_embeddings())
         self.map.frame_listener = self.film.frame_arrived  # the run's film records it
+        self.film.settling_shown = views.search_panel.show_settling
         QTimer.singleShot(0, self.map.projection.warm)  # the map's own process
         sweep_stale()  # shared memory a killed instance left behind
         # the processes a run of several workers trains with, started now so that Train
@@ -88,7 +91,8 @@ class MainWindow(QMainWindow):
         self.student = StudentController(self, self.files.choose_file, self.settings,
                                          lambda: self.training.corpus)
         self.comparison = CompareController(self, self.files.choose_file,
-                                            self.workspace.current_embeddings)
+                                            self.workspace.current_embeddings,
+                                            self.film.moment_vectors)
         restore_settings(self.settings, self, views, self.map, self.actions["log_y"],
                          self.files)
         self.update_controls()
@@ -135,7 +139,9 @@ class MainWindow(QMainWindow):
         self.race.failed.connect(lambda message: show_error(self, "Loss race", message))
         training.stats.connect(lambda stats: bar.show_stats(stats, training.trainer.config.epochs))
         training.progressed.connect(document.touch)
-        training.embeddings_ready.connect(self.search.set_embeddings)
+        training.embeddings_ready.connect(  # a moment of the film on show keeps its own
+            lambda vectors: self.film.scrubbing or self.search.set_embeddings(vectors))
+        views.search_panel.highlight.connect(self.film.word_searched)
         # the position the copy was taken at (never a live read of the training thread's)
         training.embeddings_ready.connect(lambda vectors: self.map.show_embeddings(
             vectors, training.embeddings_words_done))

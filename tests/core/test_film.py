@@ -80,8 +80,7 @@ def test_the_gif_has_the_frames_it_should_and_the_csv_every_point(tmp_path):
 def test_a_session_keeps_the_film_and_leaves_out_a_damaged_one(tmp_path):
     from core.data.corpus import Corpus
     from core.map.film import film_arrays
-    from core.session import Session, load_session, save_session, session_arrays
-    from core.session import write_session
+    from core.session import Session, load_session, save_session, session_arrays, write_session
     from core.train.config import PRESETS
     from core.train.trainer import Trainer
 

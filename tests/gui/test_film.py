@@ -76,3 +76,43 @@ def test_a_continued_run_goes_on_with_its_film_and_another_corpus_forgets_it(qtb
         assert window.film.film.frames == [] and not window.views.timeline.isEnabled()
     finally:
         close_window(qtbot, window)
+
+
+def test_the_nearest_words_and_a_words_settling_follow_the_moment_shown(qtbot,
+                                                                       monkeypatch):
+    from w2v_gui.controllers import film as film_controller
+
+    monkeypatch.setattr(film_controller, "SNAPSHOT_SECONDS", 0.2)
+    window = open_window(qtbot)
+    try:
+        train(qtbot, window, epochs=3)
+        film = window.film.film
+        qtbot.waitUntil(lambda: len(film.snapshots) >= 4, timeout=10_000)
+        panel = window.views.search_panel
+        panel.query.setText("king")
+        panel.search("king")
+        qtbot.waitUntil(lambda: panel.settling is not None and panel.settling.isVisible(),
+                        timeout=10_000)
+        done, changed = panel.settling_curve.getData()
+        assert len(done) == len(film.snapshots) - 1 and 0 <= changed.min() <= 1
+        assert "How much of king's 10 nearest neighbours" in panel.settling_title.text()
+        window.views.timeline.slider.setValue(0)  # the first moment
+        first = window.film.snapshot_at(film.frames[0].words_done)
+        qtbot.waitUntil(lambda: window.search._sent is not None and len(
+            window.search._sent.words) == len(first.ids), timeout=10_000)
+        assert panel.settling_now.isVisible()
+        # a comparison of that moment with the vectors on show now
+        window.views.timeline.go_live()
+        window.views.timeline.slider.setValue(0)
+        comparison = window.comparison
+        comparison.open()
+        comparison.window.a.kind.setCurrentIndex(2)  # the film's moment on show
+        with qtbot.waitSignal(comparison.comparing.done, timeout=30_000) as done_signal:
+            comparison.start()
+        result = done_signal.args[0].comparison
+        assert result.shared == len(first.ids)  # the map's words at that moment
+        window.views.timeline.go_live()
+        qtbot.waitUntil(lambda: len(window.search._sent.words) == len(
+            window.training.corpus.words), timeout=10_000)
+    finally:
+        close_window(qtbot, window)

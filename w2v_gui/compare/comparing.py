@@ -17,6 +17,7 @@ from core.open_vectors import read_vectors
 from core.vectors.embeddings import Embeddings, EmbeddingsError
 
 NOW = "now"  # a side that is the app's vectors on show
+MOMENT = "moment"  # a side that is the film's moment on show (the map's words)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Side:
     def name(self) -> str:
         from pathlib import Path
 
-        return "the vectors on show" if self.source == NOW else Path(self.source).name
+        if self.source in (NOW, MOMENT):
+            return {NOW: "the vectors on show", MOMENT: "the film's moment"}[self.source]
+        return Path(self.source).name
 
 
 @dataclass
@@ -49,10 +52,12 @@ class Comparing(QObject):
     cancelled = pyqtSignal()
 
     def __init__(self, on_show: Callable[[], Embeddings | None],
-                 parent: QObject | None = None) -> None:
-        """on_show(): the app's vectors on show now (None when there are none)."""
+                 parent: QObject | None = None,
+                 moment: Callable[[], Embeddings | None] = lambda: None) -> None:
+        """on_show(): the app's vectors on show now (None when there are none);
+        moment(): the map's words' vectors at the film's moment on show."""
         super().__init__(parent)
-        self.on_show = on_show
+        self.on_show, self.moment = on_show, moment
         self._cancel: threading.Event | None = None
         self._thread: threading.Thread | None = None
         self.uses_now = False  # the comparison under way includes the vectors on show
@@ -68,12 +73,19 @@ class Comparing(QObject):
             self.failed.emit("There are no vectors on show: train a run, or open vectors "
                              "or a session, or compare two files.")
             return
+        moment = self.moment() if MOMENT in (a.source, b.source) else None
+        if moment is None and MOMENT in (a.source, b.source):
+            self.failed.emit("The film has no snapshot of the vectors yet: train a run "
+                             "with the map on show for a few seconds.")
+            return
         cancel = threading.Event()
-        self._cancel, self.uses_now = cancel, now is not None
+        self._cancel, self.uses_now = cancel, now is not None or moment is not None
 
         def read(side: Side) -> Embeddings:
             if side.source == NOW:
                 return now
+            if side.source == MOMENT:
+                return moment
             self.progress.emit(0.0, f"reading {side.name}…")
             return read_vectors(side.source).embeddings
 

@@ -17,10 +17,13 @@ FILES = ("Vectors, models and sessions (*.txt *.vec *.bin *.tsv *.gz *.npz *.w2v
 
 class CompareController(QObject):
     def __init__(self, host: QWidget, choose_file: Callable[[str, str], str],
-                 on_show: Callable[[], Embeddings | None]) -> None:
+                 on_show: Callable[[], Embeddings | None],
+                 moment: Callable[[], Embeddings | None]) -> None:
+        """on_show(): the vectors on show; moment(): the map's words' vectors at the
+        film's moment on show."""
         super().__init__(host)
         self.host, self.choose_file = host, choose_file
-        self.comparing = Comparing(on_show, self)
+        self.comparing = Comparing(on_show, self, moment)
         self.window: CompareWindow | None = None
 
     def open(self) -> None:

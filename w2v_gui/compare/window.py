@@ -25,7 +25,7 @@ from PyQt6.QtWidgets import (
 )
 
 from core.compare.comparison import arrow_layout
-from w2v_gui.compare.comparing import NOW, Result, Side
+from w2v_gui.compare.comparing import MOMENT, NOW, Result, Side
 from w2v_gui.panels.elided_label import ElidedLabel
 
 MAP_WORDS = 300  # the ranked words drawn on the map (arrows), most frequent first
@@ -42,7 +42,8 @@ class SideChooser(QWidget):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.kind = QComboBox()
-        self.kind.addItems(["the vectors on show now", "a file…"])
+        self.kind.addItems(["the vectors on show now", "a file…",
+                            "the film's moment on show (the map's words)"])
         self.kind.activated.connect(lambda index: index == 1 and self.choose_file.emit())
         self.path = ElidedLabel("")
         row = QHBoxLayout(self)
@@ -58,6 +59,8 @@ class SideChooser(QWidget):
         self.path.setText(path or "")
 
     def side(self) -> Side:
+        if self.kind.currentIndex() == 2:
+            return Side(MOMENT)
         return Side(self.file if self.kind.currentIndex() == 1 and self.file else NOW)
 
 

@@ -13,6 +13,7 @@ from core.map.colours import Colouring
 from core.map.film import Film, FilmFrame, FilmSnapshot
 from core.map.film_gif import write_gif
 from core.map.frames import MapFrame
+from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.timeline import Timeline
 from w2v_gui.views.map_labels import DOT
 
@@ -22,11 +23,17 @@ SNAPSHOT_SECONDS = 3.0  # a snapshot of the map's words' vectors this often at m
 class FilmController(QObject):
     changed = pyqtSignal()  # the film grew, or a new one began
 
-    def __init__(self, timeline: Timeline, show_frame, go_live) -> None:
+    def __init__(self, timeline: Timeline, show_frame, go_live, search_in,
+                 live_vectors) -> None:
         """show_frame(MapFrame): draw a moment of the film on the map; go_live(): the map
-        follows the run again."""
+        follows the run again; search_in(Embeddings): the nearest words are those of
+        these vectors; live_vectors(): the vectors on show now."""
         super().__init__(timeline)
         self.timeline, self.show_frame, self.go_live = timeline, show_frame, go_live
+        self.search_in, self.live_vectors = search_in, live_vectors
+        self._searched_snapshot: FilmSnapshot | None = None
+        self.settling_shown = None  # set_settling(word, done, changed, now) of the panel
+        self._word: str | None = None  # the word whose settling curve is shown
         self.film = Film()
         self.recording = False  # a run feeds the map: its frames are the film's
         self._snapshot_at = 0.0
@@ -112,9 +119,55 @@ class FilmController(QObject):
                                  colouring_key=("film", id(self.film), index)))
         self.timeline.show_moment(f"{moment.words_done:,} words · frame {index + 1:,} of "
                                   f"{len(self.film.frames):,}")
+        snapshot = self.snapshot_at(moment.words_done)
+        if snapshot is not None and snapshot is not self._searched_snapshot:
+            self._searched_snapshot = snapshot  # the nearest words of that moment
+            self.search_in(self.embeddings_of(snapshot))
+        self._show_settling()
 
     def _live(self) -> None:
         self.go_live()
+        self._searched_snapshot = None
+        vectors = self.live_vectors()
+        if vectors is not None:
+            self.search_in(vectors)
+        self._show_settling()
+
+    def snapshot_at(self, words_done: int) -> FilmSnapshot | None:
+        """The last snapshot taken at or before `words_done` (the first if none is)."""
+        before = [s for s in self.film.snapshots if s.words_done <= words_done]
+        return before[-1] if before else (self.film.snapshots[0] if self.film.snapshots
+                                          else None)
+
+    def embeddings_of(self, snapshot: FilmSnapshot) -> Embeddings:
+        return Embeddings([self.film.words[i] for i in snapshot.ids.tolist()],
+                          snapshot.vectors.astype(np.float32))
+
+    def moment_vectors(self) -> Embeddings | None:
+        """The vectors of the map's words at the moment shown (live: the newest
+        snapshot), for a comparison; None before the first snapshot."""
+        frames = self.film.frames
+        if not frames or not self.film.snapshots:
+            return None
+        index = self.timeline.slider.value() if self.scrubbing else len(frames) - 1
+        snapshot = self.snapshot_at(frames[min(index, len(frames) - 1)].words_done)
+        return self.embeddings_of(snapshot)
+
+    def word_searched(self, words: list) -> None:
+        """The Nearest words panel searched a word: its settling curve, if filmed."""
+        self._word = words[0] if words else None
+        self._show_settling()
+
+    def _show_settling(self) -> None:
+        if self.settling_shown is None:
+            return
+        if self._word is None or len(self.film.snapshots) < 3:
+            self.settling_shown("", None, None)
+            return
+        done, changed = self.film.settling(self._word)
+        now = (self.film.frames[self.timeline.slider.value()].words_done
+               if self.scrubbing and self.film.frames else None)
+        self.settling_shown(self._word, done if len(done) else None, changed, now)
 
     # ------------------------------------------------------------------ exports
     def export_gif(self, path: str, labelled: tuple[str, ...] = ()) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pyqtgraph as pg
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCompleter,
@@ -103,6 +105,14 @@ class SearchPanel(QWidget):
         layout.addLayout(analogy)
         layout.addWidget(self.message)
         layout.addWidget(self.results, 1)
+        # the searched word's settling curve, from the run's film: its plot is made the
+        # first time there is one to show
+        self.settling: pg.PlotWidget | None = None
+        self.settling_title = QLabel("")
+        self.settling_title.setWordWrap(True)
+        self.settling_title.hide()
+        layout.addWidget(self.settling_title)
+        self._layout = layout
         self._last = "neighbours"
 
     def set_vocabulary(self, words: list[str]) -> None:
@@ -136,6 +146,43 @@ class SearchPanel(QWidget):
             self.refresh()  # says the word is unknown, with suggestions
         else:
             self.pin_toggled.emit(word)
+
+    def show_settling(self, word: str, done, changed, now: int | None = None) -> None:
+        """The share of `word`'s nearest neighbours that changed from snapshot to
+        snapshot of the run's film (None: no curve to show); `now`: the moment shown."""
+        shown = done is not None and len(done) > 0
+        self.settling_title.setVisible(shown)
+        if self.settling is not None:
+            self.settling.setVisible(shown)
+        if not shown:
+            return
+        if self.settling is None:
+            self._make_settling_plot()
+        self.settling_curve.setData(done, changed)
+        self.settling_now.setVisible(now is not None)
+        if now is not None:
+            self.settling_now.setPos(now)
+        moving = np.flatnonzero(np.asarray(changed) > 0)
+        settled = (None if len(moving) and moving[-1] == len(changed) - 1
+                   else int(done[moving[-1] + 1 if len(moving) else 0]))
+        self.settling_title.setText(
+            f"How much of {word}'s 10 nearest neighbours (among the map's words) changed "
+            "from one snapshot of the run to the next"
+            + (f"; they stopped moving at {settled:,} words." if settled is not None
+               else "; they still move."))
+
+    def _make_settling_plot(self) -> None:
+        self.settling = pg.PlotWidget(background="w")
+        self.settling.setMaximumHeight(150)
+        self.settling.setLabel("left", "changed")
+        self.settling.setLabel("bottom", "words trained")
+        self.settling.setYRange(0, 1, padding=0.05)
+        self.settling.setMouseEnabled(False, False)
+        self.settling_curve = self.settling.plot(pen=pg.mkPen(40, 90, 200, width=2),
+                                                 symbol="o", symbolSize=4)
+        self.settling_now = pg.InfiniteLine(angle=90, pen=pg.mkPen(235, 110, 20))
+        self.settling.addItem(self.settling_now)
+        self._layout.addWidget(self.settling)
 
     def clear(self) -> None:
         """Forget the vocabulary (a new corpus or run is coming); keep what was typed."""
