@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
                                    lambda: self.workspace.current_embeddings())
         self.map.frame_listener = self.film.frame_arrived  # the run's film records it
         self.film.settling_shown = views.search_panel.show_settling
+        self.film.pinned_ids = lambda: views.projection_view.pinned
         QTimer.singleShot(0, self.map.projection.warm)  # the map's own process
         sweep_stale()  # shared memory a killed instance left behind
         # the processes a run of several workers trains with, started now so that Train

@@ -12,6 +12,7 @@ from tests.gui.helpers import close_window, open_window, start, stop, train
 def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
     window = open_window(qtbot)
     try:
+        window.map.set_pinned(["king"])
         train(qtbot, window, epochs=2)
         film = window.film.film
         qtbot.waitUntil(lambda: len(film.frames) >= 3, timeout=10_000)
@@ -28,6 +29,12 @@ def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
         window.map.redraw()  # a live layout arrives meanwhile: the moment stays on show
         qtbot.wait(300)
         np.testing.assert_allclose(view.layout, film.frames[0].layout, rtol=1e-6)
+        middle = len(film.frames) // 2  # the pinned word's trail: its path up to then
+        timeline.slider.setValue(middle)
+        king = window.training.corpus.index["king"]
+        path = [f.layout[list(f.ids).index(king)] for f in film.frames[:middle + 1]
+                if king in f.ids][-30:]
+        np.testing.assert_allclose(np.array(view.trails[king]), np.array(path), rtol=1e-6)
         timeline.toggle_play()
         qtbot.waitUntil(lambda: timeline.slider.value() == timeline.slider.maximum(),
                         timeout=10_000)

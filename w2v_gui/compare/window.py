@@ -34,6 +34,14 @@ COLUMNS = ("word", "kept", "cosine", "gained in B", "lost from A")
 WIDTHS = (110, 50, 60, 170, 170)  # pixels; a cell's whole text is in its tooltip
 
 
+def only_in(side: str, words: list[str], shown: int = 12) -> str:
+    """" Only in A: w1, w2, … (and 40 more)." or ""."""
+    if not words:
+        return ""
+    more = f" (and {len(words) - shown:,} more)" if len(words) > shown else ""
+    return f" Only in {side}: {', '.join(words[:shown])}{more}."
+
+
 class SideChooser(QWidget):
     """"the vectors on show" or a file, for one side."""
 
@@ -136,6 +144,10 @@ class CompareWindow(QWidget):
         self._places: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.set_running(False)
 
+    def closeEvent(self, event) -> None:
+        self.cancel.emit()  # a comparison under way is for this window only
+        super().closeEvent(event)
+
     def set_running(self, running: bool) -> None:
         self.compare_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
@@ -155,7 +167,8 @@ class CompareWindow(QWidget):
             f"{len(comparison.only_in_b):,} only in B. {len(comparison.words):,} words "
             f"ranked by the share of their {comparison.k} nearest neighbours kept (each "
             f"space on its own), then by the cosine between their aligned vectors, in "
-            f"{comparison.seconds:.1f} s.")
+            f"{comparison.seconds:.1f} s." + only_in("A", comparison.only_in_a)
+            + only_in("B", comparison.only_in_b))
         self.table.setRowCount(len(comparison.words))
         for row, change in enumerate(comparison.words):
             cells = (change.word, f"{change.kept:.0%}", f"{change.cosine:.3f}",

@@ -16,6 +16,7 @@ from core.map.frames import MapFrame
 from core.vectors.embeddings import Embeddings
 from w2v_gui.panels.timeline import Timeline
 from w2v_gui.views.map_labels import DOT
+from w2v_gui.views.projection_view import TRAIL_FRAMES
 
 SNAPSHOT_SECONDS = 3.0  # a snapshot of the map's words' vectors this often at most
 
@@ -34,11 +35,13 @@ class FilmController(QObject):
         self._searched_snapshot: FilmSnapshot | None = None
         self.settling_shown = None  # set_settling(word, done, changed, now) of the panel
         self._word: str | None = None  # the word whose settling curve is shown
+        self.pinned_ids = lambda: []  # the pinned words' ids: their trails follow too
         self.film = Film()
         self.recording = False  # a run feeds the map: its frames are the film's
         self._snapshot_at = 0.0
         self._seconds = 0.0  # training seconds at the newest stats
         self._trainer = None  # the run the film is of
+        self._worker = None  # the worker of the run being recorded
         timeline.moment.connect(self.show_moment)
         timeline.live.connect(self._live)
         self.changed.connect(lambda: timeline.set_length(len(self.film.frames)))
@@ -62,10 +65,15 @@ class FilmController(QObject):
         if trainer is not self._trainer:
             self._trainer = trainer
             self.new_film(list(trainer.corpus.words))
-        self.recording = True
+        self.recording, self._worker = True, worker
         worker.snapshot.connect(self._snapshot, Qt.ConnectionType.DirectConnection)
         worker.stats.connect(self._stats)
-        worker.finished.connect(lambda _stats: setattr(self, "recording", False))
+        # (a run continued at once: the end of the run before may be told after it began)
+        worker.finished.connect(lambda _stats: self._ended(worker))
+
+    def _ended(self, worker) -> None:
+        if worker is self._worker:
+            self.recording = False
 
     def _stats(self, stats) -> None:
         if stats.words_per_second > 0:
@@ -116,7 +124,8 @@ class FilmController(QObject):
                               np.full(n, -1, dtype=np.int64), np.zeros(n))
         self.show_frame(MapFrame(moment.ids.astype(np.int64),
                                  moment.layout.astype(np.float64), moment.method, colouring,
-                                 colouring_key=("film", id(self.film), index)))
+                                 colouring_key=("film", id(self.film), index)),
+                        self._paths_to(index))
         self.timeline.show_moment(f"{moment.words_done:,} words · frame {index + 1:,} of "
                                   f"{len(self.film.frames):,}")
         snapshot = self.snapshot_at(moment.words_done)
@@ -124,6 +133,23 @@ class FilmController(QObject):
             self._searched_snapshot = snapshot  # the nearest words of that moment
             self.search_in(self.embeddings_of(snapshot))
         self._show_settling()
+
+    def _paths_to(self, index: int) -> dict[int, list]:
+        """Every word's places in the frames up to `index` of one method (a trail across
+        two layout methods means nothing), oldest first, the last TRAIL_FRAMES of them."""
+        method, wanted = self.film.frames[index].method, list(self.pinned_ids())
+        paths: dict[int, list] = {}
+        if not wanted:
+            return paths
+        for frame in self.film.frames[max(0, index - TRAIL_FRAMES + 1):index + 1]:
+            if frame.method != method:
+                paths.clear()
+                continue
+            rows = np.flatnonzero(np.isin(frame.ids, wanted))
+            for row in rows.tolist():
+                paths.setdefault(int(frame.ids[row]), []).append(
+                    frame.layout[row].astype(np.float64))
+        return paths
 
     def _live(self) -> None:
         self.go_live()

@@ -73,14 +73,17 @@ class MapController(QObject):
         if not self.still:
             self.view.set_frame(frame)
 
-    def show_still(self, frame) -> None:
-        """Show this frame (a moment of the film) until `go_live`."""
+    def show_still(self, frame, trails: dict[int, list]) -> None:
+        """Show this frame (a moment of the film), with the pinned words' paths up to it
+        (word id -> positions), until `go_live`."""
         self.still = True
         self.view.set_frame(frame)
+        self.view.set_trails(trails)
 
     def go_live(self) -> None:
-        """Follow the run again: the newest layout is drawn."""
+        """Follow the run again: the newest layout is drawn, trails start afresh."""
         self.still = False
+        self.view.clear_trails()
         self.redraw()
 
     def shutdown(self) -> None:

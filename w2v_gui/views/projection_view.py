@@ -205,6 +205,13 @@ class ProjectionView(pg.PlotWidget):
                 plot.addItem(item, ignoreBounds=True)
                 self.arrow_items.append(item)
 
+    def set_trails(self, paths: dict[int, list]) -> None:
+        """Each pinned word's path (oldest first), instead of the trails drawn so far: a
+        moment of the run's film shows the path up to that moment."""
+        self.trails = {word: deque(points[-TRAIL_FRAMES:], maxlen=TRAIL_FRAMES)
+                       for word, points in paths.items() if word in self.pinned}
+        self._draw_trails()
+
     def clear_trails(self) -> None:
         self.trails.clear()
         self._draw_trails()
