@@ -94,12 +94,17 @@ def test_a_comparison_can_be_cancelled_and_reports_progress():
     assert seen and 0 < seen[0] <= 1
 
 
-def test_the_command_line_writes_the_report(tmp_path, capsys):
+def swapped_pair_files(folder) -> None:
+    """a.txt, and b.txt: a rotated copy with the vectors of w5 and w17 swapped."""
     a = clustered()
     b = rotated(a)
     b.vectors[[5, 17]] = b.vectors[[17, 5]]
-    write_vectors(a, tmp_path / "a.txt", "word2vec")
-    write_vectors(b, tmp_path / "b.txt", "word2vec")
+    write_vectors(a, folder / "a.txt", "word2vec")
+    write_vectors(b, folder / "b.txt", "word2vec")
+
+
+def test_the_command_line_writes_the_report(tmp_path, capsys):
+    swapped_pair_files(tmp_path)
     report = tmp_path / "r.json"
     assert command_line(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
                          "--k", "10", "--words", "200", "--report", str(report)]) == 0

@@ -7,17 +7,13 @@ from __future__ import annotations
 import threading
 
 from core.vectors.reading import write_vectors
-from tests.core.test_compare import clustered, rotated
+from tests.core.test_compare import clustered, swapped_pair_files
 from tests.gui.helpers import close_window, open_window
 from w2v_gui.compare import comparing
 
 
 def test_two_files_compared_most_changed_first_and_marked_on_the_map(qtbot, tmp_path):
-    a = clustered()
-    b = rotated(a)
-    b.vectors[[5, 17]] = b.vectors[[17, 5]]
-    write_vectors(a, tmp_path / "a.txt", "word2vec")
-    write_vectors(b, tmp_path / "b.txt", "word2vec")
+    swapped_pair_files(tmp_path)
     window = open_window(qtbot)
     try:
         controller = window.comparison
