@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from core.map.film import FILM_ARRAYS, Film, film_arrays, film_from_arrays
+from core.map.film import FILM_ARRAYS, MAX_BYTES, Film, film_arrays, film_from_arrays
 from core.storage.files import atomic_write
 from core.train.history import HISTORY_COLUMNS, QUALITY_COLUMNS, LossHistory, QualityHistory
 from core.train.saved_arrays import INTEGERS, REALS, TEXT, SavedArrays
@@ -187,8 +187,10 @@ def _film(saved: SavedArrays, words: list[str], path) -> tuple[Film | None, str 
     if "film_meta" not in saved:
         return None, None
     try:
+        if sum(saved.info(name).nbytes for name in FILM_ARRAYS) > 2 * MAX_BYTES:
+            raise ValueError("it is larger than a film can be")
         arrays = {name: saved.read(name) for name in FILM_ARRAYS}
         return film_from_arrays(arrays, list(words)), None
-    except (SessionError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # noqa: BLE001 (whatever is wrong with it, the run opens)
         return None, (f"{path}: the run's film was damaged ({error}) and was left out; "
                       "the run itself opened whole.")

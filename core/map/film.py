@@ -122,13 +122,6 @@ class Film:
         self.snapshot_every *= 2
         self.thinnings += 1
 
-    def frame_at(self, words_done: int) -> FilmFrame | None:
-        """The last frame taken at or before `words_done` (the first if none is)."""
-        if not self.frames:
-            return None
-        done = [f.words_done for f in self.frames]
-        return self.frames[max(0, int(np.searchsorted(done, words_done, side="right")) - 1)]
-
     # ------------------------------------------------------------------ what it shows
     def settling(self, word: str, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """(words done, share of the word's k nearest neighbours that changed since the
@@ -204,33 +197,47 @@ FILM_ARRAYS = tuple(film_arrays(Film()))  # the names a session holds the film i
 
 def film_from_arrays(arrays: dict[str, np.ndarray], words: list[str]) -> Film:
     """The film back from `film_arrays` (of a run on `words`); ValueError saying what is
-    wrong when the arrays do not make a film of these words."""
+    wrong when the arrays do not make a film of these words within the film's bounds."""
     film = Film(words)
+    kinds = {"film_words_done": "iu", "film_seconds": "f", "film_methods": "U",
+             "film_offsets": "iu", "film_ids": "iu", "film_layout": "f",
+             "film_colours": "u", "film_snapshot_words_done": "iu",
+             "film_snapshot_offsets": "iu", "film_snapshot_ids": "iu",
+             "film_snapshot_vectors": "f"}
+    for name, kind in kinds.items():
+        if arrays[name].dtype.kind not in kind:
+            raise ValueError(f"{name} holds {arrays[name].dtype}")
+    if sum(arrays[name].nbytes for name in kinds) > 2 * MAX_BYTES:
+        raise ValueError("it is larger than a film can be")
     meta = json.loads(str(arrays["film_meta"]))
     done, seconds = arrays["film_words_done"], arrays["film_seconds"]
     methods, offsets = arrays["film_methods"], arrays["film_offsets"]
     ids, layout, colours = arrays["film_ids"], arrays["film_layout"], arrays["film_colours"]
-    legends = meta.get("legends", [])
+    legends = meta.get("legends") if isinstance(meta, dict) else None
     frames = len(done)
+    if not isinstance(legends, list) or frames > MAX_FRAMES:
+        raise ValueError("its record of frames is not a film's")
     if not (len(seconds) == len(methods) == len(legends) == frames
             and len(offsets) == frames + 1 and _runs(offsets, len(ids))
             and layout.shape == (len(ids), 2) and colours.shape == (len(ids), 3)):
         raise ValueError("its frames do not fit together")
     if ids.size and (ids.min() < 0 or ids.max() >= len(words)):
         raise ValueError("a frame names a word the run does not have")
-    if not np.all(np.isfinite(layout)) or np.any(np.diff(done) < 0):
+    if not (np.all(np.isfinite(layout)) and np.all(np.isfinite(seconds))
+            and np.all(done >= 0) and np.all(np.diff(done) >= 0)):
         raise ValueError("a frame's place or time is out of range")
     for i in range(frames):
         part = slice(offsets[i], offsets[i + 1])
         film.frames.append(FilmFrame(
             int(done[i]), float(seconds[i]), str(methods[i]), ids[part].astype(np.int32),
             layout[part].astype(np.float32), colours[part].astype(np.uint8),
-            tuple((str(text), tuple(colour)) for text, colour in legends[i])))
+            _legend(legends[i])))
     done = arrays["film_snapshot_words_done"]
     offsets, ids = arrays["film_snapshot_offsets"], arrays["film_snapshot_ids"]
     vectors = arrays["film_snapshot_vectors"]
-    if not (len(offsets) == len(done) + 1 and _runs(offsets, len(ids))
-            and vectors.ndim == 2 and len(vectors) == len(ids)):
+    if not (len(done) <= MAX_SNAPSHOTS and len(offsets) == len(done) + 1
+            and _runs(offsets, len(ids)) and vectors.ndim == 2 and len(vectors) == len(ids)
+            and np.all(np.isfinite(vectors)) and np.all(done >= 0)):
         raise ValueError("its snapshots do not fit together")
     if ids.size and (ids.min() < 0 or ids.max() >= len(words)):
         raise ValueError("a snapshot names a word the run does not have")
@@ -238,10 +245,26 @@ def film_from_arrays(arrays: dict[str, np.ndarray], words: list[str]) -> Film:
         part = slice(offsets[i], offsets[i + 1])
         film.snapshots.append(FilmSnapshot(int(done[i]), ids[part].astype(np.int32),
                                            vectors[part].astype(np.float16)))
-    film.frame_every = max(1, int(meta.get("frame_every", 1)))
-    film.snapshot_every = max(1, int(meta.get("snapshot_every", 1)))
-    film.thinnings = max(0, int(meta.get("thinnings", 0)))
+    rates = [meta.get(key, 1) for key in ("frame_every", "snapshot_every", "thinnings")]
+    if not all(type(rate) is int and 0 <= rate <= 2**30 for rate in rates):
+        raise ValueError("its rates are not whole numbers")
+    film.frame_every, film.snapshot_every = max(1, rates[0]), max(1, rates[1])
+    film.thinnings = rates[2]
     return film
+
+
+def _legend(entries) -> tuple:
+    """A frame's legend from JSON: (text, (r, g, b)) entries, checked."""
+    if not isinstance(entries, list):
+        raise ValueError("a frame's legend is not a list")
+    legend = []
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], list) and len(entry[1]) in (3, 4)
+                and all(type(c) is int and 0 <= c <= 255 for c in entry[1])):
+            raise ValueError("a frame's legend holds something other than colours")
+        legend.append((entry[0], tuple(entry[1])))
+    return tuple(legend)
 
 
 def _runs(offsets: np.ndarray, total: int) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import numpy as np
 from PIL import Image
@@ -102,9 +103,20 @@ def test_a_session_keeps_the_film_and_leaves_out_a_damaged_one(tmp_path):
         ("group 1", (10, 20, 30)),)
     np.testing.assert_array_equal(back.frames[3].layout, film.frames[3].layout)
     assert len(back.snapshots) == 7 and float(back.snapshots[6].vectors[0, 0]) == 6.0
-    arrays = session_arrays(Session(trainer, film=film))
-    arrays["film_ids"] = arrays["film_ids"] + 100  # names words the run lacks
-    write_session(path, arrays)
-    damaged = load_session(path)
-    assert damaged.film is None and "film was damaged" in damaged.notes[0]
-    assert set(film_arrays(film)) <= set(arrays)
+    good = session_arrays(Session(trainer, film=film))
+    assert set(film_arrays(film)) <= set(good)
+    meta = json.loads(str(good["film_meta"]))
+    damages = {
+        "film_ids": good["film_ids"] + 100,  # names words the run lacks
+        "film_meta": np.array("[]"),  # not a record
+        "film_layout": np.where(good["film_layout"] > 2, np.inf, good["film_layout"]),
+        "film_snapshot_ids": np.full(len(good["film_snapshot_ids"]), np.nan),  # not ids
+    }
+    bad_legend = {**meta, "legends": [[["x", "abc"]]] * len(meta["legends"])}
+    damages["film_meta"] = np.array("[]")
+    for name, value in [*damages.items(), ("film_meta", np.array(json.dumps(bad_legend))),
+                        ("film_meta", np.array(json.dumps({**meta, "frame_every": 1e300})))]:
+        write_session(path, {**good, name: value})
+        damaged = load_session(path)
+        assert damaged.film is None and "film was damaged" in damaged.notes[0], name
+        assert damaged.trainer.words_done == trainer.words_done  # the run opened whole

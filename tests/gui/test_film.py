@@ -16,6 +16,9 @@ def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
         train(qtbot, window, epochs=2)
         film = window.film.film
         qtbot.waitUntil(lambda: len(film.frames) >= 3, timeout=10_000)
+        # the run's last point is in the film (its frame comes after the run ended)
+        qtbot.waitUntil(lambda: film.frames[-1].words_done == window.training.trainer
+                        .words_done, timeout=10_000)
         done = [frame.words_done for frame in film.frames]
         assert done == sorted(done) and done[-1] > done[0] >= 0
         assert film.words == list(window.training.corpus.words)
@@ -123,3 +126,30 @@ def test_the_nearest_words_and_a_words_settling_follow_the_moment_shown(qtbot,
             window.training.corpus.words), timeout=10_000)
     finally:
         close_window(qtbot, window)
+
+
+def test_a_moment_on_show_stays_when_the_film_is_thinned_under_it(qtbot, monkeypatch):
+    from core.map import film as film_module
+    from core.map.film import Film
+    from tests.core.test_film import frame
+    from w2v_gui.controllers.film import FilmController
+    from w2v_gui.panels.timeline import Timeline
+
+    monkeypatch.setattr(film_module, "MAX_FRAMES", 8)
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    shown = []
+    controller = FilmController(timeline, lambda f, _trails: shown.append(f), lambda: None,
+                                lambda _vectors: None, lambda: None)
+    controller.film = Film([f"w{i}" for i in range(5)])
+    for i in range(8):
+        controller.film.add_frame(frame(i * 100))
+        controller.changed.emit()
+    timeline.slider.setValue(5)  # the moment at 500 words
+    assert controller._moment.words_done == 500
+    controller.film.add_frame(frame(800))  # a ninth frame: the film is halved
+    controller.changed.emit()
+    held = controller.film.frames[timeline.slider.value()]
+    assert held.words_done <= 500 and len(controller.film.frames) == 5
+    assert timeline.slider.value() == [f.words_done for f in controller.film.frames].index(
+        held.words_done)

@@ -42,19 +42,31 @@ class FilmController(QObject):
         self._seconds = 0.0  # training seconds at the newest stats
         self._trainer = None  # the run the film is of
         self._worker = None  # the worker of the run being recorded
+        self._final: int | None = None  # the run ended here: its last frame is awaited
+        self._moment: FilmFrame | None = None  # the frame on show while scrubbing
         timeline.moment.connect(self.show_moment)
         timeline.live.connect(self._live)
-        self.changed.connect(lambda: timeline.set_length(len(self.film.frames)))
+        self.changed.connect(self._grown)
 
     @property
     def scrubbing(self) -> bool:
         """A moment of the film is on show, not the live map."""
         return not self.timeline.following
 
+    def _grown(self) -> None:
+        """The film changed: the timeline's length follows; while a moment is on show the
+        slider stays on that moment (a thinning moves every frame's place)."""
+        frames = self.film.frames
+        self.timeline.set_length(len(frames))
+        if self.scrubbing and self._moment is not None and frames:
+            kept = [i for i, f in enumerate(frames) if f.words_done <= self._moment.words_done]
+            self.timeline.hold_at(kept[-1] if kept else 0)
+
     def new_film(self, words: list[str]) -> None:
         """A new run (or another corpus, file or session): its film starts empty."""
         self.film = Film(words)
         self._trainer = None if not words else self._trainer
+        self._seconds, self._snapshot_at, self._final = 0.0, 0.0, None
         self.timeline.go_live()
         self.changed.emit()
 
@@ -65,15 +77,22 @@ class FilmController(QObject):
         if trainer is not self._trainer:
             self._trainer = trainer
             self.new_film(list(trainer.corpus.words))
-        self.recording, self._worker = True, worker
+        self.recording, self._worker, self._final = True, worker, None
         worker.snapshot.connect(self._snapshot, Qt.ConnectionType.DirectConnection)
         worker.stats.connect(self._stats)
         # (a run continued at once: the end of the run before may be told after it began)
-        worker.finished.connect(lambda _stats: self._ended(worker))
+        worker.finished.connect(lambda stats: self._ended(worker, stats))
 
-    def _ended(self, worker) -> None:
-        if worker is self._worker:
+    def _ended(self, worker, stats) -> None:
+        """The run ended: its last snapshot's frame is still on its way from the map's
+        process, so recording goes on until a frame of that point has come."""
+        if worker is not self._worker:
+            return
+        frames = self.film.frames
+        if frames and frames[-1].words_done >= stats.words_done:
             self.recording = False
+        else:
+            self._final = stats.words_done
 
     def _stats(self, stats) -> None:
         if stats.words_per_second > 0:
@@ -89,6 +108,7 @@ class FilmController(QObject):
 
     def film_of(self, trainer) -> Film | None:
         """The film, if it is of `trainer`'s run and has frames (what a session keeps)."""
+        trainer = getattr(trainer, "trainer", trainer)  # several workers: the run's own
         if trainer is self._trainer and self.film.frames:
             return self.film
         return None
@@ -105,6 +125,12 @@ class FilmController(QObject):
         """A frame of the live map (GUI thread): kept when it is of the run recorded."""
         if not self.recording or frame.words_done < 0:
             return
+        if self._final is not None:  # after the run's end: only up to its last point
+            last = self.film.frames[-1].words_done if self.film.frames else -1
+            if not last < frame.words_done <= self._final:
+                return
+            if frame.words_done == self._final:
+                self.recording, self._final = False, None
         colours = (frame.colouring.colours if frame.colouring is not None
                    and len(frame.colouring.colours) == len(frame.ids)
                    else np.tile(np.array(DOT[:3], dtype=np.uint8), (len(frame.ids), 1)))
@@ -118,7 +144,7 @@ class FilmController(QObject):
     def show_moment(self, index: int) -> None:
         if not 0 <= index < len(self.film.frames):
             return
-        moment = self.film.frames[index]
+        moment = self._moment = self.film.frames[index]
         n = len(moment.ids)
         colouring = Colouring("film", moment.colours, list(moment.legend),
                               np.full(n, -1, dtype=np.int64), np.zeros(n))

@@ -41,7 +41,7 @@ class Timeline(QWidget):
         self.following = True  # showing the live run (not a moment of the film)
         self.set_length(0)
 
-    def set_length(self, frames: int, described: str = "") -> None:
+    def set_length(self, frames: int) -> None:
         """The film has this many frames now; while live, the slider stays at the end."""
         self.slider.blockSignals(True)
         self.slider.setMaximum(max(0, frames - 1))
@@ -51,6 +51,13 @@ class Timeline(QWidget):
         self.setEnabled(frames > 1)
         if self.following:
             self.where.setText(f"live · film of {frames:,} frames" if frames else "")
+
+    def hold_at(self, index: int) -> None:
+        """Put the slider on `index` without choosing a moment (the film was thinned
+        under it: the same moment has another place)."""
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
 
     def show_moment(self, text: str) -> None:
         self.where.setText(text)
