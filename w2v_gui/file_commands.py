@@ -275,6 +275,10 @@ class FileCommands(QObject):
             QApplication.restoreOverrideCursor()
 
     # ------------------------------------------------------------------ exports
+    def ask_save_path(self, title: str, filters: str) -> str:
+        """Where to write a file, from a dialog in the last folder used ("" cancelled)."""
+        return self._save_name(title, "", filters)
+
     def export(self, title: str, filters: str, export: Callable[[str], None]) -> None:
         """Ask where, then `export(path)`; a failure is said, a success in the status bar."""
         self._export(title, filters, export)

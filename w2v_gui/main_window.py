@@ -57,6 +57,9 @@ class MainWindow(QMainWindow):
         self.map.frame_listener = self.film.frame_arrived  # the run's film records it
         self.film.settling_shown = views.search_panel.show_settling
         self.film.pinned_ids = lambda: views.projection_view.pinned
+        self.film.exported.connect(lambda path, error: show_error(
+            self, "The film was not exported", error) if error else
+            self.statusBar().showMessage(f"Saved {path}", 5000))
         QTimer.singleShot(0, self.map.projection.warm)  # the map's own process
         sweep_stale()  # shared memory a killed instance left behind
         # the processes a run of several workers trains with, started now so that Train

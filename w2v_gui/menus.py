@@ -60,9 +60,8 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
         files.export_coordinates_dialog)
     add(file_menu, "Export the &loss and quality history (CSV)…", files.export_loss_dialog)
     add(file_menu, "Export the &map (PNG or SVG)…", files.export_map_dialog)
-    add(file_menu, "Export the run's &film as a GIF…", lambda: files.export(
-        "Export the run's film", "GIF (*.gif)", lambda path: film.export_gif(
-            path, tuple(map_controller.pinned))))
+    add(file_menu, "Export the run's &film as a GIF…", lambda: film.export_gif_dialog(
+        files.ask_save_path, tuple(map_controller.pinned)))
     add(file_menu, "Export the film's coordinates (CS&V)…", lambda: files.export(
         "Export the film's coordinates", "CSV (*.csv)", film.export_csv))
     file_menu.addSeparator()

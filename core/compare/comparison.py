@@ -26,7 +26,8 @@ from scipy.linalg import orthogonal_procrustes
 
 from core.vectors.embeddings import Embeddings
 
-CHUNK = 2048  # rows of the similarity matrix computed at once (2,048 × 20,000 floats)
+CHUNK = 2048  # rows of the similarity matrix computed at once, at most
+BLOCK_ENTRIES = 2048 * 20_000  # and at most this many similarities (160 MB of float32)
 
 
 class CompareError(ValueError):
@@ -80,10 +81,11 @@ def nearest(unit: np.ndarray, k: int, progress: Callable[[int], None],
     """(n, k) the k nearest rows of each row by cosine (itself left out), nearest first."""
     n = len(unit)
     found = np.empty((n, k), dtype=np.int64)
-    for start in range(0, n, CHUNK):
+    chunk = max(16, min(CHUNK, BLOCK_ENTRIES // max(n, 1)))  # rows at a time, bounded
+    for start in range(0, n, chunk):
         if cancelled():
             raise Cancelled
-        block = unit[start:start + CHUNK] @ unit.T
+        block = unit[start:start + chunk] @ unit.T
         rows = np.arange(len(block))
         block[rows, start + rows] = -np.inf  # not its own neighbour
         found[start:start + len(block)] = top_k(block, k)
@@ -124,9 +126,16 @@ def compare(a: Embeddings, b: Embeddings, k: int = 10, words: int = 20_000,
             f"only {len(shared):,} shared words for {dim} dimensions: the rotation that "
             f"aligns them is not determined by fewer words than dimensions. Compare "
             "embeddings that share more words.")
-    if k < 1 or words < 2:
-        raise CompareError("k must be at least 1 and words at least 2.")
+    if k < 1:
+        raise CompareError("k must be at least 1.")
     ranked = shared[:words]
+    if len(ranked) < 2:
+        raise CompareError("a word's neighbours need at least two shared words to rank.")
+    if len(ranked) < dim:  # the rotation is fitted on the ranked words
+        raise CompareError(
+            f"{len(ranked):,} words to rank for {dim} dimensions: the rotation that aligns "
+            "them is not determined by fewer words than dimensions. Rank at least "
+            f"{dim} words.")
     k = min(k, len(ranked) - 1)
     rows_a = np.fromiter((in_a[w] for w in ranked), dtype=np.int64, count=len(ranked))
     rows_b = np.fromiter((in_b[w] for w in ranked), dtype=np.int64, count=len(ranked))

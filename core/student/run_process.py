@@ -134,7 +134,9 @@ def train_theirs(spec: dict, stream: Stream) -> None:
     tokens = dataset.tokens()
     words = sorted(tokens, key=tokens.get)
     stream.send("ready", words=words)
+    stream.listen()  # a Stop while it was setting up counts now
     stream.send("speed", iterations_per_second=fast_speed(spec["corpus"]))
+    stream.listen()
     random.seed(31415)
     np.random.seed(9265)  # noqa: NPY002 (run.py's seeds)
     dim, count = spec["dim"], len(tokens)
@@ -219,6 +221,8 @@ def main(argv: list[str]) -> int:
     stream = Stream(Connection(socket.socket(fileno=spec["fd"]).detach()))
     try:
         (train_theirs if spec["which"] == "theirs" else train_ours)(spec, stream)
+    except Stopped:  # before the first iteration
+        stream.send("ended", how="stopped", error=None, iteration=0)
     except (BrokenPipeError, ConnectionResetError, EOFError):
         return 0  # the app is gone
     return 0

@@ -146,7 +146,8 @@ def _run(report: CheckReport, skip: list[str], timeout: float, progress, cancell
             if process.poll() is None:
                 process.kill()
             process.wait()
-            printed.seek(0)
+            printed.seek(0, os.SEEK_END)  # only the end is kept: read no more than that
+            printed.seek(max(0, printed.tell() - 4 * OUTPUT_KEPT))
             report.output = (report.output + printed.read().decode("utf-8", "replace")
                              )[-OUTPUT_KEPT:]
 

@@ -60,6 +60,7 @@ class StudentRun:
         self.connection = Connection(mine.detach())
         self._lock = threading.Lock()
         self._ended = False
+        self._stopping = False  # stop() was asked
         self._reader = threading.Thread(target=self._read, name=f"{spec.which} run",
                                         daemon=True)
         self._reader.start()
@@ -79,8 +80,11 @@ class StudentRun:
                 break
             self._deliver(message)
         self.process.wait()
-        self._output.seek(0)
+        self._output.seek(0, os.SEEK_END)
+        self._output.seek(max(0, self._output.tell() - 12_000))  # its last words only
         printed = self._output.read().decode("utf-8", "replace")[-3000:]
+        if self._stopping:  # ended at the user's request (killed when it did not stop)
+            self._end({"kind": "ended", "how": "stopped", "iteration": None, "error": None})
         self._end({"kind": "ended", "how": "failed", "iteration": None,
                    "error": f"the run's process ended (exit status "
                             f"{self.process.returncode}){': ' + printed if printed else ''}"})
@@ -116,6 +120,7 @@ class StudentRun:
     def stop(self) -> None:
         """Ask the run to stop where it is (it sends its vectors, then "ended"); a run
         that does not answer within STOP_SECONDS is ended."""
+        self._stopping = True
         self._tell("stop")
         timer = threading.Timer(STOP_SECONDS, self.kill)
         timer.daemon = True

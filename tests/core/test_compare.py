@@ -84,6 +84,8 @@ def test_pairs_that_cannot_be_compared_are_refused_with_the_reason():
     few = Embeddings(["w1", "w2", "w3"], np.eye(3, 16, dtype=np.float32))
     with pytest.raises(CompareError, match="only 3 shared words for 16 dimensions"):
         compare(a, few)
+    with pytest.raises(CompareError, match="10 words to rank for 16 dimensions"):
+        compare(a, rotated(a), words=10)  # the rotation is fitted on the ranked words
 
 
 def test_a_comparison_can_be_cancelled_and_reports_progress():

@@ -129,3 +129,15 @@ def test_the_fast_trainer_runs_the_same_recipe(corpus_file):
     assert got.of("progress")[-1]["iteration"] == 200
     points = [point for m in got.of("progress") for point in m["points"]]
     assert [p[0] for p in points][:3] == [10, 20, 30]  # the curve from its start
+
+
+def test_a_stop_while_the_run_sets_up_is_a_stop_not_a_failure(tmp_path, corpus_file):
+    word2vec, _ = write(tmp_path)
+    student, got = run(RunSpec("theirs", str(corpus_file), str(word2vec), iterations=1000))
+    try:
+        student.stop()  # at once: the dataset is still being read
+        assert got.ended.wait(30)
+    finally:
+        student.kill()
+    (ended,) = got.of("ended")
+    assert ended["how"] == "stopped" and ended["error"] is None

@@ -168,3 +168,17 @@ def test_vectors_without_the_toy_worlds_words_drop_its_sets(qtbot, window, tmp_p
     with qtbot.waitSignal(window.corpora.vectors_loaded, timeout=30_000):
         window.files.open_path(str(path))
     assert window.evaluation.analogies is None and not window.evaluation.toy_sets
+
+
+def test_a_set_of_ones_own_stays_and_the_toy_worlds_other_set_goes(qtbot, window,
+                                                                   tmp_path):
+    from w2v_gui.controllers.evaluation import gensim_test_sets
+
+    evaluation = window.evaluation
+    assert evaluation.load_analogies(gensim_test_sets()[0])  # the user's analogies
+    story = tmp_path / "story.txt"
+    story.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 30)
+    with qtbot.waitSignal(window.corpora.loaded, timeout=30_000):
+        window.files.open_corpus(str(story))
+    assert evaluation.analogies.name == "questions-words.txt"
+    assert evaluation.pairs is None  # the toy world's word pairs did not follow

@@ -44,7 +44,9 @@ def test_a_run_is_recorded_and_any_moment_shown_again(qtbot, tmp_path):
         qtbot.waitUntil(lambda: not timeline.player.isActive(), timeout=2000)  # it stops
         timeline.go_live()
         assert not window.map.still
-        window.film.export_gif(str(tmp_path / "run.gif"))
+        with qtbot.waitSignal(window.film.exported, timeout=30_000) as exported:
+            window.film.export_gif(str(tmp_path / "run.gif"))  # on a thread of its own
+        assert exported.args == [str(tmp_path / "run.gif"), ""]
         with Image.open(tmp_path / "run.gif") as gif:
             assert gif.n_frames == len(film.frames)
         window.film.export_csv(str(tmp_path / "run.csv"))

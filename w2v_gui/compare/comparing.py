@@ -5,6 +5,7 @@ compares goes away."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from core.compare.comparison import Cancelled
 from core.open_vectors import read_vectors
 from core.vectors.embeddings import Embeddings, EmbeddingsError
 
+log = logging.getLogger(__name__)
 NOW = "now"  # a side that is the app's vectors on show
 MOMENT = "moment"  # a side that is the film's moment on show (the map's words)
 
@@ -102,6 +104,10 @@ class Comparing(QObject):
             except (CompareError, EmbeddingsError, OSError, ValueError) as error:
                 if not cancel.is_set():
                     self.failed.emit(str(error))
+            except Exception as error:  # noqa: BLE001 (a fault here: said, never a hang)
+                log.exception("comparing failed")
+                self.failed.emit(f"the comparison failed unexpectedly ({error!r}); the "
+                                 "log has the details")
             else:
                 if not cancel.is_set():
                     self.done.emit(Result(comparison, first, second))

@@ -72,7 +72,14 @@ class EvaluationController(QObject):
         training.finished.connect(self._run_ended)
 
     # ------------------------------------------------------------------ test sets
-    toy_sets = False  # the sets in use are the toy world's own
+    # which of the sets in use are the toy world's own (each may be, the other not)
+    toy_analogies = toy_pairs = False
+
+    @property
+    def toy_sets(self) -> bool:
+        """Both sets in use are the toy world's own."""
+        return self.toy_analogies and self.toy_pairs
+
     @property
     def has_sets(self) -> bool:
         return self.analogies is not None or self.pairs is not None
@@ -82,31 +89,35 @@ class EvaluationController(QObject):
         try:
             self.analogies = read_analogies(TOY_ANALOGIES)
             self.pairs = read_pairs(TOY_PAIRS)
-            self.toy_sets = True
+            self.toy_analogies = self.toy_pairs = True
         except EvaluationFileError as error:  # the installation is damaged
             log_exception("the toy world's test sets could not be read", error)
         self.sets_changed.emit()
 
     def corpus_changed(self, toy_world: bool) -> None:
         """Test sets belong to the corpus they were made for: the toy world gets its own;
-        on another corpus (or vectors explored) the toy world's are dropped, and the panel
-        offers gensim's or a file; sets the user loaded stay on any other corpus."""
+        on another corpus (or vectors explored) the toy world's are dropped (each set on
+        its own), and the panel offers gensim's or a file; sets the user loaded stay on
+        any other corpus."""
         if toy_world and not self.toy_sets:
             self.load_toy_sets()
-        elif not toy_world and self.toy_sets:
-            self.analogies = self.pairs = None
-            self.toy_sets = False
+        elif not toy_world and (self.toy_analogies or self.toy_pairs):
+            if self.toy_analogies:
+                self.analogies, self.toy_analogies = None, False
+            if self.toy_pairs:
+                self.pairs, self.toy_pairs = None, False
             self.sets_changed.emit()
 
     def vectors_opened(self, embeddings: Embeddings) -> None:
         """Vectors to explore: the toy world's sets stay only if the file has every word
         they ask about (vectors a toy-world run wrote), else they are dropped. (A few
         hundred look-ups: nothing at 400,000 words.)"""
-        if not self.toy_sets:
-            return
-        asked = {w for q in self.analogies.questions for w in q} | {
-            w for pair in self.pairs.pairs for w in pair}
-        if not all(word in embeddings for word in asked):
+        asked = set()
+        if self.toy_analogies:
+            asked |= {w for q in self.analogies.questions for w in q}
+        if self.toy_pairs:
+            asked |= {w for pair in self.pairs.pairs for w in pair}
+        if asked and not all(word in embeddings for word in asked):
             self.corpus_changed(False)
 
     def load_gensim_sets(self) -> bool:
@@ -124,7 +135,7 @@ class EvaluationController(QObject):
         """Use these analogy questions from now on; on failure the set in use stays."""
         try:
             self.analogies = read_analogies(path)
-            self.toy_sets = False
+            self.toy_analogies = False
         except EvaluationFileError as error:
             self.failed.emit("Analogy questions not loaded", str(error))
             return False
@@ -135,7 +146,7 @@ class EvaluationController(QObject):
         """Use these word pairs from now on; on failure the list in use stays."""
         try:
             self.pairs = read_pairs(path)
-            self.toy_sets = False
+            self.toy_pairs = False
         except EvaluationFileError as error:
             self.failed.emit("Word pairs not loaded", str(error))
             return False

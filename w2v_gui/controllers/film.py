@@ -4,6 +4,7 @@ timeline that shows any moment of it again."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ SNAPSHOT_SECONDS = 3.0  # a snapshot of the map's words' vectors this often at m
 
 class FilmController(QObject):
     changed = pyqtSignal()  # the film grew, or a new one began
+    exported = pyqtSignal(str, str)  # path, "" or what went wrong
 
     def __init__(self, timeline: Timeline, show_frame, go_live, search_in,
                  live_vectors) -> None:
@@ -222,9 +224,36 @@ class FilmController(QObject):
         self.settling_shown(self._word, done if len(done) else None, changed, now)
 
     # ------------------------------------------------------------------ exports
-    def export_gif(self, path: str, labelled: tuple[str, ...] = ()) -> None:
-        """The film as an animated GIF (ValueError when it has no frame yet)."""
-        write_gif(self.film, path, labelled=labelled)
+    def export_gif(self, path: str, labelled: tuple[str, ...] = ()) -> threading.Thread:
+        """Write the film as an animated GIF on a thread of its own (a long film takes
+        seconds); `exported(path, error or "")` says how it went. ValueError at once
+        when the film has no frame yet."""
+        if not self.film.frames:
+            raise ValueError("the film has no frame yet: train a run with the map on show")
+        film = Film(self.film.words)
+        film.frames = list(self.film.frames)  # frames are never changed: a list is a copy
+
+        def write() -> None:
+            try:
+                write_gif(film, path, labelled=labelled)
+            except (OSError, ValueError) as error:
+                self.exported.emit(path, str(error))
+            else:
+                self.exported.emit(path, "")
+
+        thread = threading.Thread(target=write, name="film GIF", daemon=True)
+        thread.start()
+        return thread
+
+    def export_gif_dialog(self, ask_path, labelled: tuple[str, ...]) -> None:
+        """File ▸ Export the run's film as a GIF…: ask where, then write it."""
+        if not self.film.frames:
+            self.exported.emit("", "The film has no frame yet: train a run with the map "
+                                   "on show, then export it.")
+            return
+        path = ask_path("Export the run's film", "GIF (*.gif)")
+        if path:
+            self.export_gif(path, labelled)
 
     def export_csv(self, path: str) -> None:
         if not self.film.frames:

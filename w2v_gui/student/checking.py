@@ -4,6 +4,7 @@ and runs again by itself when either file is saved."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from PyQt6.QtCore import QFileSystemWatcher, QObject, QTimer, pyqtSignal
 
 from core.student.runner import DEFAULT_TIMEOUT, CheckReport, check_file
 
+log = logging.getLogger(__name__)
 SAVED_SETTLE_MS = 300  # an editor's save can be several writes (or a rename): wait them out
 
 
@@ -78,8 +80,14 @@ class StudentChecks(QObject):
                 self.progress.emit(name, result)
 
         def work() -> None:
-            report = check_file(self.word2vec, self.sgd, self.timeout, progress,
-                                cancel.is_set)
+            try:
+                report = check_file(self.word2vec, self.sgd, self.timeout, progress,
+                                    cancel.is_set)
+            except Exception as error:  # noqa: BLE001 (a fault here: said, never a hang)
+                log.exception("checking a student's file failed")
+                report = CheckReport(str(self.word2vec), error=(
+                    f"The check itself failed ({error!r}): a fault in Word2Vec Studio, "
+                    "not in your code. The log has the details."))
             if not cancel.is_set() and generation == self._generation:
                 self.report = report
                 self.finished.emit(report)
