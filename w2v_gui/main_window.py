@@ -212,7 +212,10 @@ class MainWindow(QMainWindow):
         self.show_race()
 
     def show_race(self) -> None:
+        made = self.race.window is None
         self.race.show_window(self)
+        if made:
+            self.race.window.pause.connect(self.training.toggle_pause)
 
     def _paused(self, paused: bool) -> None:
         self.views.bar.show_paused(paused)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QMainWindow
 
@@ -72,10 +71,9 @@ def build_menus(window: QMainWindow, views: Views, *, files: FileCommands,
 
     train_menu = window.menuBar().addMenu("&Train")
     add(train_menu, "&Train / Continue", start_training, "Ctrl+T", "train")
-    pause = add(train_menu, "&Pause / Resume", training.toggle_pause, "Space", "pause")
-    # in every window of the app (floating panels, the race, your code) unless a text field
-    # has the focus (it takes the space) or a modal dialog is open (it keeps its keys)
-    pause.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    # Space: in the window and its panels (floating ones too) unless a text field has
+    # the focus; the race window has its own Space for it, "Your code" pauses its runs
+    add(train_menu, "&Pause / Resume", training.toggle_pause, "Space", "pause")
     add(train_menu, "S&tep: one SGD step, with its math", step_mode.step_once, "F10", "step")
     add(train_menu, "&Stop", training.stop, "Ctrl+.", "stop")
     add(train_menu, "&Reset", workspace.reset_run, "Ctrl+R", "reset")

@@ -157,6 +157,8 @@ class StudentController(QObject):
         self._show_training()
 
     def _toggle_pause(self) -> None:
+        if not self.training.running:
+            return  # nothing to pause (Space with no run)
         self.training.toggle_pause()
         self._show_training()
 

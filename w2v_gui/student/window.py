@@ -62,6 +62,7 @@ class StudentWindow(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence("F5"), self, self.check_again)
+        QShortcut(QKeySequence("Space"), self, self.training.pause.emit)  # its runs
         for keys in ("Escape", QKeySequence.StandardKey.Close):
             QShortcut(QKeySequence(keys), self, self.close)
 

@@ -28,6 +28,7 @@ EXPLAINED = {
 
 class RaceWindow(QWidget):
     stop = pyqtSignal()
+    pause = pyqtSignal()  # Space: pause or resume the app's run
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -58,6 +59,7 @@ class RaceWindow(QWidget):
         close.clicked.connect(self.close)
         for keys in ("Escape", QKeySequence.StandardKey.Close):
             QShortcut(QKeySequence(keys), self, self.close)
+        QShortcut(QKeySequence("Space"), self, self.pause.emit)  # the app's run, as there
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.quality_plot)
