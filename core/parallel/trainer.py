@@ -272,8 +272,9 @@ class ParallelTrainer:
         return float(sum(control[slot(k, worker.WORDS)] for k in range(len(self._jobs))))
 
     def _settle(self) -> None:
-        """Wait until every worker has ended its step and stands at the grant's end (a
-        worker that crossed the point may be amid its last step while the others wait)."""
+        """Wait (up to STOP_SECONDS) until every worker has ended its step and stands at
+        the grant's end (a worker that crossed the point may be amid its last step while
+        the others wait)."""
         control = self._control
         deadline = time.monotonic() + STOP_SECONDS
         while time.monotonic() < deadline and any(

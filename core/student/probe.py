@@ -146,7 +146,8 @@ def import_file(path: Path, name: str):
     return module
 
 
-def _watch_parent(parent: int) -> None:
+def watch_parent(parent: int) -> None:
+    """End this process when its parent is gone (run on a daemon thread)."""
     while True:
         time.sleep(PARENT_CHECK_SECONDS)
         if os.getppid() != parent:
@@ -160,7 +161,7 @@ def main(argv: list[str]) -> int:
     def send(**event) -> None:
         events.write(json.dumps(event) + "\n")
 
-    threading.Thread(target=_watch_parent, args=(spec["parent"],), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(spec["parent"],), daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(5)
     files = [spec["file"]] + ([spec["sgd"]] if spec.get("sgd") else [])

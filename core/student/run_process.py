@@ -32,9 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.student.probe import watch_parent
+
 PUBLISH_SECONDS = 0.25  # how often the cost and the vectors go out
 SPEED_SECONDS = 1.5  # how long the fast trainer is timed beside theirs
-PARENT_CHECK_SECONDS = 0.5
 COST_EVERY = 10  # the handout's sgd updates its smoothed cost every 10 iterations
 
 
@@ -88,13 +89,6 @@ class Stream:
             self.last_sent = now
             return True
         return False
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(PARENT_CHECK_SECONDS)
-        if os.getppid() != parent:
-            os._exit(3)
 
 
 def fast_speed(corpus_path: str, seconds: float = SPEED_SECONDS) -> float:
@@ -215,7 +209,7 @@ def main(argv: list[str]) -> int:
     import json
 
     spec = json.loads(argv[0])
-    threading.Thread(target=_watch_parent, args=(spec["parent"],), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(spec["parent"],), daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(5)
     stream = Stream(Connection(socket.socket(fileno=spec["fd"]).detach()))

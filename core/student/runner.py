@@ -59,6 +59,16 @@ class CheckReport:
                 "file": self.file, "sgd": self.sgd, "seconds": round(self.seconds, 3)}
 
 
+def child_environment() -> dict[str, str]:
+    """The environment of a process that runs a student's code: this project importable,
+    one thread per numerical library, no bytecode left beside their files, output
+    unbuffered (what it printed before a kill is kept)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+
+
 def unusable(path: Path, names: tuple[str, ...]) -> str | None:
     """Why the file cannot be checked, or None."""
     if not path.exists():
@@ -126,10 +136,7 @@ def _run(report: CheckReport, skip: list[str], timeout: float, progress, cancell
     read, write = os.pipe()
     spec = {"file": report.file, "sgd": report.sgd, "skip": skip, "fd": write,
             "parent": os.getpid()}
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+    environment = child_environment()
     with tempfile.TemporaryDirectory(prefix="w2v-check-") as folder, \
             tempfile.TemporaryFile() as printed:
         try:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from core.student.runner import ROOT
+from core.student.runner import child_environment
 
 STOP_SECONDS = 3.0  # after which a run that does not stop is ended
 
@@ -43,10 +43,7 @@ class StudentRun:
         self.spec, self.on_message = spec, on_message
         mine, theirs = socket.socketpair()
         arguments = {**spec.__dict__, "fd": theirs.fileno(), "parent": os.getpid()}
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1"}
+        environment = child_environment()
         self._folder = tempfile.TemporaryDirectory(prefix="w2v-run-")
         self._output = tempfile.TemporaryFile()
         try:

@@ -196,14 +196,15 @@ class CompareWindow(QWidget):
             "in A (aligned onto B) to its place in B, the dot at B. One linear projection "
             "(the two principal axes of both) serves both, so lengths compare.")
         changed = [c.word for c in comparison.words if c.word in self._places][:LABELLED]
-        self._label(changed, (200, 60, 40))
+        self._label([(word, (200, 60, 40)) for word in changed])
         self.marked.setData([])
 
-    def _label(self, words: list[str], colour: tuple) -> None:
+    def _label(self, words: list[tuple[str, tuple]]) -> None:
+        """Labels at these words' places in B, each (word, colour), instead of the last."""
         for item in self.labels:
             self.plot.removeItem(item)
         self.labels = []
-        for word in words:
+        for word, colour in words:
             label = pg.TextItem(word, color=colour, anchor=(0, 1))
             label.setPos(*self._places[word][1])
             self.plot.addItem(label)
@@ -220,14 +221,7 @@ class CompareWindow(QWidget):
         on_map = [(w, colour) for w, colour in roles if w in self._places]
         self.marked.setData(pos=[self._places[w][1] for w, _ in on_map],
                             brush=[pg.mkBrush(*colour) for _, colour in on_map])
-        for item in self.labels:
-            self.plot.removeItem(item)
-        self.labels = []
-        for word, colour in on_map:
-            label = pg.TextItem(word, color=colour, anchor=(0, 1))
-            label.setPos(*self._places[word][1])
-            self.plot.addItem(label)
-            self.labels.append(label)
+        self._label(on_map)
         missing = len(roles) - len(on_map)
         self.map_title.setText(
             f"{change.word}: {change.kept:.0%} of its neighbours kept, cosine "

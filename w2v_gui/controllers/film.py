@@ -59,7 +59,7 @@ class FilmController(QObject):
         """The film changed: the timeline's length follows; while a moment is on show the
         slider stays on that moment (a thinning moves every frame's place)."""
         frames = self.film.frames
-        self.timeline.set_length(len(frames))
+        self.timeline.set_length(len(frames), self.film.thinnings)
         if self.scrubbing and self._moment is not None and frames:
             kept = [i for i, f in enumerate(frames) if f.words_done <= self._moment.words_done]
             self.timeline.hold_at(kept[-1] if kept else 0)

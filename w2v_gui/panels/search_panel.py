@@ -162,14 +162,17 @@ class SearchPanel(QWidget):
         self.settling_now.setVisible(now is not None)
         if now is not None:
             self.settling_now.setPos(now)
+        # changed[j]: what changed on the way to the snapshot at done[j]
         moving = np.flatnonzero(np.asarray(changed) > 0)
-        settled = (None if len(moving) and moving[-1] == len(changed) - 1
-                   else int(done[moving[-1] + 1 if len(moving) else 0]))
+        if not len(moving):
+            end = "; they did not change between snapshots."
+        elif moving[-1] == len(changed) - 1:
+            end = "; they still move."
+        else:
+            end = f"; they have stayed the same since {int(done[moving[-1]]):,} words."
         self.settling_title.setText(
             f"How much of {word}'s 10 nearest neighbours (among the map's words) changed "
-            "from one snapshot of the run to the next"
-            + (f"; they stopped moving at {settled:,} words." if settled is not None
-               else "; they still move."))
+            "from one snapshot of the run to the next" + end)
 
     def _make_settling_plot(self) -> None:
         self.settling = pg.PlotWidget(background="w")

@@ -41,8 +41,9 @@ class Timeline(QWidget):
         self.following = True  # showing the live run (not a moment of the film)
         self.set_length(0)
 
-    def set_length(self, frames: int) -> None:
-        """The film has this many frames now; while live, the slider stays at the end."""
+    def set_length(self, frames: int, halved: int = 0) -> None:
+        """The film has this many frames now (`halved` times thinned to stay within its
+        bound); while live, the slider stays at the end."""
         self.slider.blockSignals(True)
         self.slider.setMaximum(max(0, frames - 1))
         if self.following:
@@ -50,7 +51,11 @@ class Timeline(QWidget):
         self.slider.blockSignals(False)
         self.setEnabled(frames > 1)
         if self.following:
-            self.where.setText(f"live · film of {frames:,} frames" if frames else "")
+            self.where.setText((f"live · film of {frames:,} frames" + (
+                f", thinned {halved}×" if halved else "")) if frames else "")
+            self.where.setToolTip("The film keeps at most 600 frames and 120 snapshots "
+                                  "(64 MB): past that, every second one is dropped, so "
+                                  "it covers the whole run evenly.")
 
     def hold_at(self, index: int) -> None:
         """Put the slider on `index` without choosing a moment (the film was thinned

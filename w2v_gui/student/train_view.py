@@ -30,8 +30,8 @@ MAP_WORDS = 300  # the map's words: the most frequent
 
 
 def race_verdict(traces: dict[str, RunTrace]) -> str:
-    """Once both runs of a race have ended: how long each took to reach the cost both
-    reached, in words; "" before."""
+    """Once both runs of a race have ended: the iterations and seconds each took to reach
+    the cost both reached, as a sentence; "" before."""
     if set(traces) != {"theirs", "ours"} or any(t.ended is None or not t.costs
                                                  for t in traces.values()):
         return ""
