@@ -94,7 +94,7 @@ def check_app_state(state: Any, palette_size: int) -> CheckedState:
                                       "the number of map words", drop)
     checked.method = _choice(state, "method", METHODS, "the map method", drop)
     axes = state.get("axes")
-    if axes is not None:
+    if axes not in (None, []):  # [] is how a map without axes is saved
         if (isinstance(axes, list) and len(axes) == 4
                 and all(isinstance(part, list) and len(part) <= MOST_PINS
                         and all(isinstance(w, str) for w in part) for part in axes)):

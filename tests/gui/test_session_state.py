@@ -43,3 +43,9 @@ def test_the_bounds_are_inclusive():
     assert check_app_state({"map_words": 9}, 10).map_words is None
     assert check_app_state({"clusters": 10}, 10).clusters == 10
     assert check_app_state({"clusters": 11}, 10).clusters is None
+
+
+def test_a_map_without_semantic_axes_is_not_damage():
+    """A map with no axes saves them as []: reopening that session says nothing."""
+    checked = check_app_state({"axes": []}, palette_size=10)
+    assert checked.axes is None and checked.dropped == []
