@@ -377,6 +377,8 @@ def write_json(path: str, data: dict) -> None:
 
 
 def run_compare(arguments: argparse.Namespace) -> int:
+    if arguments.report:
+        check_output(Path(arguments.report))  # before any work: not after it
     a, b = load_vectors(arguments.a), load_vectors(arguments.b)
     try:
         result = compare(a, b, k=arguments.k, words=arguments.words)

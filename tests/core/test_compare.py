@@ -127,3 +127,14 @@ def test_the_nearest_are_those_a_full_sort_finds():
     rng = np.random.default_rng(4)
     block = rng.normal(size=(300, 500)).astype(np.float32)
     np.testing.assert_array_equal(top_k(block, 7), np.argsort(-block, axis=1)[:, :7])
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys,
+                                                                     monkeypatch):
+    from core import cli
+
+    swapped_pair_files(tmp_path)
+    monkeypatch.setattr(cli, "compare", lambda *a, **k: pytest.fail("compared anyway"))
+    status = command_line(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                           "--report", str(tmp_path / "missing" / "r.json")])
+    assert status != 0 and "missing" in capsys.readouterr().err

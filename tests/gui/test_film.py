@@ -100,6 +100,8 @@ def test_the_nearest_words_and_a_words_settling_follow_the_moment_shown(qtbot,
         train(qtbot, window, epochs=3)
         film = window.film.film
         qtbot.waitUntil(lambda: len(film.snapshots) >= 4, timeout=10_000)
+        # the run's last snapshot is kept, however soon after the one before it came
+        assert film.snapshots[-1].words_done == window.training.trainer.words_done
         panel = window.views.search_panel
         panel.query.setText("king")
         panel.search("king")
@@ -110,6 +112,8 @@ def test_the_nearest_words_and_a_words_settling_follow_the_moment_shown(qtbot,
         assert "How much of king's 10 nearest neighbours" in panel.settling_title.text()
         window.views.timeline.slider.setValue(0)  # the first moment
         first = window.film.snapshot_at(film.frames[0].words_done)
+        assert f"nearest words as at {first.words_done:,}" in (
+            window.views.timeline.where.text())
         qtbot.waitUntil(lambda: window.search._sent is not None and len(
             window.search._sent.words) == len(first.ids), timeout=10_000)
         assert panel.settling_now.isVisible()

@@ -19,7 +19,7 @@ from w2v_gui.panels.timeline import Timeline
 from w2v_gui.views.map_labels import DOT
 from w2v_gui.views.projection_view import TRAIL_FRAMES
 
-SNAPSHOT_SECONDS = 3.0  # a snapshot of the map's words' vectors this often at most
+SNAPSHOT_SECONDS = 0.5  # a snapshot of the map's words' vectors this often at most
 
 
 class FilmController(QObject):
@@ -44,6 +44,7 @@ class FilmController(QObject):
         self._seconds = 0.0  # training seconds at the newest stats
         self._trainer = None  # the run the film is of
         self._worker = None  # the worker of the run being recorded
+        self._skipped = None  # the newest snapshot not kept (taken too soon after one)
         self._final: int | None = None  # the run ended here: its last frame is awaited
         self._moment: FilmFrame | None = None  # the frame on show while scrubbing
         timeline.moment.connect(self.show_moment)
@@ -90,6 +91,9 @@ class FilmController(QObject):
         process, so recording goes on until a frame of that point has come."""
         if worker is not self._worker:
             return
+        skipped, self._skipped = self._skipped, None
+        if skipped is not None:
+            self._keep(skipped)  # the run's last snapshot (older ones are refused)
         frames = self.film.frames
         if frames and frames[-1].words_done >= stats.words_done:
             self.recording = False
@@ -103,10 +107,15 @@ class FilmController(QObject):
     def _snapshot(self, snapshot) -> None:  # on the training thread
         now = time.monotonic()
         if now - self._snapshot_at >= SNAPSHOT_SECONDS:
-            self._snapshot_at = now
-            self.film.add_snapshot(FilmSnapshot(
-                snapshot.words_done, np.asarray(snapshot.ids, dtype=np.int32),
-                np.asarray(snapshot.vectors, dtype=np.float16)))
+            self._snapshot_at, self._skipped = now, None
+            self._keep(snapshot)
+        else:
+            self._skipped = snapshot  # kept when the run ends: the film's last point
+
+    def _keep(self, snapshot) -> None:
+        self.film.add_snapshot(FilmSnapshot(
+            snapshot.words_done, np.asarray(snapshot.ids, dtype=np.int32),
+            np.asarray(snapshot.vectors, dtype=np.float16)))
 
     def film_of(self, trainer) -> Film | None:
         """The film, if it is of `trainer`'s run and has frames (what a session keeps)."""
@@ -154,9 +163,11 @@ class FilmController(QObject):
                                  moment.layout.astype(np.float64), moment.method, colouring,
                                  colouring_key=("film", id(self.film), index)),
                         self._paths_to(index))
-        self.timeline.show_moment(f"{moment.words_done:,} words · frame {index + 1:,} of "
-                                  f"{len(self.film.frames):,}")
         snapshot = self.snapshot_at(moment.words_done)
+        self.timeline.show_moment(
+            f"{moment.words_done:,} words · frame {index + 1:,} of {len(self.film.frames):,}"
+            + (f" · nearest words as at {snapshot.words_done:,}" if snapshot is not None
+               else ""))
         if snapshot is not None and snapshot is not self._searched_snapshot:
             self._searched_snapshot = snapshot  # the nearest words of that moment
             self.search_in(self.embeddings_of(snapshot))
@@ -180,7 +191,8 @@ class FilmController(QObject):
         return paths
 
     def _live(self) -> None:
-        self.go_live()
+        frames = self.film.frames
+        self.go_live(self._paths_to(len(frames) - 1) if frames else {})
         self._searched_snapshot = None
         vectors = self.live_vectors()
         if vectors is not None:
@@ -216,7 +228,7 @@ class FilmController(QObject):
         if self.settling_shown is None:
             return
         if self._word is None or len(self.film.snapshots) < 3:
-            self.settling_shown("", None, None)
+            self.settling_shown(self._word or "", None, None)
             return
         done, changed = self.film.settling(self._word)
         now = (self.film.frames[self.timeline.slider.value()].words_done

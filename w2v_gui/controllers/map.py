@@ -80,10 +80,11 @@ class MapController(QObject):
         self.view.set_frame(frame)
         self.view.set_trails(trails)
 
-    def go_live(self) -> None:
-        """Follow the run again: the newest layout is drawn, trails start afresh."""
+    def go_live(self, trails: dict[int, list] | None = None) -> None:
+        """Follow the run again: the newest layout is drawn; the pinned words' trails are
+        `trails` (their paths to the film's end), or start afresh."""
         self.still = False
-        self.view.clear_trails()
+        self.view.set_trails(trails or {})
         self.redraw()
 
     def shutdown(self) -> None:

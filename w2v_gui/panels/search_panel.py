@@ -21,6 +21,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui.views.loss_view import CountAxis
+
 if TYPE_CHECKING:
     from w2v_gui.workers import Completion
 
@@ -151,10 +153,13 @@ class SearchPanel(QWidget):
         """The share of `word`'s nearest neighbours that changed from snapshot to
         snapshot of the run's film (None: no curve to show); `now`: the moment shown."""
         shown = done is not None and len(done) > 0
-        self.settling_title.setVisible(shown)
+        self.settling_title.setVisible(shown or bool(word))
         if self.settling is not None:
             self.settling.setVisible(shown)
         if not shown:
+            self.settling_title.setText(
+                f"{word}'s settling curve needs three snapshots of the run's film: train "
+                "a little longer with the map on show." if word else "")
             return
         if self.settling is None:
             self._make_settling_plot()
@@ -175,7 +180,8 @@ class SearchPanel(QWidget):
             "from one snapshot of the run to the next" + end)
 
     def _make_settling_plot(self) -> None:
-        self.settling = pg.PlotWidget(background="w")
+        self.settling = pg.PlotWidget(background="w",
+                                      axisItems={"bottom": CountAxis("bottom")})
         self.settling.setMaximumHeight(150)
         self.settling.setLabel("left", "changed")
         self.settling.setLabel("bottom", "words trained")

@@ -96,4 +96,6 @@ class Timeline(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(self.slider.maximum())
         self.slider.blockSignals(False)
+        frames = self.slider.maximum() + 1 if self.isEnabled() else 0
+        self.where.setText(f"live · film of {frames:,} frames" if frames else "")
         self.live.emit()
