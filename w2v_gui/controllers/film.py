@@ -113,9 +113,12 @@ class FilmController(QObject):
             self._skipped = snapshot  # kept when the run ends: the film's last point
 
     def _keep(self, snapshot) -> None:
+        # float16 holds up to 65,504: a run's vectors beyond it (one that diverges) are
+        # held at that, never inf, which a session would refuse to keep
+        largest = float(np.finfo(np.float16).max)
+        vectors = np.clip(snapshot.vectors, -largest, largest).astype(np.float16)
         self.film.add_snapshot(FilmSnapshot(
-            snapshot.words_done, np.asarray(snapshot.ids, dtype=np.int32),
-            np.asarray(snapshot.vectors, dtype=np.float16)))
+            snapshot.words_done, np.asarray(snapshot.ids, dtype=np.int32), vectors))
 
     def film_of(self, trainer) -> Film | None:
         """The film, if it is of `trainer`'s run and has frames (what a session keeps)."""
