@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.vectors.embeddings import Embeddings
+
 MAX_FRAMES = 600
 MAX_SNAPSHOTS = 120
 MAX_BYTES = 64 * 2**20  # frames and snapshots together, in memory and in a session
@@ -123,6 +125,33 @@ class Film:
         self.thinnings += 1
 
     # ------------------------------------------------------------------ what it shows
+    def snapshot_at(self, words_done: int) -> FilmSnapshot | None:
+        """The last snapshot taken at or before `words_done` (the first if none is)."""
+        before = [s for s in self.snapshots if s.words_done <= words_done]
+        return before[-1] if before else (self.snapshots[0] if self.snapshots else None)
+
+    def vectors_of(self, snapshot: FilmSnapshot) -> Embeddings:
+        """A snapshot as embeddings of its words (the map's words at that moment)."""
+        return Embeddings([self.words[i] for i in snapshot.ids.tolist()],
+                          snapshot.vectors.astype(np.float32))
+
+    def paths(self, index: int, ids: list[int], length: int) -> dict[int, list]:
+        """The places of the words `ids` in the last `length` frames up to `index`, of
+        the method of frame `index` only (a path across two layout methods means
+        nothing), oldest first: word id -> positions."""
+        method = self.frames[index].method
+        paths: dict[int, list] = {}
+        if not ids:
+            return paths
+        for frame in self.frames[max(0, index - length + 1):index + 1]:
+            if frame.method != method:
+                paths.clear()
+                continue
+            for row in np.flatnonzero(np.isin(frame.ids, ids)).tolist():
+                paths.setdefault(int(frame.ids[row]), []).append(
+                    frame.layout[row].astype(np.float64))
+        return paths
+
     def settling(self, word: str, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """(words done, share of the word's k nearest neighbours that changed since the
         snapshot before), one point per snapshot after the first that shows the word."""

@@ -111,7 +111,7 @@ def test_the_nearest_words_and_a_words_settling_follow_the_moment_shown(qtbot,
         assert len(done) == len(film.snapshots) - 1 and 0 <= changed.min() <= 1
         assert "How much of king's 10 nearest neighbours" in panel.settling_title.text()
         window.views.timeline.slider.setValue(0)  # the first moment
-        first = window.film.snapshot_at(film.frames[0].words_done)
+        first = window.film.film.snapshot_at(film.frames[0].words_done)
         assert f"nearest words as at {first.words_done:,}" in (
             window.views.timeline.where.text())
         qtbot.waitUntil(lambda: window.search._sent is not None and len(

@@ -38,6 +38,8 @@ class FilmController(QObject):
         self.settling_shown = None  # set_settling(word, done, changed, now) of the panel
         self._word: str | None = None  # the word whose settling curve is shown
         self.pinned_ids = lambda: []  # the pinned words' ids: their trails follow too
+        self._settling_key: tuple | None = None  # what the settling curve was made for
+        self._settling: tuple = ()
         self.film = Film()
         self.recording = False  # a run feeds the map: its frames are the film's
         self._snapshot_at = 0.0
@@ -166,32 +168,19 @@ class FilmController(QObject):
                                  moment.layout.astype(np.float64), moment.method, colouring,
                                  colouring_key=("film", id(self.film), index)),
                         self._paths_to(index))
-        snapshot = self.snapshot_at(moment.words_done)
+        snapshot = self.film.snapshot_at(moment.words_done)
         self.timeline.show_moment(
             f"{moment.words_done:,} words · frame {index + 1:,} of {len(self.film.frames):,}"
             + (f" · nearest words as at {snapshot.words_done:,}" if snapshot is not None
                else ""))
         if snapshot is not None and snapshot is not self._searched_snapshot:
             self._searched_snapshot = snapshot  # the nearest words of that moment
-            self.search_in(self.embeddings_of(snapshot))
+            self.search_in(self.film.vectors_of(snapshot))
         self._show_settling()
 
     def _paths_to(self, index: int) -> dict[int, list]:
-        """Every word's places in the frames up to `index` of one method (a trail across
-        two layout methods means nothing), oldest first, the last TRAIL_FRAMES of them."""
-        method, wanted = self.film.frames[index].method, list(self.pinned_ids())
-        paths: dict[int, list] = {}
-        if not wanted:
-            return paths
-        for frame in self.film.frames[max(0, index - TRAIL_FRAMES + 1):index + 1]:
-            if frame.method != method:
-                paths.clear()
-                continue
-            rows = np.flatnonzero(np.isin(frame.ids, wanted))
-            for row in rows.tolist():
-                paths.setdefault(int(frame.ids[row]), []).append(
-                    frame.layout[row].astype(np.float64))
-        return paths
+        """The pinned words' paths up to frame `index` (their trails)."""
+        return self.film.paths(index, list(self.pinned_ids()), TRAIL_FRAMES)
 
     def _live(self) -> None:
         frames = self.film.frames
@@ -202,16 +191,6 @@ class FilmController(QObject):
             self.search_in(vectors)
         self._show_settling()
 
-    def snapshot_at(self, words_done: int) -> FilmSnapshot | None:
-        """The last snapshot taken at or before `words_done` (the first if none is)."""
-        before = [s for s in self.film.snapshots if s.words_done <= words_done]
-        return before[-1] if before else (self.film.snapshots[0] if self.film.snapshots
-                                          else None)
-
-    def embeddings_of(self, snapshot: FilmSnapshot) -> Embeddings:
-        return Embeddings([self.film.words[i] for i in snapshot.ids.tolist()],
-                          snapshot.vectors.astype(np.float32))
-
     def moment_vectors(self) -> Embeddings | None:
         """The vectors of the map's words at the moment shown (live: the newest
         snapshot), for a comparison; None before the first snapshot."""
@@ -219,8 +198,8 @@ class FilmController(QObject):
         if not frames or not self.film.snapshots:
             return None
         index = self.timeline.slider.value() if self.scrubbing else len(frames) - 1
-        snapshot = self.snapshot_at(frames[min(index, len(frames) - 1)].words_done)
-        return self.embeddings_of(snapshot)
+        snapshot = self.film.snapshot_at(frames[min(index, len(frames) - 1)].words_done)
+        return self.film.vectors_of(snapshot)
 
     def word_searched(self, words: list) -> None:
         """The Nearest words panel searched a word: its settling curve, if filmed."""
@@ -233,7 +212,13 @@ class FilmController(QObject):
         if self._word is None or len(self.film.snapshots) < 3:
             self.settling_shown(self._word or "", None, None)
             return
-        done, changed = self.film.settling(self._word)
+        # computed again only when the word or the snapshots change, not at every
+        # moment shown (playing the film shows ten a second)
+        key = (self._word, id(self.film), len(self.film.snapshots),
+               self.film.snapshots[-1].words_done)
+        if self._settling_key != key:
+            self._settling_key, self._settling = key, self.film.settling(self._word)
+        done, changed = self._settling
         now = (self.film.frames[self.timeline.slider.value()].words_done
                if self.scrubbing and self.film.frames else None)
         self.settling_shown(self._word, done if len(done) else None, changed, now)
