@@ -22,9 +22,8 @@ import time
 from pathlib import Path
 
 from bench.data import SHARED_SST
-from core.data.corpus import Corpus
 from core.student.runs import RunSpec, StudentRun
-from resources.toy_world import generate_sentences
+from resources.toy_world import write_corpus
 
 PER_EXAMPLE = ("from core.cs224n import (getNegativeSamples, naiveSoftmaxLossAndGradient,\n"
                "    negSamplingLossAndGradient, sigmoid, skipgram, word2vec_sgd_wrapper)\n")
@@ -70,11 +69,8 @@ def main() -> None:
         if SHARED_SST.exists():
             corpus, name = str(SHARED_SST), "SST"
         else:
-            toy = Corpus.from_sentences(generate_sentences())
-            corpus, name = str(Path(folder) / "toy.txt"), "the toy world"
-            Path(corpus).write_text("\n".join(
-                " ".join(toy.words[i] for i in toy.sentence(s))
-                for s in range(toy.sentence_count)), encoding="utf-8")
+            corpus = str(write_corpus(Path(folder) / "toy.txt"))
+            name = "the toy world"
         started = time.perf_counter()
         theirs, their_iterations, timed = measure(
             RunSpec("theirs", corpus, str(word2vec)), arguments.seconds)

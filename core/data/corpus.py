@@ -79,6 +79,12 @@ class Corpus(Text):
     def sentence(self, s: int) -> np.ndarray:
         return self.token_ids[self.sentence_offsets[s] : self.sentence_offsets[s + 1]]
 
+    def write_text(self, path: str | os.PathLike) -> None:
+        """The corpus as plain text, one sentence per line of its tokens."""
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            for s in range(self.sentence_count):
+                out.write(" ".join(self.words[i] for i in self.sentence(s)) + "\n")
+
     def noise_distribution(self, power: float = 0.75) -> np.ndarray:
         """(V,) float64 P_n(w) ∝ count(w)^power: the unigram^0.75 noise of word2vec."""
         weights = self.counts.astype(np.float64) ** power

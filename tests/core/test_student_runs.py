@@ -10,9 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from core.data.corpus import Corpus
 from core.student.runs import RunSpec, StudentRun
-from resources.toy_world import generate_sentences
+from resources.toy_world import write_corpus
 from tests.core.student_files import WORD2VEC, write
 from tests.processes import wait_for
 
@@ -31,12 +30,7 @@ def negSamplingLossAndGradient(*args, **kwargs):
 
 @pytest.fixture(scope="module")
 def corpus_file(tmp_path_factory):
-    corpus = Corpus.from_sentences(generate_sentences(2000))
-    path = tmp_path_factory.mktemp("corpus") / "toy.txt"
-    with open(path, "w", encoding="utf-8") as out:
-        for s in range(corpus.sentence_count):
-            out.write(" ".join(corpus.words[i] for i in corpus.sentence(s)) + "\n")
-    return path
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "toy.txt", 2000)
 
 
 class Collected:

@@ -66,10 +66,7 @@ class StudentTraining(QObject):
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="w2v-corpus-")
         text = Path(self._folder.name) / "corpus.txt"
-        with open(text, "w", encoding="utf-8") as out:
-            words = corpus.words
-            for s in range(corpus.sentence_count):
-                out.write(" ".join(words[i] for i in corpus.sentence(s)) + "\n")
+        corpus.write_text(text)
         self.runs, self.traces, self.paused = {}, {}, False
         for side in SIDES[:2 if racing else 1]:
             self.traces[side] = RunTrace()
